@@ -1,0 +1,135 @@
+package models
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+)
+
+// Shape describes a classification problem as the model sees it.
+// Inputs are row-major float32 vectors of length In; when the input is an
+// image, Height×Width×Channels == In (channels last) and image-aware
+// architectures may use it.
+type Shape struct {
+	In       int // features per instance
+	Height   int // image height, 0 when the input is not an image
+	Width    int // image width, 0 when the input is not an image
+	Channels int // image channels, 0 when the input is not an image
+	Classes  int // number of classes C (≥ 2)
+	// Out is the number of output units: 1 for a binary task (sigmoid),
+	// Classes for a multiclass task (softmax).
+	Out int
+}
+
+// Options are the architecture settings of a run. Every field is a run
+// field that a sweep spec may set or sweep; the json name is the spec key.
+// The zero value of each field means "the architecture's default".
+type Options struct {
+	Arch       string  `json:"arch"`                 // registry name: logreg, mlp, ...
+	Widths     []int   `json:"widths,omitempty"`     // hidden widths (mlp); default [64, 32]
+	Activation string  `json:"activation,omitempty"` // relu (default), tanh, gelu
+	Dropout    float64 `json:"dropout,omitempty"`    // dropout probability on hidden layers
+}
+
+// Validate reports the first invalid field, naming it by its spec key.
+func (o Options) Validate() error {
+	if _, ok := registry[o.Arch]; !ok {
+		return &FieldError{Field: "arch", Msg: fmt.Sprintf("unknown arch %q (known: %v)", o.Arch, Names())}
+	}
+	for _, w := range o.Widths {
+		if w <= 0 {
+			return &FieldError{Field: "widths", Msg: fmt.Sprintf("width %d must be > 0", w)}
+		}
+	}
+	switch o.Activation {
+	case "", "relu", "tanh", "gelu":
+	default:
+		return &FieldError{Field: "activation", Msg: fmt.Sprintf("unknown activation %q (known: relu, tanh, gelu)", o.Activation)}
+	}
+	if !(o.Dropout >= 0 && o.Dropout < 1) {
+		return &FieldError{Field: "dropout", Msg: fmt.Sprintf("dropout %v must be in [0, 1)", o.Dropout)}
+	}
+	return nil
+}
+
+// FieldError is a validation error on one run field, named by its spec key.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Param is one trainable tensor: values and the gradient accumulated by the
+// last Backward, both flat float32 slices of the same length.
+type Param struct {
+	Name  string
+	W     []float32
+	G     []float32
+	Decay bool // whether weight decay (L2) applies; false for biases and norms
+}
+
+// Net is a differentiable classifier trained by gradient descent.
+// Batches are row-major: x is n×Shape.In, logits are n×Shape.Out.
+// A Net is used by one goroutine at a time and must not start goroutines,
+// so that a run is single-threaded and bit-reproducible.
+type Net interface {
+	// Forward returns the logits of a batch. With train set, stochastic
+	// layers (dropout) are active and activations are kept for Backward.
+	// The returned slice is owned by the Net and valid until the next call.
+	Forward(x []float32, n int, train bool) []float32
+	// Backward takes dL/dlogits of the last training Forward and sets the
+	// gradients (Param.G) of every parameter, overwriting old values.
+	Backward(dlogits []float32)
+	// Params lists the trainable tensors in a fixed order.
+	Params() []*Param
+}
+
+// Featurer is implemented by nets that expose penultimate-layer features.
+type Featurer interface {
+	// Features returns the n×FeatureDim() penultimate activations of x.
+	Features(x []float32, n int) []float32
+	FeatureDim() int
+}
+
+// Fitter is a classifier trained without gradients (trees, k-NN, naive Bayes).
+type Fitter interface {
+	// Fit trains on n×Shape.In inputs x with labels y in [0, Classes).
+	Fit(x []float32, y []int, n int) error
+	// Proba writes n×Classes class probabilities of x into out.
+	Proba(x []float32, n int, out []float32)
+}
+
+// Builder constructs a fresh, randomly initialised model. It returns either
+// a Net or a Fitter. rng is the run's initialisation stream.
+type Builder func(s Shape, o Options, rng *rand.Rand) (any, error)
+
+var registry = map[string]Builder{}
+
+// Register adds an architecture under name. Each architecture file calls it
+// from init.
+func Register(name string, b Builder) {
+	if _, dup := registry[name]; dup {
+		panic("models: duplicate architecture " + name)
+	}
+	registry[name] = b
+}
+
+// Names returns the registered architecture names, sorted.
+func Names() []string {
+	out := make([]string, 0, len(registry))
+	for k := range registry {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New builds the model named by o.Arch.
+func New(s Shape, o Options, rng *rand.Rand) (any, error) {
+	b, ok := registry[o.Arch]
+	if !ok {
+		return nil, &FieldError{Field: "arch", Msg: fmt.Sprintf("unknown arch %q", o.Arch)}
+	}
+	return b(s, o, rng)
+}
