@@ -1,0 +1,90 @@
+package runs
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/study-harness/study/study/atomic"
+	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/store"
+)
+
+// Collect builds the prediction matrix of a results folder from its
+// finished runs, in manifest order, and writes it to predictions.csv. Failed
+// and unfinished runs are left out. It reads only stored files, so it also
+// merges the shards of a study run on several machines.
+func Collect(dir string) (*predmat.Matrix, error) {
+	entries, err := store.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	var all *predmat.Matrix
+	for _, e := range entries {
+		if !store.Finished(dir, e.ID) {
+			continue
+		}
+		rec, err := store.ReadRecord(dir, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if rec.Status != store.StatusOK {
+			continue
+		}
+		path := filepath.Join(store.RunPath(dir, e.ID), store.PredictionsFile)
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		x, err := predmat.Read(path, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		cfg := map[string]string{}
+		for _, kv := range e.Values {
+			cfg[kv.Key] = kv.Value
+		}
+		x.Configs = []map[string]string{cfg}
+		if all == nil {
+			all = x
+			continue
+		}
+		if err := appendModel(all, x); err != nil {
+			return nil, fmt.Errorf("run %s: %w", e.Name, err)
+		}
+	}
+	if all == nil {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoRuns)
+	}
+	var buf bytes.Buffer
+	if err := predmat.Write(&buf, all); err != nil {
+		return nil, err
+	}
+	if err := atomic.WriteFile(filepath.Join(dir, store.PredictionsFile), buf.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// appendModel appends the single model of x to all, checking that both
+// describe the same test instances.
+func appendModel(all, x *predmat.Matrix) error {
+	if x.N() != all.N() || x.Classes != all.Classes {
+		return fmt.Errorf("%d instances × %d classes, want %d × %d", x.N(), x.Classes, all.N(), all.Classes)
+	}
+	for i := range x.Labels {
+		if x.Labels[i] != all.Labels[i] || x.Instances[i] != all.Instances[i] {
+			return fmt.Errorf("instance %s differs from the other runs' test set", x.Instances[i])
+		}
+	}
+	if (x.Prob == nil) != (all.Prob == nil) {
+		return fmt.Errorf("some runs have probabilities and some do not")
+	}
+	all.Models = append(all.Models, x.Models...)
+	all.Pred = append(all.Pred, x.Pred...)
+	all.Prob = append(all.Prob, x.Prob...)
+	all.Configs = append(all.Configs, x.Configs...)
+	return nil
+}

@@ -1,0 +1,28 @@
+// Package runs is stage 3 of study's flow, the engine:
+//
+//  1. spec   (study/spec)    parse and validate the sweep spec
+//  2. grid   (study/grid)    expand it into runs
+//  3. runs   (this package)  train every run in a worker pool, store results
+//  4. matrix (study/predmat) gather the runs' predictions into one matrix
+//  5. metrics (study/metrics) measure agreement
+//  6. report (report)        render HTML, figures and tables
+//
+// Plan resolves a spec into runs with content-addressed ids and loads the
+// data, writing nothing. Execute takes the results folder's lock, writes
+// spec.yaml, manifest.jsonl and environment.json, and trains the runs that
+// have no finished folder yet on an errgroup pool of Options.Workers
+// goroutines. Each run is single-threaded and draws every random number
+// from streams derived from the spec seed and its own config, so the
+// results are bit-identical whatever the number of workers and the order in
+// which runs finish.
+//
+// A run that diverges or panics is recorded as failed with its reason and the
+// sweep goes on. A cancelled context (Ctrl-C) stops the pool promptly: the
+// finished runs are kept, and an unfinished run leaves nothing behind,
+// because a run folder is written under a temporary name and renamed into
+// place only when complete. An I/O error (a full disk, a permission error)
+// stops the sweep and is returned; the runs finished before it are kept.
+//
+// Collect gathers the finished runs into the prediction matrix in manifest
+// order, the input of the metrics and report stages.
+package runs

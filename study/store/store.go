@@ -1,0 +1,188 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/study-harness/study/study/atomic"
+)
+
+// FormatVersion is hashed into every run id; bump it when a change to
+// training or to the stored format makes old runs incomparable.
+const FormatVersion = 1
+
+// File names inside a results folder.
+const (
+	SpecFile        = "spec.yaml"
+	ManifestFile    = "manifest.jsonl"
+	EnvironmentFile = "environment.json"
+	PredictionsFile = "predictions.csv"
+	MetricsFile     = "metrics.json"
+	ConfigFile      = "config.json"
+	ReportFile      = "report.html"
+	RunsDir         = "runs"
+)
+
+// Status values of a run record.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// KV is one axis value of a run, as written in its readable name.
+type KV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Entry is one line of manifest.jsonl.
+type Entry struct {
+	ID     string          `json:"id"`
+	Index  int             `json:"index"`
+	Name   string          `json:"name"`
+	Values []KV            `json:"values"`
+	Config json.RawMessage `json:"config"`
+}
+
+// Record is a run's metrics.json.
+type Record struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Status       string    `json:"status"`
+	Reason       string    `json:"reason,omitempty"`
+	Loss         []float64 `json:"loss"`
+	ValAccuracy  []float64 `json:"val_accuracy"`
+	TestAccuracy float64   `json:"test_accuracy"`
+	WallSeconds  float64   `json:"wall_seconds"`
+}
+
+// RunPath returns the folder of run id under results folder dir.
+func RunPath(dir, id string) string { return filepath.Join(dir, RunsDir, id) }
+
+// WriteJSON writes v as indented JSON, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	return atomic.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ReadJSON decodes the JSON file at path into v.
+func ReadJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteManifest writes manifest.jsonl atomically.
+func WriteManifest(dir string, entries []Entry) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for i := range entries {
+		if err := enc.Encode(&entries[i]); err != nil {
+			return err
+		}
+	}
+	return atomic.WriteFile(filepath.Join(dir, ManifestFile), buf.Bytes(), 0o644)
+}
+
+// ReadManifest reads manifest.jsonl.
+func ReadManifest(dir string) ([]Entry, error) {
+	path := filepath.Join(dir, ManifestFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Entry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<24)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		out = append(out, e)
+	}
+	return out, sc.Err()
+}
+
+// ReadRecord reads the metrics.json of run id. It returns an error wrapping
+// fs.ErrNotExist when the run has not finished.
+func ReadRecord(dir, id string) (*Record, error) {
+	var r Record
+	if err := ReadJSON(filepath.Join(RunPath(dir, id), MetricsFile), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Finished reports whether run id has a complete folder.
+func Finished(dir, id string) bool {
+	_, err := os.Stat(filepath.Join(RunPath(dir, id), MetricsFile))
+	return err == nil
+}
+
+// PublishRun moves a fully written temporary run folder into place as
+// runs/<id>, replacing an older folder of the same id if there is one. The
+// old folder stays whole until the new one is in place.
+func PublishRun(dir, id, tmp string) error {
+	dst := RunPath(dir, id)
+	if _, err := os.Stat(dst); err == nil {
+		old := tmp + ".old"
+		if err := os.Rename(dst, old); err != nil {
+			return fmt.Errorf("replace run %s: %w", id, err)
+		}
+		defer os.RemoveAll(old)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("publish run %s: %w", id, err)
+	}
+	return atomic.SyncDir(filepath.Dir(dst))
+}
+
+// TempRunDir makes a fresh temporary folder for run id beside the run folders.
+func TempRunDir(dir, id string) (string, error) {
+	if err := os.MkdirAll(filepath.Join(dir, RunsDir), 0o755); err != nil {
+		return "", err
+	}
+	return os.MkdirTemp(filepath.Join(dir, RunsDir), ".tmp-"+id+"-")
+}
+
+// CleanTemp removes temporary run folders left by an interrupted process.
+// Only call it while holding the folder's lock.
+func CleanTemp(dir string) error {
+	ents, err := os.ReadDir(filepath.Join(dir, RunsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			if err := os.RemoveAll(filepath.Join(dir, RunsDir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
