@@ -1,6 +1,10 @@
 package spec
 
 import (
+	"fmt"
+	"sort"
+	"strings"
+
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/optim"
 )
@@ -26,4 +30,77 @@ type Config struct {
 	InitSeed  int64 `json:"init_seed"`  // weight initialisation, dropout
 	OrderSeed int64 `json:"order_seed"` // minibatch order
 	AugSeed   int64 `json:"aug_seed"`   // augmentation draws
+}
+
+// Defaults of the run fields that have one; see Default.
+const (
+	DefaultArch      = "mlp"
+	DefaultOptimizer = "adam"
+	DefaultLR        = 0.001
+	DefaultBatch     = 64
+	DefaultEpochs    = 5
+)
+
+// Default returns the config of a run that sets nothing: arch mlp,
+// optimizer adam, lr 0.001, batch 64, epochs 5, no augmentation. The
+// seeds are zero here; Spec.Resolve sets seed to the spec seed and the
+// per-stream seeds to the run's seed.
+func Default() Config {
+	return Config{
+		Options:  models.Options{Arch: DefaultArch},
+		Settings: optim.Settings{Optimizer: DefaultOptimizer, LR: DefaultLR},
+		Batch:    DefaultBatch,
+		Epochs:   DefaultEpochs,
+		Augment:  []string{},
+	}
+}
+
+// Validate reports the first invalid field of c as a *models.FieldError
+// naming the field by its spec key. It checks the architecture options and
+// the optimizer settings (models.Options.Validate, optim.Settings.Validate),
+// then batch, epochs and the augmentation names.
+func (c Config) Validate() error {
+	if err := c.Options.Validate(); err != nil {
+		return err
+	}
+	if err := c.Settings.Validate(); err != nil {
+		return err
+	}
+	if c.Batch <= 0 {
+		return &models.FieldError{Field: "batch", Msg: fmt.Sprintf("batch %d must be > 0", c.Batch)}
+	}
+	if c.Epochs <= 0 {
+		return &models.FieldError{Field: "epochs", Msg: fmt.Sprintf("epochs %d must be > 0", c.Epochs)}
+	}
+	for _, a := range c.Augment {
+		if !augments[a] {
+			return &models.FieldError{Field: "augment", Msg: fmt.Sprintf("unknown augmentation %q (known: %v)", a, AugmentNames())}
+		}
+	}
+	return nil
+}
+
+// augments holds the known augmentation names. It is written only from
+// init functions (RegisterAugment), so it needs no lock.
+var augments = map[string]bool{"flip": true}
+
+// RegisterAugment makes name a valid augmentation in the augment field.
+// The package that implements an augmentation calls it from init. The name
+// none is reserved for the empty list and names may not contain "+", which
+// joins list elements in run names.
+func RegisterAugment(name string) {
+	if name == "" || name == NoneValue || strings.ContainsAny(name, "+ ") {
+		panic(fmt.Sprintf("spec: invalid augmentation name %q", name))
+	}
+	augments[name] = true
+}
+
+// AugmentNames returns the known augmentation names, sorted.
+func AugmentNames() []string {
+	out := make([]string, 0, len(augments))
+	for a := range augments {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,0 +1,328 @@
+package spec
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// field is one settable field of a struct, found by flattening embedded
+// structs the way encoding/json does.
+type field struct {
+	key   string // json name
+	index []int  // for reflect.Value.FieldByIndex
+	typ   reflect.Type
+}
+
+// structFields lists the fields of struct type t by json name, in
+// declaration order, with anonymous struct fields flattened. A name that
+// appears twice keeps its first (shallowest, earliest) field.
+func structFields(t reflect.Type) []field {
+	var out []field
+	seen := map[string]bool{}
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			idx := append(append([]int(nil), index...), i)
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
+				walk(sf.Type, idx)
+				continue
+			}
+			if !sf.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			out = append(out, field{key: name, index: idx, typ: sf.Type})
+		}
+	}
+	walk(t, nil)
+	return out
+}
+
+// runFields are the run fields: the keys valid in fixed, axes, zip and
+// exclude.
+var runFields = structFields(reflect.TypeOf(Config{}))
+
+// runField returns the run field called key.
+func runField(key string) (field, bool) {
+	for _, f := range runFields {
+		if f.key == key {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+// Keys returns the run field keys in the order of Config's fields: the keys
+// that fixed, axes, zip and exclude accept.
+func Keys() []string {
+	out := make([]string, len(runFields))
+	for i, f := range runFields {
+		out[i] = f.key
+	}
+	return out
+}
+
+// Reserved run-field keys that Resolve treats specially.
+const (
+	keySeed      = "seed"
+	keyInitSeed  = "init_seed"
+	keyOrderSeed = "order_seed"
+	keyAugSeed   = "aug_seed"
+)
+
+// NoneValue, written for a list-valued field, means the empty list.
+const NoneValue = "none"
+
+// maxAliasDepth bounds alias chains; yaml.v3 rejects cycles, but a bound
+// keeps deref total on any node graph.
+const maxAliasDepth = 100
+
+// deref follows aliases to the node they name.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasDepth; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// typeError is a wrong-type message: what the field wants, what it got.
+func typeError(t reflect.Type, n *yaml.Node) string {
+	return fmt.Sprintf("want %s, got %s", describeType(t), describeNode(n))
+}
+
+func describeType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a non-negative integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(describeType(t.Elem()), "a "), "an ") + "s"
+	case reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!str":
+			return fmt.Sprintf("string %q", n.Value)
+		case "!!int":
+			return "integer " + n.Value
+		case "!!float":
+			return "number " + n.Value
+		case "!!bool":
+			return "boolean " + n.Value
+		}
+		return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
+	}
+	return "an alias"
+}
+
+// decodeError is a problem at a node; the parser turns it into an *Error.
+type decodeError struct {
+	node *yaml.Node
+	path string
+	msg  string
+	err  error
+}
+
+func (e *decodeError) Error() string { return e.path + ": " + e.msg }
+
+// decodeValue decodes n into a new value of type t, strictly by type: see
+// the package comment. path names n in errors.
+func decodeValue(n *yaml.Node, t reflect.Type, path string) (reflect.Value, *decodeError) {
+	n = deref(n)
+	if n == nil {
+		return reflect.Value{}, &decodeError{node: n, path: path, msg: "missing value"}
+	}
+	bad := func() (reflect.Value, *decodeError) {
+		return reflect.Value{}, &decodeError{node: n, path: path, msg: typeError(t, n)}
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		out := reflect.MakeSlice(t, 0, 0)
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for _, e := range n.Content {
+				ev, err := decodeValue(e, t.Elem(), path)
+				if err != nil {
+					return reflect.Value{}, err
+				}
+				out = reflect.Append(out, ev)
+			}
+			return out, nil
+		case yaml.ScalarNode:
+			if n.ShortTag() == "!!str" && n.Value == NoneValue {
+				return out, nil
+			}
+			ev, err := decodeValue(n, t.Elem(), path)
+			if err != nil {
+				return reflect.Value{}, err
+			}
+			return reflect.Append(out, ev), nil
+		}
+		return bad()
+	case reflect.Struct:
+		v := reflect.New(t).Elem()
+		if err := decodeStruct(n, v, path); err != nil {
+			return reflect.Value{}, err
+		}
+		return v, nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return bad()
+	}
+	tag := n.ShortTag()
+	switch t.Kind() {
+	case reflect.String:
+		if tag != "!!str" {
+			return bad()
+		}
+		return reflect.ValueOf(n.Value).Convert(t), nil
+	case reflect.Bool:
+		if tag != "!!bool" {
+			return bad()
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if tag != "!!int" {
+			return bad()
+		}
+	case reflect.Float32, reflect.Float64:
+		if tag != "!!int" && tag != "!!float" {
+			return bad()
+		}
+	default:
+		return bad()
+	}
+	p := reflect.New(t)
+	if err := n.Decode(p.Interface()); err != nil {
+		// Out-of-range integers end here.
+		return reflect.Value{}, &decodeError{node: n, path: path, msg: fmt.Sprintf("%s does not fit in %s", describeNode(n), t), err: err}
+	}
+	return p.Elem(), nil
+}
+
+// decodeStruct decodes mapping n into the struct v field by field, by json
+// name; an unknown or repeated key is an error.
+func decodeStruct(n *yaml.Node, v reflect.Value, path string) *decodeError {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return &decodeError{node: n, path: path, msg: typeError(v.Type(), n)}
+	}
+	fields := structFields(v.Type())
+	return eachPair(n, path, func(k, val *yaml.Node, key, kpath string) *decodeError {
+		var f *field
+		for i := range fields {
+			if fields[i].key == key {
+				f = &fields[i]
+				break
+			}
+		}
+		if f == nil {
+			names := make([]string, len(fields))
+			for i, f := range fields {
+				names[i] = f.key
+			}
+			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(names, ", "))}
+		}
+		fv, err := decodeValue(val, f.typ, kpath)
+		if err != nil {
+			return err
+		}
+		v.FieldByIndex(f.index).Set(fv)
+		return nil
+	})
+}
+
+// eachPair calls fn for every key/value pair of mapping n in order, after
+// checking that the key is a string and not repeated.
+func eachPair(n *yaml.Node, path string, fn func(k, v *yaml.Node, key, kpath string) *decodeError) *decodeError {
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), n.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+			kn := k
+			if kn == nil {
+				kn = n
+			}
+			return &decodeError{node: kn, path: path, msg: "mapping key must be a string, got " + describeNode(kn)}
+		}
+		kpath := k.Value
+		if path != "" {
+			kpath = path + "." + k.Value
+		}
+		if prev, dup := seen[k.Value]; dup {
+			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, prev.Line)}
+		}
+		seen[k.Value] = k
+		if err := fn(k, v, k.Value, kpath); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// text is the readable form of a decoded value, used in run names and to
+// compare values: numbers in their shortest form, lists joined by "+", the
+// empty list as none.
+func text(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Float32:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 32)
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return NoneValue
+		}
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = text(v.Index(i))
+		}
+		return strings.Join(parts, "+")
+	}
+	return fmt.Sprint(v.Interface())
+}

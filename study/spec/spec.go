@@ -1,0 +1,613 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/data"
+)
+
+// Tasks a spec may ask for.
+const (
+	TaskBinary     = "binary"
+	TaskMulticlass = "multiclass"
+)
+
+// MaxNameLen is the longest spec name accepted.
+const MaxNameLen = 100
+
+// Spec is a parsed, validated sweep spec.
+type Spec struct {
+	File    string    // file name, as given to Parse; used in errors
+	Source  []byte    // the file's bytes, exactly as given
+	Name    string    // results go to results/<Name>/
+	Seed    int64     // spec seed; the default run seed
+	Dataset data.Spec // the dataset mapping
+	Task    string    // TaskBinary or TaskMulticlass
+	Fixed   []Value   // run fields shared by every run, in written order
+	// Axes are the dimensions of the grid: the axes in written order, then
+	// the zip groups in written order. The grid is their cartesian product
+	// with the first axis varying slowest.
+	Axes    []Axis
+	Exclude []Exclude // partial assignments whose runs are dropped
+}
+
+// Value is one run-field value written in the spec.
+type Value struct {
+	Key  string // run field key, e.g. "lr"
+	V    any    // the decoded value, of the Config field's Go type
+	Text string // readable form: numbers shortest, lists joined by "+", empty list "none"
+	Path string // where the value is written, e.g. "axes.lr"; the Field of errors
+	// Line and Column locate the value in the file.
+	Line, Column int
+}
+
+// Point is one position along an axis: one value per key of the axis.
+type Point []Value
+
+// Axis is one dimension of the grid. A plain axis has one key; a zip group
+// has several keys that vary together, and its points set all of them.
+type Axis struct {
+	Keys   []string
+	Points []Point
+	Zip    bool   // whether the axis is a zip group
+	Path   string // "axes.<key>" or "zip[i]"
+	// Line and Column locate the axis key or the zip group.
+	Line, Column int
+}
+
+// Varies reports whether the axis has two or more points; only varying axes
+// appear in run names.
+func (a *Axis) Varies() bool { return len(a.Points) >= 2 }
+
+// Exclude is one entry of exclude: a run whose values match all of Values
+// (by Text) is dropped from the grid.
+type Exclude struct {
+	Values       []Value
+	Line, Column int
+}
+
+// nameRE is the alphabet of a spec name, which becomes a folder name.
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Load reads and parses the spec file at path.
+func Load(path string) (*Spec, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse parses and validates the spec in src; file names it in errors.
+// Every error is an *Error. Parse checks everything that does not need the
+// grid expanded: keys, types, lists, duplicate keys and values, exclude
+// entries, and every value against Config.Validate. The grid size is
+// checked by the grid package.
+func Parse(file string, src []byte) (*Spec, error) {
+	p := &parser{s: &Spec{File: file, Source: src, Task: TaskMulticlass}}
+	if err := p.parse(src); err != nil {
+		return nil, err
+	}
+	return p.s, nil
+}
+
+type parser struct {
+	s *Spec
+	// owner maps each run key set by fixed, axes or zip to its path and
+	// line, to reject a key set twice.
+	owner map[string]Value
+}
+
+func (p *parser) errorf(n *yaml.Node, field, format string, args ...any) *Error {
+	e := &Error{File: p.s.File, Field: field, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	return e
+}
+
+func (p *parser) wrap(d *decodeError) *Error {
+	if d == nil {
+		return nil
+	}
+	e := p.errorf(d.node, d.path, "%s", d.msg)
+	e.Err = d.err
+	return e
+}
+
+// yamlLineRE finds the line in a yaml.v3 syntax error.
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// decodeYAML parses src into a document node. yaml.v3 is not known to
+// panic, but a spec must never crash the program, so a panic becomes an
+// error.
+func decodeYAML(src []byte) (doc *yaml.Node, more bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: parser failure: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var n yaml.Node
+	if err := dec.Decode(&n); err != nil {
+		return nil, false, err
+	}
+	var extra yaml.Node
+	err = dec.Decode(&extra)
+	return &n, !errors.Is(err, io.EOF), nil
+}
+
+func (p *parser) parse(src []byte) error {
+	if len(bytes.TrimSpace(src)) == 0 {
+		return p.errorf(nil, "", "empty spec")
+	}
+	if !utf8.Valid(src) {
+		i := 0
+		for i < len(src) {
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		line := 1 + bytes.Count(src[:i], []byte("\n"))
+		col := 1 + utf8.RuneCount(src[bytes.LastIndexByte(src[:i], '\n')+1:i])
+		return &Error{File: p.s.File, Line: line, Column: col, Msg: fmt.Sprintf("invalid UTF-8 (byte %#02x); a spec must be UTF-8 text", src[i])}
+	}
+	doc, more, err := decodeYAML(src)
+	if err != nil {
+		e := &Error{File: p.s.File, Msg: err.Error(), Err: err}
+		if m := yamlLineRE.FindStringSubmatch(e.Msg); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = strings.TrimPrefix(e.Msg, m[0])
+		}
+		e.Msg = "YAML syntax: " + strings.TrimPrefix(e.Msg, "yaml: ")
+		return e
+	}
+	if more {
+		return p.errorf(nil, "", "more than one YAML document; a spec is one document")
+	}
+	root := doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return p.errorf(nil, "", "empty spec")
+		}
+		root = deref(root.Content[0])
+	}
+	if root == nil || (root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null") {
+		return p.errorf(nil, "", "empty spec")
+	}
+	if root.Kind != yaml.MappingNode {
+		return p.errorf(root, "", "a spec must be a mapping of keys (name, dataset, axes, ...), got %s", describeNode(root))
+	}
+
+	// Collect the sections first, then read them in dependency order.
+	sections := map[string][2]*yaml.Node{}
+	if d := eachPair(root, "", func(k, v *yaml.Node, key, _ string) *decodeError {
+		switch key {
+		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude":
+			sections[key] = [2]*yaml.Node{k, deref(v)}
+			return nil
+		}
+		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude)", key)}
+	}); d != nil {
+		return p.wrap(d)
+	}
+	for _, step := range []struct {
+		key string
+		fn  func(k, v *yaml.Node) error
+	}{
+		{"name", p.name}, {"seed", p.seed}, {"dataset", p.dataset}, {"task", p.task},
+		{"fixed", p.fixed}, {"axes", p.axes}, {"zip", p.zip}, {"exclude", p.exclude},
+	} {
+		kv, ok := sections[step.key]
+		if !ok {
+			switch step.key {
+			case "name", "dataset":
+				return p.errorf(root, step.key, "missing required key %q", step.key)
+			}
+			continue
+		}
+		if err := step.fn(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return p.validate()
+}
+
+func (p *parser) name(_, v *yaml.Node) error {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		return p.errorf(v, "name", "want a string, got %s", describeNode(v))
+	}
+	name := v.Value
+	switch {
+	case name == "." || name == ".." || !nameRE.MatchString(name):
+		return p.errorf(v, "name", "name %q must be a single folder name of letters, digits, '.', '_' or '-' (not . or ..)", name)
+	case len(name) > MaxNameLen:
+		return p.errorf(v, "name", "name is %d characters; at most %d are allowed", len(name), MaxNameLen)
+	}
+	p.s.Name = name
+	return nil
+}
+
+func (p *parser) seed(_, v *yaml.Node) error {
+	x, d := decodeValue(v, reflect.TypeFor[int64](), "seed")
+	if d != nil {
+		return p.wrap(d)
+	}
+	p.s.Seed = x.Int()
+	return nil
+}
+
+func (p *parser) dataset(_, v *yaml.Node) error {
+	if v.Kind != yaml.MappingNode {
+		return p.errorf(v, "dataset", "want a mapping, got %s", describeNode(v))
+	}
+	if d := decodeStruct(v, reflect.ValueOf(&p.s.Dataset).Elem(), "dataset"); d != nil {
+		return p.wrap(d)
+	}
+	if p.s.Dataset.Name == "" {
+		return p.errorf(v, "dataset.name", "missing dataset name")
+	}
+	return nil
+}
+
+func (p *parser) task(_, v *yaml.Node) error {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		return p.errorf(v, "task", "want a string, got %s", describeNode(v))
+	}
+	switch v.Value {
+	case TaskBinary, TaskMulticlass:
+		p.s.Task = v.Value
+		return nil
+	}
+	return p.errorf(v, "task", "unknown task %q (known: %s, %s)", v.Value, TaskBinary, TaskMulticlass)
+}
+
+// isNull reports whether n is an empty section (`fixed:` with nothing).
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// runValue decodes one value of run field key.
+func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
+	f, ok := runField(key)
+	if !ok {
+		return Value{}, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
+	}
+	x, d := decodeValue(v, f.typ, path)
+	if d != nil {
+		return Value{}, p.wrap(d)
+	}
+	v = deref(v)
+	return Value{Key: key, V: x.Interface(), Text: text(x), Path: path, Line: v.Line, Column: v.Column}, nil
+}
+
+// claim records that path sets key, rejecting a key set twice.
+func (p *parser) claim(k *yaml.Node, key, path string) *Error {
+	if p.owner == nil {
+		p.owner = map[string]Value{}
+	}
+	if prev, dup := p.owner[key]; dup {
+		return p.errorf(k, path, "%s is already set at %s (line %d); a run field may appear once across fixed, axes and zip", key, prev.Path, prev.Line)
+	}
+	p.owner[key] = Value{Key: key, Path: path, Line: k.Line}
+	return nil
+}
+
+func (p *parser) fixed(_, v *yaml.Node) error {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return p.errorf(v, "fixed", "want a mapping of run fields, got %s", describeNode(v))
+	}
+	var err *Error
+	d := eachPair(v, "fixed", func(k, val *yaml.Node, key, path string) *decodeError {
+		var x Value
+		if x, err = p.runValue(k, val, key, path); err != nil {
+			return errStop
+		}
+		if err = p.claim(k, key, path); err != nil {
+			return errStop
+		}
+		p.s.Fixed = append(p.s.Fixed, x)
+		return nil
+	})
+	return p.result(d, err)
+}
+
+// errStop stops eachPair after the callback has set an *Error itself.
+var errStop = &decodeError{msg: "stop"}
+
+// result returns the error of an eachPair walk: the callback's own error
+// when it stopped the walk, otherwise the walk's error.
+func (p *parser) result(d *decodeError, err *Error) error {
+	if d == errStop {
+		return err
+	}
+	if d != nil {
+		return p.wrap(d)
+	}
+	return nil
+}
+
+// axisValues decodes the list of values of one axis key.
+func (p *parser) axisValues(k, v *yaml.Node, key, path string) ([]Value, *Error) {
+	if _, ok := runField(key); !ok {
+		return nil, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
+	}
+	v = deref(v)
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		return nil, p.errorf(v, path, "an axis must be a non-empty list of values, got %s (use fixed: for a single value)", describeNode(v))
+	}
+	out := make([]Value, 0, len(v.Content))
+	for _, e := range v.Content {
+		x, err := p.runValue(k, e, key, path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func (p *parser) axes(_, v *yaml.Node) error {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return p.errorf(v, "axes", "want a mapping of run fields to lists, got %s", describeNode(v))
+	}
+	var err *Error
+	d := eachPair(v, "axes", func(k, val *yaml.Node, key, path string) *decodeError {
+		var vals []Value
+		if vals, err = p.axisValues(k, val, key, path); err != nil {
+			return errStop
+		}
+		if err = p.claim(k, key, path); err != nil {
+			return errStop
+		}
+		a := Axis{Keys: []string{key}, Path: path, Line: k.Line, Column: k.Column}
+		for _, x := range vals {
+			a.Points = append(a.Points, Point{x})
+		}
+		if err = p.uniquePoints(&a); err != nil {
+			return errStop
+		}
+		p.s.Axes = append(p.s.Axes, a)
+		return nil
+	})
+	return p.result(d, err)
+}
+
+// uniquePoints rejects an axis that lists the same point twice, which would
+// make two runs with the same config and name.
+func (p *parser) uniquePoints(a *Axis) *Error {
+	seen := map[string]int{}
+	for i, pt := range a.Points {
+		texts := make([]string, len(pt))
+		for j, x := range pt {
+			texts[j] = x.Text
+		}
+		t := strings.Join(texts, "\x00")
+		if j, dup := seen[t]; dup {
+			return p.errorf(&yaml.Node{Line: pt[0].Line, Column: pt[0].Column}, a.Path,
+				"duplicate value %s (same as value %d at line %d)", strings.Join(texts, ", "), j+1, a.Points[j][0].Line)
+		}
+		seen[t] = i
+	}
+	return nil
+}
+
+func (p *parser) zip(_, v *yaml.Node) error {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return p.errorf(v, "zip", "want a list of groups (mappings of run fields to lists), got %s", describeNode(v))
+	}
+	for gi, g := range v.Content {
+		g = deref(g)
+		gpath := fmt.Sprintf("zip[%d]", gi)
+		if g.Kind != yaml.MappingNode || len(g.Content) == 0 {
+			return p.errorf(g, gpath, "a zip group must be a non-empty mapping of run fields to lists, got %s", describeNode(g))
+		}
+		a := Axis{Zip: true, Path: gpath, Line: g.Line, Column: g.Column}
+		var cols [][]Value
+		var first string
+		var err *Error
+		d := eachPair(g, gpath, func(k, val *yaml.Node, key, path string) *decodeError {
+			var vals []Value
+			if vals, err = p.axisValues(k, val, key, path); err != nil {
+				return errStop
+			}
+			if len(cols) > 0 && len(vals) != len(cols[0]) {
+				err = p.errorf(k, path, "%d values, but %s has %d; the lists of a zip group must have equal length", len(vals), first, len(cols[0]))
+				return errStop
+			}
+			if err = p.claim(k, key, path); err != nil {
+				return errStop
+			}
+			if len(cols) == 0 {
+				first = path
+			}
+			a.Keys = append(a.Keys, key)
+			cols = append(cols, vals)
+			return nil
+		})
+		if err := p.result(d, err); err != nil {
+			return err
+		}
+		for i := range cols[0] {
+			pt := make(Point, len(cols))
+			for j := range cols {
+				pt[j] = cols[j][i]
+			}
+			a.Points = append(a.Points, pt)
+		}
+		if err := p.uniquePoints(&a); err != nil {
+			return err
+		}
+		p.s.Axes = append(p.s.Axes, a)
+	}
+	return nil
+}
+
+// axisOf returns the axis that sets key, or nil.
+func (s *Spec) axisOf(key string) *Axis {
+	for i := range s.Axes {
+		for _, k := range s.Axes[i].Keys {
+			if k == key {
+				return &s.Axes[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (p *parser) exclude(_, v *yaml.Node) error {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return p.errorf(v, "exclude", "want a list of partial assignments (mappings of axis keys to values), got %s", describeNode(v))
+	}
+	for ei, e := range v.Content {
+		e = deref(e)
+		epath := fmt.Sprintf("exclude[%d]", ei)
+		if e.Kind != yaml.MappingNode || len(e.Content) == 0 {
+			return p.errorf(e, epath, "an exclude entry must be a non-empty mapping of axis keys to values, got %s", describeNode(e))
+		}
+		ex := Exclude{Line: e.Line, Column: e.Column}
+		var err *Error
+		d := eachPair(e, epath, func(k, val *yaml.Node, key, path string) *decodeError {
+			var x Value
+			if x, err = p.runValue(k, val, key, path); err != nil {
+				return errStop
+			}
+			a := p.s.axisOf(key)
+			if a == nil {
+				err = p.errorf(k, path, "%s is not an axis; exclude may only name keys of axes or zip", key)
+				return errStop
+			}
+			var texts []string
+			for _, pt := range a.Points {
+				for _, y := range pt {
+					if y.Key == key {
+						if y.Text == x.Text {
+							ex.Values = append(ex.Values, x)
+							return nil
+						}
+						texts = append(texts, y.Text)
+					}
+				}
+			}
+			err = p.errorf(deref(val), path, "value %s is not in axis %s (values: %s)", x.Text, key, strings.Join(texts, ", "))
+			return errStop
+		})
+		if err := p.result(d, err); err != nil {
+			return err
+		}
+		p.s.Exclude = append(p.s.Exclude, ex)
+	}
+	return nil
+}
+
+// validate checks every value with Config.Validate: first the run made of
+// the fixed values and the first point of each axis, then, axis by axis,
+// that run with each other point substituted. This checks each value once
+// without expanding the grid; grid.Expand validates every run again.
+func (p *parser) validate() error {
+	base := make([]Point, len(p.s.Axes))
+	for i := range p.s.Axes {
+		base[i] = p.s.Axes[i].Points[0]
+	}
+	if _, err := p.s.Resolve(base...); err != nil {
+		return err
+	}
+	pts := make([]Point, len(base))
+	for i := range p.s.Axes {
+		for _, pt := range p.s.Axes[i].Points[1:] {
+			copy(pts, base)
+			pts[i] = pt
+			if _, err := p.s.Resolve(pts...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Resolve returns the config of the run that takes the given points (one per
+// axis, in any order): the defaults, then the fixed values, then the
+// points, with seed defaulting to the spec seed and init_seed, order_seed
+// and aug_seed defaulting to the run's seed unless a value sets them. The
+// config is validated; a validation error is an *Error at the value that
+// set the offending field (or without a line, when the field has its
+// default value). Slices in the config are fresh copies.
+func (s *Spec) Resolve(points ...Point) (Config, error) {
+	c := Default()
+	c.Seed = s.Seed
+	rv := reflect.ValueOf(&c).Elem()
+	set := map[string]Value{}
+	apply := func(x Value) error {
+		f, ok := runField(x.Key)
+		if !ok {
+			return &Error{File: s.File, Line: x.Line, Column: x.Column, Field: x.Path, Msg: fmt.Sprintf("unknown run field %q", x.Key)}
+		}
+		xv := reflect.ValueOf(x.V)
+		if !xv.IsValid() || xv.Type() != f.typ {
+			return &Error{File: s.File, Line: x.Line, Column: x.Column, Field: x.Path, Msg: fmt.Sprintf("value of %s is %T, want %s", x.Key, x.V, f.typ)}
+		}
+		if xv.Kind() == reflect.Slice {
+			xv = reflect.AppendSlice(reflect.MakeSlice(f.typ, 0, xv.Len()), xv)
+		}
+		rv.FieldByIndex(f.index).Set(xv)
+		set[x.Key] = x
+		return nil
+	}
+	for _, x := range s.Fixed {
+		if err := apply(x); err != nil {
+			return Config{}, err
+		}
+	}
+	for _, pt := range points {
+		for _, x := range pt {
+			if err := apply(x); err != nil {
+				return Config{}, err
+			}
+		}
+	}
+	for key, dst := range map[string]*int64{keyInitSeed: &c.InitSeed, keyOrderSeed: &c.OrderSeed, keyAugSeed: &c.AugSeed} {
+		if _, ok := set[key]; !ok {
+			*dst = c.Seed
+		}
+	}
+	if err := c.Validate(); err != nil {
+		e := &Error{File: s.File, Msg: err.Error(), Err: err}
+		var fe *models.FieldError
+		if errors.As(err, &fe) {
+			e.Field, e.Msg = fe.Field, fe.Msg
+			if x, ok := set[fe.Field]; ok {
+				e.Field, e.Line, e.Column = x.Path, x.Line, x.Column
+			} else {
+				e.Msg += " (default value)"
+			}
+		}
+		return Config{}, e
+	}
+	return c, nil
+}
