@@ -1,0 +1,259 @@
+package data
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxCSVBytes caps the size of a CSV dataset file.
+const maxCSVBytes = 1 << 30
+
+// CSVError is a problem in a CSV dataset file. Line is 1-based and counts
+// the header; Column is the 1-based field number (0 when the problem is
+// the whole row or file).
+type CSVError struct {
+	Path   string
+	Line   int
+	Column int
+	Err    error
+}
+
+func (e *CSVError) Error() string {
+	switch {
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %v", e.Path, e.Err)
+	case e.Column == 0:
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: column %d: %v", e.Path, e.Line, e.Column, e.Err)
+}
+
+func (e *CSVError) Unwrap() error { return e.Err }
+
+// csvTable is a parsed CSV dataset before splitting.
+type csvTable struct {
+	features   []string  // feature column names, in file order
+	x          []float32 // n×len(features)
+	y          []int     // class indices into classNames
+	classNames []string
+}
+
+// parseCSV reads a CSV dataset: a header row, then one instance per row.
+// The column named label holds the class (any string); every other column
+// is a float feature. Classes are the distinct labels in sorted order:
+// numeric order when every label is a number, byte order otherwise. path
+// is used in errors only.
+func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // ragged rows are reported below, with the counts
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &CSVError{Path: path, Err: errors.New("empty file: want a header row naming the columns")}
+	}
+	if err != nil {
+		return nil, csvReadErr(path, err)
+	}
+	header = slices.Clone(header)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	lc := -1
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: errors.New("column name is not valid UTF-8")}
+		}
+		if h == label {
+			if lc >= 0 {
+				return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: fmt.Errorf("label column %q appears twice (columns %d and %d)", label, lc+1, i+1)}
+			}
+			lc = i
+		}
+	}
+	if lc < 0 {
+		return nil, &CSVError{Path: path, Line: 1, Err: fmt.Errorf("no label column %q in header %q", label, header)}
+	}
+	if len(header) < 2 {
+		return nil, &CSVError{Path: path, Line: 1, Err: errors.New("no feature columns besides the label")}
+	}
+	t := &csvTable{features: slices.Delete(slices.Clone(header), lc, lc+1)}
+	var labels []string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvReadErr(path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, &CSVError{Path: path, Line: line, Err: fmt.Errorf("row has %d fields, header has %d", len(rec), len(header))}
+		}
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				l, _ := cr.FieldPos(i)
+				return nil, &CSVError{Path: path, Line: l, Column: i + 1, Err: errors.New("field is not valid UTF-8")}
+			}
+			if i == lc {
+				labels = append(labels, f)
+				continue
+			}
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err == nil && (math.IsNaN(v) || math.Abs(v) > math.MaxFloat32) {
+				err = errors.New("not a finite float32")
+			}
+			if err != nil {
+				l, _ := cr.FieldPos(i)
+				if ne, ok := err.(*strconv.NumError); ok {
+					err = ne.Err
+				}
+				return nil, &CSVError{Path: path, Line: l, Column: i + 1, Err: fmt.Errorf("feature %q: %q is not a number: %w", header[i], f, err)}
+			}
+			t.x = append(t.x, float32(v))
+		}
+	}
+	if len(labels) == 0 {
+		return nil, &CSVError{Path: path, Err: errors.New("no data rows after the header")}
+	}
+	t.classNames, t.y = classIndex(labels)
+	if len(t.classNames) < 2 {
+		return nil, &CSVError{Path: path, Err: fmt.Errorf("label column %q has one distinct value %q; need at least 2 classes", label, t.classNames[0])}
+	}
+	return t, nil
+}
+
+// csvReadErr converts an encoding/csv error to a CSVError.
+func csvReadErr(path string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &CSVError{Path: path, Line: pe.Line, Err: pe.Err}
+	}
+	return &CSVError{Path: path, Err: err}
+}
+
+// classIndex maps label strings to indices of their sorted distinct
+// values: numeric order when all parse as numbers, byte order otherwise.
+func classIndex(labels []string) (names []string, y []int) {
+	seen := map[string]int{}
+	for _, l := range labels {
+		if _, ok := seen[l]; !ok {
+			seen[l] = 0
+			names = append(names, l)
+		}
+	}
+	numeric := true
+	num := make(map[string]float64, len(names))
+	for _, n := range names {
+		v, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if err != nil || math.IsNaN(v) {
+			numeric = false
+			break
+		}
+		num[n] = v
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if numeric && num[a] != num[b] {
+			if num[a] < num[b] {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	for i, n := range names {
+		seen[n] = i
+	}
+	y = make([]int, len(labels))
+	for i, l := range labels {
+		y[i] = seen[l]
+	}
+	return names, y
+}
+
+// readCSV loads s.Path (relative to baseDir unless absolute) and splits it:
+// the test part is s.Test rows (default 20%, rounded) drawn with
+// seeds.Stream("split", seed); the training part is the first s.Train (all
+// when 0) of the remaining rows. Both keep file order.
+func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
+	path := s.Path
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(baseDir, path)
+	}
+	label := s.Label
+	if label == "" {
+		label = DefaultLabel
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset csv: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCSVBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("dataset csv: read %s: %w", path, err)
+	}
+	if len(b) > maxCSVBytes {
+		return nil, &CSVError{Path: path, Err: fmt.Errorf("file is larger than %d bytes", maxCSVBytes)}
+	}
+	t, err := parseCSV(bytes.NewReader(b), path, label)
+	if err != nil {
+		return nil, fmt.Errorf("dataset csv: %w", err)
+	}
+	if err := validPositive(s.Positive, len(t.classNames)); err != nil {
+		return nil, err
+	}
+	n, d := len(t.y), len(t.features)
+	nte := s.Test
+	if nte == 0 {
+		nte = int(math.Round(DefaultCSVTest * float64(n)))
+	}
+	if nte >= n {
+		return nil, fieldErr("test", "%d test rows leave no training rows in %s (%d rows)", nte, path, n)
+	}
+	isTest := make([]bool, n)
+	for _, i := range seedsPerm("split", seed, n)[:nte] {
+		isTest[i] = true
+	}
+	ntr := n - nte
+	if s.Train > ntr {
+		return nil, fieldErr("train", "%d rows requested, %s has %d after the %d test rows", s.Train, path, ntr, nte)
+	}
+	if s.Train > 0 {
+		ntr = s.Train
+	}
+	r := &raw{
+		in:          d,
+		classes:     len(t.classNames),
+		classNames:  t.classNames,
+		trainX:      make([]float32, 0, ntr*d),
+		trainY:      make([]int, 0, ntr),
+		testX:       make([]float32, 0, nte*d),
+		testY:       make([]int, 0, nte),
+		provenance:  fmt.Sprintf("csv file %s (sha256 %x), features %s", s.Path, sha256.Sum256(b), strings.Join(t.features, ",")),
+		standardise: true,
+	}
+	for i := range n {
+		row := t.x[i*d : (i+1)*d]
+		switch {
+		case isTest[i]:
+			r.testX = append(r.testX, row...)
+			r.testY = append(r.testY, t.y[i])
+		case len(r.trainY) < ntr:
+			r.trainX = append(r.trainX, row...)
+			r.trainY = append(r.trainY, t.y[i])
+		}
+	}
+	return r, nil
+}
