@@ -1,0 +1,95 @@
+package predmat
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unicode/utf8"
+)
+
+// MaxClasses bounds the number of classes C that Read infers or accepts and
+// that Validate allows, so that a corrupt label such as 2147483647 cannot
+// make the later stages allocate gigabytes of per-class counts.
+const MaxClasses = 1 << 16
+
+// ProbTolerance is how far from 1 the probabilities of one (model, instance)
+// pair may sum before Read and Validate reject them.
+const ProbTolerance = 1e-3
+
+// Validate reports the first inconsistency in x: slice lengths that do not
+// match M, N and C, empty, duplicate or non-UTF-8 model names or instance
+// ids, labels or predictions outside [0, C), and probabilities that are
+// negative, not finite, or do not sum to 1 within ProbTolerance. Stages
+// call it before trusting a Matrix that came from elsewhere.
+func (x *Matrix) Validate() error {
+	if x == nil {
+		return errors.New("nil matrix")
+	}
+	m, n, c := len(x.Models), len(x.Labels), x.Classes
+	switch {
+	case m == 0:
+		return errors.New("no models")
+	case n == 0:
+		return errors.New("no instances")
+	case c < 1 || c > MaxClasses:
+		return fmt.Errorf("classes = %d, want 1..%d", c, MaxClasses)
+	case len(x.Instances) != n:
+		return fmt.Errorf("%d instance ids for %d labels", len(x.Instances), n)
+	case len(x.Pred) != m*n:
+		return fmt.Errorf("len(Pred) = %d, want M×N = %d×%d", len(x.Pred), m, n)
+	case x.Prob != nil && len(x.Prob) != m*n*c:
+		return fmt.Errorf("len(Prob) = %d, want M×N×C = %d×%d×%d", len(x.Prob), m, n, c)
+	case x.Configs != nil && len(x.Configs) != m:
+		return fmt.Errorf("%d configs for %d models", len(x.Configs), m)
+	}
+	if err := checkNames("model", x.Models); err != nil {
+		return err
+	}
+	if err := checkNames("instance", x.Instances); err != nil {
+		return err
+	}
+	for i, l := range x.Labels {
+		if l < 0 || int(l) >= c {
+			return fmt.Errorf("instance %q: label %d outside [0, %d)", x.Instances[i], l, c)
+		}
+	}
+	for k, p := range x.Pred {
+		if p < 0 || int(p) >= c {
+			return fmt.Errorf("model %q, instance %q: pred %d outside [0, %d)", x.Models[k/n], x.Instances[k%n], p, c)
+		}
+	}
+	if x.Prob != nil {
+		for k := 0; k < m*n; k++ {
+			row := x.Prob[k*c : (k+1)*c]
+			sum := 0.0
+			for j, p := range row {
+				v := float64(p)
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+					return fmt.Errorf("model %q, instance %q: p%d = %v, want a finite value ≥ 0", x.Models[k/n], x.Instances[k%n], j, p)
+				}
+				sum += v
+			}
+			if math.Abs(sum-1) > ProbTolerance {
+				return fmt.Errorf("model %q, instance %q: probabilities sum to %v, want 1 ± %v", x.Models[k/n], x.Instances[k%n], sum, ProbTolerance)
+			}
+		}
+	}
+	return nil
+}
+
+func checkNames(kind string, names []string) error {
+	seen := make(map[string]int, len(names))
+	for i, s := range names {
+		if s == "" {
+			return fmt.Errorf("%s %d has an empty name", kind, i)
+		}
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("%s %d: name %q is not valid UTF-8", kind, i, s)
+		}
+		if j, dup := seen[s]; dup {
+			return fmt.Errorf("%s %d: name %q repeats %s %d", kind, i, s, kind, j)
+		}
+		seen[s] = i
+	}
+	return nil
+}
