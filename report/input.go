@@ -1,0 +1,124 @@
+package report
+
+import (
+	"fmt"
+	"math"
+)
+
+// Run statuses as shown in the report.
+const (
+	StatusOK      = "ok"      // the run finished and has results
+	StatusFailed  = "failed"  // the run stopped with an error; Reason says why
+	StatusSkipped = "skipped" // the run was not started; Reason says why
+)
+
+// Input is everything the report shows. The caller fills it; the report
+// stage computes no metrics itself. The zero value is a valid, empty study.
+type Input struct {
+	// Title is the study name, shown as the page title.
+	Title string
+	// SpecYAML is the spec as given, shown verbatim in a collapsible block.
+	SpecYAML string
+	// Axes lists what was varied, in spec order.
+	Axes []Axis
+	// Runs holds one entry per run of the grid, finished or not.
+	Runs []Run
+	// Models holds the names of the finished runs in prediction-matrix
+	// order; Agreement is indexed in this order.
+	Models []string
+	// Agreement is the M×M pairwise agreement matrix for Models
+	// (Agreement[i][j] for models i and j; M = len(Models)). NaN marks a
+	// pair without a value: it is drawn as a grey cell and shown as "n/a".
+	// Nil means no agreement was computed.
+	Agreement [][]float64
+	// Environment describes where the study ran (Go version, CPU,
+	// GOMAXPROCS, commit, start time, ...). It is shown sorted by key.
+	Environment map[string]string
+	// Sections are extra sections shown after the built-in ones, in order.
+	Sections []Section
+}
+
+// Axis is one swept field of the spec and the values it took.
+type Axis struct {
+	Key    string   // field name, e.g. "optim.lr"
+	Values []string // values in spec order
+}
+
+// Run is the outcome of one run of the grid.
+type Run struct {
+	Name string // human-readable name, unique in the study
+	ID   string // stable run id (hash of the config)
+	// Config holds the run's value of every axis, keyed by Axis.Key.
+	Config map[string]string
+	// Status is StatusOK, StatusFailed or StatusSkipped.
+	Status string
+	// Reason says why a run failed or was skipped; empty otherwise.
+	Reason string
+	// TestAccuracy and ValAccuracy are fractions in [0, 1]; NaN means
+	// unknown and is shown as "—". They are shown for ok runs only.
+	TestAccuracy, ValAccuracy float64
+	// WallSeconds is the run's wall-clock training time.
+	WallSeconds float64
+	// Loss holds the mean training loss per epoch, in epoch order.
+	Loss []float64
+}
+
+// Section is an extra section of the page: a title, paragraphs of plain
+// text and an optional table. Every string is escaped when shown.
+type Section struct {
+	ID    string   // anchor id, used in the table of contents
+	Title string   // heading
+	Text  []string // paragraphs of plain text
+	Table *Table   // optional
+}
+
+// Table is a plain table of strings for a Section.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// check reports the first structural problem with in: the agreement
+// matrix must be M×M for M models and hold finite values or NaN.
+func (in *Input) check() error {
+	if in == nil {
+		return fmt.Errorf("report: nil input")
+	}
+	m := len(in.Models)
+	if in.Agreement == nil {
+		return nil
+	}
+	if len(in.Agreement) != m {
+		return fmt.Errorf("report: agreement has %d rows, want %d (one per model)", len(in.Agreement), m)
+	}
+	for i, row := range in.Agreement {
+		if len(row) != m {
+			return fmt.Errorf("report: agreement row %d (%q) has %d values, want %d", i, in.Models[i], len(row), m)
+		}
+		for j, v := range row {
+			if math.IsInf(v, 0) {
+				return fmt.Errorf("report: agreement[%d][%d] (%q, %q) is %v, want a finite value or NaN", i, j, in.Models[i], in.Models[j], v)
+			}
+		}
+	}
+	return nil
+}
+
+// MeanAgreement returns the mean of the off-diagonal entries of a that are
+// not NaN, and how many there were. It returns NaN, 0 when there are none.
+func MeanAgreement(a [][]float64) (mean float64, n int) {
+	var sum float64
+	for i, row := range a {
+		for j, v := range row {
+			if i == j || math.IsNaN(v) {
+				continue
+			}
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), 0
+	}
+	return sum / float64(n), n
+}
