@@ -1,0 +1,147 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// naive computes C = alpha*op(A)*op(B) + beta*C with a float64 triple loop.
+func naive(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) []float64 {
+	out := make([]float64, len(c))
+	for i := range c {
+		out[i] = float64(c[i])
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				var av, bv float32
+				if tA == blas.NoTrans {
+					av = a[i*lda+p]
+				} else {
+					av = a[p*lda+i]
+				}
+				if tB == blas.NoTrans {
+					bv = b[p*ldb+j]
+				} else {
+					bv = b[j*ldb+p]
+				}
+				s += float64(av) * float64(bv)
+			}
+			if beta == 0 {
+				out[i*ldc+j] = float64(alpha) * s
+			} else {
+				out[i*ldc+j] = float64(alpha)*s + float64(beta)*float64(c[i*ldc+j])
+			}
+		}
+	}
+	return out
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.NormFloat64())
+	}
+	return s
+}
+
+func TestSgemmMatchesNaiveTripleLoop(t *testing.T) {
+	trans := []blas.Transpose{blas.NoTrans, blas.Trans}
+	shapes := [][3]int{
+		{1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {3, 5, 0}, {4, 8, 16}, {5, 9, 17},
+		{13, 11, 7}, {64, 64, 784}, {67, 70, 300}, {3, 1030, 5}, {130, 9, 513},
+	}
+	scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {0, 0.5}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tA := range trans {
+		for _, tB := range trans {
+			for _, sh := range shapes {
+				for _, ab := range scalars {
+					m, n, k := sh[0], sh[1], sh[2]
+					alpha, beta := ab[0], ab[1]
+					name := fmt.Sprintf("%v×%v of %dx%dx%d with alpha %v beta %v agrees with the triple loop", tA, tB, m, n, k, alpha, beta)
+					t.Run(name, func(t *testing.T) {
+						// Leading dimensions larger than needed test strides.
+						ra, ca := m, k
+						if tA != blas.NoTrans {
+							ra, ca = k, m
+						}
+						rb, cb := k, n
+						if tB != blas.NoTrans {
+							rb, cb = n, k
+						}
+						lda, ldb, ldc := ca+2, cb+1, n+3
+						a := randSlice(rng, max(ra*lda, 1))
+						b := randSlice(rng, max(rb*ldb, 1))
+						c := randSlice(rng, m*ldc)
+						c[0] = float32(math.NaN()) // must vanish when beta == 0
+						want := naive(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+						if beta != 0 {
+							c[0] = 1
+							want = naive(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+						}
+						Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+						for i := 0; i < m; i++ {
+							for j := 0; j < ldc; j++ {
+								got, w := float64(c[i*ldc+j]), want[i*ldc+j]
+								if j >= n {
+									// Outside the matrix: untouched.
+									if got != w && !(math.IsNaN(got) && math.IsNaN(w)) {
+										t.Fatalf("C[%d,%d] outside the matrix changed from %v to %v", i, j, w, got)
+									}
+									continue
+								}
+								tol := 1e-5 * (1 + math.Abs(w)) * math.Sqrt(float64(k)+1)
+								if math.IsNaN(got) || math.Abs(got-w) > tol {
+									t.Fatalf("C[%d,%d] = %v, want %v (tol %v)", i, j, got, w, tol)
+								}
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmIsDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 67, 1100, 600
+	a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+	c1, c2 := make([]float32, m*n), make([]float32, m*n)
+	Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c1, n)
+	Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c2, n)
+	for i := range c1 {
+		if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+			t.Fatalf("element %d differs between two identical calls: %v vs %v", i, c1[i], c2[i])
+		}
+	}
+}
+
+func TestSgemmPanicsOnBadArguments(t *testing.T) {
+	a := make([]float32, 12)
+	tests := []struct {
+		name string
+		call func()
+	}{
+		{"a bad transpose panics", func() { Implementation{}.Sgemm('x', blas.NoTrans, 2, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
+		{"a negative m panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
+		{"a short leading dimension of A panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 3, 1, a, 2, a, 2, 0, a, 2) }},
+		{"a short C panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, 4, 4, 2, 1, a, 2, a, 4, 0, a[:10], 4) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("no panic")
+				}
+			}()
+			tt.call()
+		})
+	}
+}
