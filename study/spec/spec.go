@@ -149,6 +149,36 @@ func decodeYAML(src []byte) (doc *yaml.Node, more bool, err error) {
 	return &n, !errors.Is(err, io.EOF), nil
 }
 
+// parserProblems start the messages of yaml.v3's parser (not scanner)
+// errors. yaml.v3 reports their line 0-based (the line of the
+// construct being parsed) and omits it when it is 0; scanner errors have
+// 1-based lines.
+var parserProblems = []string{
+	"did not find expected",
+	"found duplicate %",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// syntaxError turns a yaml.v3 error into an *Error with a 1-based line.
+func (p *parser) syntaxError(err error) *Error {
+	e := &Error{File: p.s.File, Msg: err.Error(), Err: err}
+	m := yamlLineRE.FindStringSubmatch(e.Msg)
+	if m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = strings.TrimPrefix(e.Msg, m[0])
+	}
+	e.Msg = strings.TrimPrefix(e.Msg, "yaml: ")
+	for _, prefix := range parserProblems {
+		if strings.HasPrefix(e.Msg, prefix) {
+			e.Line++
+			break
+		}
+	}
+	e.Msg = "YAML syntax: " + e.Msg
+	return e
+}
+
 func (p *parser) parse(src []byte) error {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return p.errorf(nil, "", "empty spec")
@@ -168,13 +198,10 @@ func (p *parser) parse(src []byte) error {
 	}
 	doc, more, err := decodeYAML(src)
 	if err != nil {
-		e := &Error{File: p.s.File, Msg: err.Error(), Err: err}
-		if m := yamlLineRE.FindStringSubmatch(e.Msg); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = strings.TrimPrefix(e.Msg, m[0])
+		if errors.Is(err, io.EOF) {
+			return p.errorf(nil, "", "empty spec")
 		}
-		e.Msg = "YAML syntax: " + strings.TrimPrefix(e.Msg, "yaml: ")
-		return e
+		return p.syntaxError(err)
 	}
 	if more {
 		return p.errorf(nil, "", "more than one YAML document; a spec is one document")

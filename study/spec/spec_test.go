@@ -1,0 +1,482 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/data"
+)
+
+// head is a valid start of a spec; cases append their own sections.
+const head = "name: t\ndataset: {name: moons}\n"
+
+func TestParseRejects(t *testing.T) {
+	long := strings.Repeat("a", MaxNameLen+1)
+	cases := []struct {
+		name  string
+		src   string
+		line  int    // 0: no line expected
+		field string // Error.Field
+		msg   string // substring of Error.Msg
+	}{
+		// Keys.
+		{"an unknown top-level key is an error", head + "axis: {lr: [1]}\n", 3, "axis", `unknown key "axis"`},
+		{"an unknown dataset key is an error", "name: t\ndataset:\n  name: moons\n  nosie: 0.1\n", 4, "dataset.nosie", `unknown key "nosie"`},
+		{"an unknown run field in fixed is an error", head + "fixed:\n  epoch: 5\n", 4, "fixed.epoch", `unknown run field "epoch"`},
+		{"an unknown run field in axes is an error", head + "axes:\n  optimiser: [sgd]\n", 4, "axes.optimiser", `unknown run field`},
+		{"an unknown run field in zip is an error", head + "zip:\n  - {learning_rate: [0.1]}\n", 4, "zip[0].learning_rate", `unknown run field`},
+		{"an unknown run field in exclude is an error", head + "axes: {arch: [mlp, logreg]}\nexclude:\n  - {archh: mlp}\n", 5, "exclude[0].archh", `unknown run field`},
+		{"a missing name is an error", "dataset: {name: moons}\n", 1, "name", "missing required key"},
+		{"a missing dataset is an error", "name: t\n", 1, "dataset", "missing required key"},
+		{"a dataset without a name is an error", "name: t\ndataset: {train: 10}\n", 2, "dataset.name", "missing dataset name"},
+		{"a non-string mapping key is an error", head + "fixed:\n  [a]: 1\n", 4, "fixed", "mapping key must be a string"},
+		// Types.
+		{"a string for an integer field is an error", head + "fixed:\n  epochs: five\n", 4, "fixed.epochs", `want an integer, got string "five"`},
+		{"a fraction for an integer field is an error", head + "axes:\n  batch: [32, 64.5]\n", 4, "axes.batch", "want an integer, got number 64.5"},
+		{"a list for a number field is an error", head + "fixed:\n  lr: [0.1]\n", 4, "fixed.lr", "want a number, got a list"},
+		{"a number for a string field is an error", head + "fixed:\n  arch: 3\n", 4, "fixed.arch", "want a string, got integer 3"},
+		{"null for a run field is an error", head + "fixed:\n  lr:\n", 4, "fixed.lr", "want a number, got null"},
+		{"a mapping inside a list field is an error", head + "fixed:\n  augment: [{a: b}]\n", 4, "fixed.augment", "want a string, got a mapping"},
+		{"a string for a dataset integer is an error", "name: t\ndataset: {name: moons, train: lots}\n", 2, "dataset.train", "want an integer"},
+		{"a seed too large for int64 is an error", "seed: 99999999999999999999\n" + head, 1, "seed", "want an integer"},
+		{"a string seed is an error", "seed: one\n" + head, 1, "seed", "want an integer"},
+		{"a sections of the wrong kind is an error", head + "axes: [lr]\n", 3, "axes", "want a mapping"},
+		{"a scalar zip is an error", head + "zip: lr\n", 3, "zip", "want a list of groups"},
+		{"a scalar exclude is an error", head + "exclude: arch\n", 3, "exclude", "want a list"},
+		{"a non-string task is an error", head + "task: 2\n", 3, "task", "want a string"},
+		{"an unknown task is an error", head + "task: regression\n", 3, "task", `unknown task "regression"`},
+		// Axes.
+		{"an empty axis is an error", head + "axes:\n  seed: []\n", 4, "axes.seed", "non-empty list"},
+		{"a scalar axis is an error", head + "axes:\n  seed: 3\n", 4, "axes.seed", "non-empty list"},
+		{"a null axis is an error", head + "axes:\n  seed:\n", 4, "axes.seed", "non-empty list"},
+		{"a repeated axis value is an error", head + "axes:\n  lr: [0.1, 0.01, 0.10]\n", 4, "axes.lr", "duplicate value 0.1"},
+		{"a repeated zip point is an error", head + "zip:\n  - lr: [0.1, 0.1]\n    optimizer: [sgd, sgd]\n", 4, "zip[0]", "duplicate value"},
+		{"an empty zip group is an error", head + "zip:\n  - {}\n", 4, "zip[0]", "non-empty mapping"},
+		{"zip lists of unequal length are an error", head + "zip:\n  - lr: [0.1, 0.01]\n    optimizer: [sgd]\n", 5, "zip[0].optimizer", "1 values, but zip[0].lr has 2"},
+		// Keys set twice.
+		{"a key repeated in axes is an error", head + "axes:\n  seed: [1]\n  seed: [2]\n", 5, "axes.seed", `duplicate key "seed" (first at line 4)`},
+		{"a key in fixed and axes is an error", head + "fixed: {seed: 1}\naxes:\n  seed: [1, 2]\n", 5, "axes.seed", "already set at fixed.seed (line 3)"},
+		{"a key in axes and zip is an error", head + "axes: {lr: [0.1, 1]}\nzip:\n  - {lr: [0.1], optimizer: [sgd]}\n", 5, "zip[0].lr", "already set at axes.lr (line 3)"},
+		{"a key in two zip groups is an error", head + "zip:\n  - {lr: [0.1]}\n  - {lr: [0.2]}\n", 5, "zip[1].lr", "already set at zip[0].lr"},
+		{"a repeated top-level key is an error", head + "name: u\n", 3, "name", `duplicate key "name" (first at line 1)`},
+		{"a repeated dataset key is an error", "name: t\ndataset:\n  name: moons\n  name: blobs\n", 4, "dataset.name", "duplicate key"},
+		// Values (Config.Validate).
+		{"epochs of zero is an error", head + "fixed:\n  epochs: 0\n", 4, "fixed.epochs", "epochs 0 must be > 0"},
+		{"negative epochs in an axis is an error", head + "axes:\n  epochs: [1,\n    -2]\n", 5, "axes.epochs", "epochs -2 must be > 0"},
+		{"a zero learning rate is an error", head + "fixed: {lr: 0}\n", 3, "fixed.lr", "lr 0 must be a finite number > 0"},
+		{"a negative learning rate is an error", head + "axes:\n  lr: [0.1,\n       -1]\n", 5, "axes.lr", "lr -1 must be a finite number > 0"},
+		{"a NaN learning rate is an error", head + "fixed: {lr: .nan}\n", 3, "fixed.lr", "lr NaN"},
+		{"an infinite learning rate is an error", head + "axes: {lr: [.inf]}\n", 3, "axes.lr", "lr +Inf"},
+		{"a zero batch is an error", head + "fixed: {batch: 0}\n", 3, "fixed.batch", "batch 0 must be > 0"},
+		{"an unknown arch is an error", head + "axes:\n  arch:\n    - mlp\n    - resnet\n", 6, "axes.arch", `unknown arch "resnet"`},
+		{"an unknown optimizer in a zip group is an error", head + "zip:\n  - lr: [0.1, 0.2]\n    optimizer: [sgd, lbfgs]\n", 5, "zip[0].optimizer", `unknown optimizer "lbfgs"`},
+		{"an unknown augmentation is an error", head + "axes: {augment: [none, [flip, warp]]}\n", 3, "axes.augment", `unknown augmentation "warp"`},
+		{"a bad dropout is an error", head + "fixed: {dropout: 1.5}\n", 3, "fixed.dropout", "dropout 1.5 must be in [0, 1)"},
+		// Exclude.
+		{"an exclude key that is not an axis is an error", head + "fixed: {arch: mlp}\naxes: {seed: [1, 2]}\nexclude:\n  - {arch: mlp}\n", 6, "exclude[0].arch", "arch is not an axis"},
+		{"an exclude value not in its axis is an error", head + "axes: {seed: [1, 2]}\nexclude:\n  - {seed: 3}\n", 5, "exclude[0].seed", "value 3 is not in axis seed"},
+		{"an exclude value of the wrong type is an error", head + "axes: {seed: [1, 2]}\nexclude:\n  - {seed: x}\n", 5, "exclude[0].seed", "want an integer"},
+		{"an empty exclude entry is an error", head + "axes: {seed: [1, 2]}\nexclude:\n  - {}\n", 5, "exclude[0]", "non-empty mapping"},
+		// Names.
+		{"a name with a slash is an error", "name: a/b\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"a name of two dots is an error", "name: ..\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"a name of one dot is an error", "name: .\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"an empty name is an error", "name: ''\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"a name with a space is an error", "name: my study\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"a name with a backslash is an error", "name: 'a\\b'\ndataset: {name: moons}\n", 1, "name", "single folder name"},
+		{"a too long name is an error", "name: " + long + "\ndataset: {name: moons}\n", 1, "name", "at most 100"},
+		{"a numeric name is an error", "name: 12\ndataset: {name: moons}\n", 1, "name", "want a string"},
+		// The file as a whole.
+		{"an empty file is an error", "", 0, "", "empty spec"},
+		{"a blank file is an error", "\n  \n", 0, "", "empty spec"},
+		{"a file of comments is an error", "# nothing\n", 0, "", "empty spec"},
+		{"a null document is an error", "~\n", 0, "", "empty spec"},
+		{"a list document is an error", "- a\n", 1, "", "must be a mapping"},
+		{"two documents are an error", head + "---\n" + head, 0, "", "more than one YAML document"},
+		{"a YAML syntax error is an error", head + "axes: {seed: [1, 2}\n", 3, "", "YAML syntax"},
+		{"bad indentation is an error", head + "fixed:\n  lr: 1\n   batch: 2\n", 5, "", "YAML syntax"},
+		{"non-UTF-8 bytes are an error", head + "fixed: {arch: \"m\xfflp\"}\n", 3, "", "invalid UTF-8"},
+		{"UTF-16 is an error", "\xff\xfen\x00a\x00", 1, "", "invalid UTF-8"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("sweeps/x.yaml", []byte(c.src))
+			if err == nil {
+				t.Fatalf("Parse accepted the spec: %+v", s)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not a *spec.Error", err, err)
+			}
+			if e.File != "sweeps/x.yaml" || e.Line != c.line || e.Field != c.field || !strings.Contains(e.Msg, c.msg) {
+				t.Errorf("got file %q line %d field %q msg %q\nwant file %q line %d field %q msg containing %q",
+					e.File, e.Line, e.Field, e.Msg, "sweeps/x.yaml", c.line, c.field, c.msg)
+			}
+			if c.line > 0 && !strings.HasPrefix(err.Error(), fmt.Sprintf("sweeps/x.yaml:%d", c.line)) {
+				t.Errorf("message %q does not start with file:line", err)
+			}
+		})
+	}
+}
+
+// TestBadFiles checks the examples in testdata/bad. Each file's first line
+// says where its error is: "# want: LINE:COLUMN FIELD".
+func TestBadFiles(t *testing.T) {
+	files, err := filepath.Glob("testdata/bad/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bad examples: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f)+" is rejected at the line it names", func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, _ := strings.Cut(string(src), "\n")
+			var line, col int
+			var field string
+			if n, _ := fmt.Sscanf(first, "# want: %d:%d %s", &line, &col, &field); n < 2 {
+				t.Fatalf("first line %q is not \"# want: LINE:COLUMN FIELD\"", first)
+			}
+			_, err = Load(f)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Load = %v, want a *spec.Error", err)
+			}
+			if e.File != f || e.Line != line || e.Column != col || e.Field != field {
+				t.Errorf("error %q at %d:%d field %q, want %d:%d field %q", e, e.Line, e.Column, e.Field, line, col, field)
+			}
+		})
+	}
+}
+
+func TestGoodFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/good/*.yaml")
+	sweeps, _ := filepath.Glob("../../sweeps/*.yaml")
+	for _, f := range append(files, sweeps...) {
+		t.Run(filepath.Base(f)+" parses", func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Parse(f, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(s.Source, src) {
+				t.Error("Source differs from the file's bytes")
+			}
+		})
+	}
+}
+
+func TestParseExample(t *testing.T) {
+	s, err := Load("testdata/good/grid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the top-level fields are read", func(t *testing.T) {
+		want := data.Spec{Name: "mnist", Train: 10000, Test: 10000, Positive: []int{5, 6, 7, 8, 9}}
+		if s.Name != "grid" || s.Seed != 1 || s.Task != TaskBinary || !reflect.DeepEqual(s.Dataset, want) {
+			t.Errorf("got name %q seed %d task %q dataset %+v", s.Name, s.Seed, s.Task, s.Dataset)
+		}
+	})
+	t.Run("fixed values keep their order and lines", func(t *testing.T) {
+		got := fmt.Sprint(valueSummary(s.Fixed))
+		if want := "[epochs=5@8 batch=64@9]"; got != want {
+			t.Errorf("fixed = %s, want %s", got, want)
+		}
+	})
+	t.Run("axes come in written order, then zip groups", func(t *testing.T) {
+		var got []string
+		for _, a := range s.Axes {
+			var pts []string
+			for _, p := range a.Points {
+				pts = append(pts, fmt.Sprint(valueSummary(p)))
+			}
+			got = append(got, fmt.Sprintf("%s %v zip=%v: %s", a.Path, a.Keys, a.Zip, strings.Join(pts, " ")))
+		}
+		want := []string{
+			"axes.arch [arch] zip=false: [arch=logreg@11] [arch=mlp@11]",
+			"axes.augment [augment] zip=false: [augment=none@12] [augment=flip@12]",
+			"axes.seed [seed] zip=false: [seed=1@13] [seed=2@13] [seed=3@13]",
+			"zip[0] [lr optimizer] zip=true: [lr=0.1@15 optimizer=sgd@15] [lr=0.001@15 optimizer=adam@15]",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("axes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+	t.Run("exclude entries are read", func(t *testing.T) {
+		if len(s.Exclude) != 1 || fmt.Sprint(valueSummary(s.Exclude[0].Values)) != "[arch=logreg@17 augment=flip@17]" {
+			t.Errorf("exclude = %+v", s.Exclude)
+		}
+	})
+}
+
+func valueSummary(vs []Value) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = fmt.Sprintf("%s=%s@%d", v.Key, v.Text, v.Line)
+	}
+	return out
+}
+
+func TestValueForms(t *testing.T) {
+	cases := []struct {
+		name string
+		yaml string // the value of fixed.<key>
+		key  string
+		want any
+	}{
+		{"a single augmentation is a one-element list", "flip", "augment", []string{"flip"}},
+		{"a list of augmentations is kept in order", "[flip, flip]", "augment", []string{"flip", "flip"}},
+		{"none is the empty augmentation list", "none", "augment", []string{}},
+		{"widths take a list of integers", "[128, 64]", "widths", []int{128, 64}},
+		{"a single width is a one-element list", "32", "widths", []int{32}},
+		{"an integer is a valid float", "1", "lr", 1.0},
+		{"a float in exponent form is a float", "1e-3", "lr", 0.001},
+		{"a hexadecimal integer is an integer", "0x10", "batch", 16},
+		{"a quoted string is a string", `"mlp"`, "arch", "mlp"},
+		{"a negative seed is a seed", "-5", "seed", int64(-5)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse("v.yaml", []byte(head+"fixed:\n  "+c.key+": "+c.yaml+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Fixed[0].V; !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s: %s decoded to %#v, want %#v", c.key, c.yaml, got, c.want)
+			}
+		})
+	}
+}
+
+func TestResolve(t *testing.T) {
+	parse := func(t *testing.T, body string) *Spec {
+		t.Helper()
+		s, err := Parse("r.yaml", []byte("name: r\nseed: 7\ndataset: {name: moons}\n"+body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	t.Run("an empty spec resolves to the documented defaults", func(t *testing.T) {
+		c, err := parse(t, "").Resolve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Default()
+		want.Seed, want.InitSeed, want.OrderSeed, want.AugSeed = 7, 7, 7, 7
+		if !reflect.DeepEqual(c, want) {
+			t.Errorf("got %+v, want %+v", c, want)
+		}
+		if c.Arch != "mlp" || c.Optimizer != "adam" || c.LR != 0.001 || c.Batch != 64 || c.Epochs != 5 || len(c.Augment) != 0 {
+			t.Errorf("defaults changed: %+v", c)
+		}
+	})
+	t.Run("a seed point moves all three stream seeds", func(t *testing.T) {
+		s := parse(t, "axes: {seed: [1, 2]}\n")
+		c, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Seed != 2 || c.InitSeed != 2 || c.OrderSeed != 2 || c.AugSeed != 2 {
+			t.Errorf("seeds %d %d %d %d, want all 2", c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed)
+		}
+	})
+	t.Run("a fixed stream seed stays when seed is swept", func(t *testing.T) {
+		s := parse(t, "fixed: {order_seed: 100}\naxes: {seed: [1, 2]}\n")
+		c, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Seed != 2 || c.InitSeed != 2 || c.OrderSeed != 100 || c.AugSeed != 2 {
+			t.Errorf("seeds %d %d %d %d, want 2 2 100 2", c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed)
+		}
+	})
+	t.Run("an init_seed point moves only the init seed", func(t *testing.T) {
+		s := parse(t, "axes: {init_seed: [1, 2]}\n")
+		c, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Seed != 7 || c.InitSeed != 2 || c.OrderSeed != 7 || c.AugSeed != 7 {
+			t.Errorf("seeds %d %d %d %d, want 7 2 7 7", c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed)
+		}
+	})
+	t.Run("resolved slices do not alias the spec", func(t *testing.T) {
+		s := parse(t, "fixed: {widths: [8, 8]}\n")
+		c, _ := s.Resolve()
+		c.Widths[0] = 99
+		if d, _ := s.Resolve(); d.Widths[0] != 8 {
+			t.Errorf("changing one config changed the spec: widths %v", d.Widths)
+		}
+	})
+	t.Run("a hand-made value of the wrong type is an error, not a panic", func(t *testing.T) {
+		s := parse(t, "")
+		_, err := s.Resolve(Point{{Key: "lr", V: "fast", Path: "axes.lr", Line: 3}})
+		var e *Error
+		if !errors.As(err, &e) || e.Line != 3 || e.Field != "axes.lr" {
+			t.Errorf("err = %v, want a *spec.Error at line 3, field axes.lr", err)
+		}
+	})
+	t.Run("a hand-made unknown key is an error, not a panic", func(t *testing.T) {
+		s := parse(t, "")
+		if _, err := s.Resolve(Point{{Key: "nope", V: 1}}); err == nil {
+			t.Error("Resolve accepted an unknown key")
+		}
+	})
+	t.Run("an invalid default is reported without a line", func(t *testing.T) {
+		s := parse(t, "")
+		s.Fixed = nil
+		old := augments
+		defer func() { augments = old }()
+		augments = map[string]bool{}
+		_, err := s.Resolve(Point{{Key: "augment", V: []string{"flip"}, Path: "axes.augment", Line: 9}})
+		var e *Error
+		if !errors.As(err, &e) || e.Line != 9 {
+			t.Errorf("err = %v, want it at line 9", err)
+		}
+		var fe *models.FieldError
+		if !errors.As(err, &fe) || fe.Field != "augment" {
+			t.Errorf("err = %v does not wrap the *models.FieldError", err)
+		}
+	})
+}
+
+func TestKeys(t *testing.T) {
+	t.Run("every Config field is a key, embedded fields flattened", func(t *testing.T) {
+		keys := Keys()
+		for _, k := range []string{"arch", "widths", "activation", "dropout", "optimizer", "lr", "l2", "momentum", "batch", "epochs", "augment", "seed", "init_seed", "order_seed", "aug_seed"} {
+			found := false
+			for _, x := range keys {
+				found = found || x == k
+			}
+			if !found {
+				t.Errorf("key %q missing from %v", k, keys)
+			}
+		}
+	})
+	t.Run("a new embedded field becomes a key of its type", func(t *testing.T) {
+		type Extra struct {
+			Warmup int `json:"warmup,omitempty"`
+		}
+		type Wider struct {
+			Config
+			Extra
+			Skip  int `json:"-"`
+			Plain bool
+		}
+		fs := structFields(reflect.TypeOf(Wider{}))
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.key+":"+f.typ.String())
+		}
+		s := strings.Join(got, " ")
+		for _, want := range []string{"warmup:int", "lr:float64", "Plain:bool", "augment:[]string"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("fields %s lack %s", s, want)
+			}
+		}
+		if strings.Contains(s, "Skip") {
+			t.Errorf("fields %s include a json:\"-\" field", s)
+		}
+	})
+}
+
+func TestConfigValidate(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(*Config)
+		field string // "" when valid
+	}{
+		{"the default config is valid", func(*Config) {}, ""},
+		{"a zero batch is invalid", func(c *Config) { c.Batch = 0 }, "batch"},
+		{"negative epochs are invalid", func(c *Config) { c.Epochs = -1 }, "epochs"},
+		{"an unknown augmentation is invalid", func(c *Config) { c.Augment = []string{"rotate"} }, "augment"},
+		{"a known augmentation is valid", func(c *Config) { c.Augment = []string{"flip"} }, ""},
+		{"an unknown arch is invalid", func(c *Config) { c.Arch = "" }, "arch"},
+		{"an unknown optimizer is invalid", func(c *Config) { c.Optimizer = "" }, "optimizer"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := Default()
+			c.edit(&cfg)
+			err := cfg.Validate()
+			var fe *models.FieldError
+			switch {
+			case c.field == "" && err != nil:
+				t.Errorf("Validate = %v, want nil", err)
+			case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+				t.Errorf("Validate = %v, want a *models.FieldError on %s", err, c.field)
+			}
+		})
+	}
+}
+
+func TestRegisterAugment(t *testing.T) {
+	for _, bad := range []string{"", "none", "a+b", "a b"} {
+		t.Run(fmt.Sprintf("registering %q panics", bad), func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			RegisterAugment(bad)
+		})
+	}
+	t.Run("a registered augmentation becomes valid", func(t *testing.T) {
+		old := augments
+		defer func() { augments = old }()
+		augments = map[string]bool{"flip": true}
+		RegisterAugment("crop")
+		if _, err := Parse("a.yaml", []byte(head+"fixed: {augment: [crop, flip]}\n")); err != nil {
+			t.Error(err)
+		}
+		if got := fmt.Sprint(AugmentNames()); got != "[crop flip]" {
+			t.Errorf("AugmentNames = %s", got)
+		}
+	})
+}
+
+func TestErrorString(t *testing.T) {
+	cases := []struct {
+		name string
+		err  Error
+		want string
+	}{
+		{"a full error reads file:line:column: field: msg", Error{File: "sweeps/x.yaml", Line: 12, Column: 3, Field: "axes.lr", Msg: "lr -1 must be a finite number > 0"}, "sweeps/x.yaml:12:3: axes.lr: lr -1 must be a finite number > 0"},
+		{"an error without a column omits it", Error{File: "x.yaml", Line: 4, Msg: "bad"}, "x.yaml:4: bad"},
+		{"an error without a line omits it", Error{File: "x.yaml", Field: "arch", Msg: "bad"}, "x.yaml: arch: bad"},
+		{"an error without a file says spec", Error{Msg: "empty spec"}, "spec: empty spec"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.err.Error(); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	t.Run("an error unwraps to its cause", func(t *testing.T) {
+		cause := errors.New("cause")
+		if !errors.Is(&Error{Err: cause}, cause) {
+			t.Error("errors.Is failed")
+		}
+	})
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	t.Run("a missing file is an fs error", func(t *testing.T) {
+		if _, err := Load("testdata/does-not-exist.yaml"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("Load = %v, want os.ErrNotExist", err)
+		}
+	})
+}
