@@ -1,0 +1,105 @@
+package models
+
+import "math"
+
+// Activation is an element-wise layer y = f(x) of width Dim.
+type Activation struct {
+	Dim int
+	// Name is the activation's spec name: relu, tanh or gelu.
+	Name string
+	f    func(x float32) float32
+	// df returns f′(x) given x and y = f(x).
+	df func(x, y float32) float32
+
+	x, y, dx []float32
+}
+
+// NewActivation returns the activation called name (relu, tanh or gelu;
+// "" means relu) over rows of width dim, and false for an unknown name.
+func NewActivation(name string, dim int) (*Activation, bool) {
+	switch name {
+	case "", "relu":
+		return NewReLU(dim), true
+	case "tanh":
+		return NewTanh(dim), true
+	case "gelu":
+		return NewGELU(dim), true
+	}
+	return nil, false
+}
+
+// NewReLU returns y = max(x, 0). Its derivative at 0 is taken as 0, as in
+// PyTorch.
+func NewReLU(dim int) *Activation {
+	return &Activation{Dim: dim, Name: "relu",
+		f: func(x float32) float32 {
+			if x > 0 {
+				return x
+			}
+			return 0
+		},
+		df: func(x, _ float32) float32 {
+			if x > 0 {
+				return 1
+			}
+			return 0
+		},
+	}
+}
+
+// NewTanh returns y = tanh(x).
+func NewTanh(dim int) *Activation {
+	return &Activation{Dim: dim, Name: "tanh",
+		f:  func(x float32) float32 { return float32(math.Tanh(float64(x))) },
+		df: func(_, y float32) float32 { return 1 - y*y },
+	}
+}
+
+// NewGELU returns the exact GELU, y = x·Φ(x) with Φ the standard normal
+// CDF (PyTorch's default, approximate="none").
+func NewGELU(dim int) *Activation {
+	return &Activation{Dim: dim, Name: "gelu",
+		f: func(x float32) float32 {
+			v := float64(x)
+			return float32(0.5 * v * (1 + math.Erf(v/math.Sqrt2)))
+		},
+		df: func(x, _ float32) float32 {
+			v := float64(x)
+			cdf := 0.5 * (1 + math.Erf(v/math.Sqrt2))
+			pdf := math.Exp(-0.5*v*v) / math.Sqrt(2*math.Pi)
+			return float32(cdf + v*pdf)
+		},
+	}
+}
+
+// Forward implements Layer.
+func (a *Activation) Forward(x []float32, n int, train bool) []float32 {
+	x = x[:n*a.Dim]
+	a.y = grow(a.y, len(x))
+	for i, v := range x {
+		a.y[i] = a.f(v)
+	}
+	if train {
+		a.x = x
+	}
+	return a.y
+}
+
+// Backward implements Layer.
+func (a *Activation) Backward(dy []float32, needInput bool) []float32 {
+	if !needInput {
+		return nil
+	}
+	a.dx = grow(a.dx, len(a.x))
+	y := a.y[:len(a.x)]
+	for i, v := range a.x {
+		a.dx[i] = dy[i] * a.df(v, y[i])
+	}
+	return a.dx
+}
+
+// Params implements Layer; an activation has none.
+func (a *Activation) Params() []*Param { return nil }
+
+// OutDim implements Layer.
+func (a *Activation) OutDim() int { return a.Dim }

@@ -1,0 +1,82 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// Dense is a fully connected layer y = x·Wᵀ + b, where W is Out×In
+// row-major (W[o*In+i] is the weight from input i to output o) and b has
+// Out entries, the layout of PyTorch's nn.Linear.
+type Dense struct {
+	In, Out int
+	W, B    Param
+
+	x  []float32 // input of the last training Forward
+	y  []float32
+	dx []float32
+}
+
+// NewDense returns an In×Out layer initialised as PyTorch initialises
+// nn.Linear (kaiming_uniform with a = √5): every weight, then every bias,
+// drawn from U(−1/√in, 1/√in) with rng.
+func NewDense(in, out int, rng *rand.Rand) *Dense {
+	d := &Dense{
+		In:  in,
+		Out: out,
+		W:   Param{Name: "weight", W: make([]float32, out*in), G: make([]float32, out*in), Decay: true},
+		B:   Param{Name: "bias", W: make([]float32, out), G: make([]float32, out)},
+	}
+	bound := 1 / math.Sqrt(float64(in))
+	for i := range d.W.W {
+		d.W.W[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	for i := range d.B.W {
+		d.B.W[i] = float32((2*rng.Float64() - 1) * bound)
+	}
+	return d
+}
+
+// Forward implements Layer.
+func (d *Dense) Forward(x []float32, n int, train bool) []float32 {
+	d.y = grow(d.y, n*d.Out)
+	for i := 0; i < n; i++ {
+		copy(d.y[i*d.Out:(i+1)*d.Out], d.B.W)
+	}
+	blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, n, d.Out, d.In,
+		1, x, d.In, d.W.W, d.In, 1, d.y, d.Out)
+	if train {
+		d.x = x[:n*d.In]
+	}
+	return d.y
+}
+
+// Backward implements Layer: dW = dyᵀ·x, db = Σ_rows dy, dx = dy·W.
+func (d *Dense) Backward(dy []float32, needInput bool) []float32 {
+	n := len(d.x) / d.In
+	blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, d.Out, d.In, n,
+		1, dy, d.Out, d.x, d.In, 0, d.W.G, d.In)
+	clear(d.B.G)
+	for i := 0; i < n; i++ {
+		row := dy[i*d.Out : (i+1)*d.Out]
+		for o, v := range row {
+			d.B.G[o] += v
+		}
+	}
+	if !needInput {
+		return nil
+	}
+	d.dx = grow(d.dx, n*d.In)
+	blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, n, d.In, d.Out,
+		1, dy, d.Out, d.W.W, d.In, 0, d.dx, d.In)
+	return d.dx
+}
+
+// Params implements Layer: the weight, then the bias.
+func (d *Dense) Params() []*Param { return []*Param{&d.W, &d.B} }
+
+// OutDim implements Layer.
+func (d *Dense) OutDim() int { return d.Out }

@@ -1,0 +1,61 @@
+package optim
+
+import (
+	"math"
+
+	"github.com/study-harness/study/models"
+)
+
+func init() { Register("adam", newAdam) }
+
+// Adam is the method of Kingma and Ba with PyTorch's defaults and
+// arithmetic (torch.optim.Adam, weight_decay = λ, amsgrad off):
+//
+//	g ← ∇L(θ) + λθ              (λθ only for parameters with Decay)
+//	m ← β1 m + (1−β1) g
+//	v ← β2 v + (1−β2) g²
+//	θ ← θ − (η/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
+//
+// with β1 = 0.9, β2 = 0.999, ε = 1e-8 and t the step count from 1.
+type Adam struct {
+	L2, Beta1, Beta2, Eps float32
+	t                     int
+	m, v                  [][]float32
+}
+
+func newAdam(s Settings) Method {
+	return &Adam{L2: float32(s.L2), Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+}
+
+// Step implements Method.
+func (o *Adam) Step(params []*models.Param, lr float32) {
+	if o.m == nil {
+		o.m = make([][]float32, len(params))
+		o.v = make([][]float32, len(params))
+		for i, p := range params {
+			o.m[i] = make([]float32, len(p.W))
+			o.v[i] = make([]float32, len(p.W))
+		}
+	}
+	o.t++
+	bc1 := 1 - math.Pow(float64(o.Beta1), float64(o.t))
+	bc2 := 1 - math.Pow(float64(o.Beta2), float64(o.t))
+	step := float32(float64(lr) / bc1)
+	sqrtBC2 := float32(math.Sqrt(bc2))
+	b1, b2 := o.Beta1, o.Beta2
+	for i, p := range params {
+		l2 := float32(0)
+		if p.Decay {
+			l2 = o.L2
+		}
+		w := p.W
+		g, m, v := p.G[:len(w)], o.m[i][:len(w)], o.v[i][:len(w)]
+		for j := range w {
+			gj := g[j] + l2*w[j]
+			m[j] = b1*m[j] + (1-b1)*gj
+			v[j] = b2*v[j] + (1-b2)*gj*gj
+			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps
+			w[j] -= step * m[j] / denom
+		}
+	}
+}

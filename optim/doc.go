@@ -1,0 +1,14 @@
+// Package optim holds the gradient-descent methods that train a Net
+// (stage 3 of spec → grid → runs → prediction matrix → metrics → report:
+// training a run, driven by study/train).
+//
+// Each method lives in its own file (sgd.go, adam.go, ...) and registers a
+// Builder from init, so adding one is adding a file and a line to the test
+// catalogue in catalogue_test.go. A Method updates models.Param values in
+// place from their gradients; its state (moments) is float32, one slice per
+// parameter, and its arithmetic is sequential and deterministic.
+//
+// Weight decay (Settings.L2 = λ) applies to parameters with Decay set, as
+// PyTorch's weight_decay does: λθ is added to the gradient before the
+// method's update.
+package optim

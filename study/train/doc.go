@@ -1,0 +1,18 @@
+// Package train trains one run: stage 3 of spec → grid → runs →
+// prediction matrix → metrics → report. study/runs calls Run once per run
+// config, from a worker pool.
+//
+// Run builds the model named by the config from the run's initialisation
+// stream, then either calls Fit once (a models.Fitter) or runs minibatch
+// gradient descent (a models.Net): each epoch shuffles the training rows
+// with the order stream, cuts them into minibatches of cfg.Batch (the last
+// one may be smaller), applies the configured augmentations to a copy of
+// each batch with the augmentation stream, and takes one optimizer step per
+// batch on the mean loss (sigmoid cross-entropy for a binary task with one
+// output unit, softmax cross-entropy otherwise). Finally it predicts the
+// test set and extracts penultimate features.
+//
+// Every random draw comes from a stream of study/seeds keyed by the spec
+// seed and the run's own seed for that stream, and the whole run is
+// single-threaded, so a run is bit-identical whichever worker runs it.
+package train

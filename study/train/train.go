@@ -1,0 +1,341 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime/debug"
+	"strings"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/optim"
+	"github.com/study-harness/study/study/data"
+	"github.com/study-harness/study/study/seeds"
+	"github.com/study-harness/study/study/spec"
+)
+
+// ErrDiverged is wrapped by the error Run returns when the training loss
+// becomes NaN or infinite.
+var ErrDiverged = errors.New("training diverged")
+
+// predictBatch is the number of rows predicted per Forward call.
+const predictBatch = 1000
+
+// Job is one run to train.
+type Job struct {
+	Config   spec.Config
+	SpecSeed int64     // the spec's seed; keys every random stream with the run's own seeds
+	Data     *data.Set // read only; shared between concurrent runs
+	// Binary selects one sigmoid output unit and binary cross-entropy; it
+	// requires Data.Classes == 2. Otherwise the net has Data.Classes
+	// softmax outputs.
+	Binary bool
+	// FeatureIdx are the rows of Data.TestX whose penultimate features
+	// are returned in Result.Features.
+	FeatureIdx []int
+}
+
+// Result is what a trained run produced.
+type Result struct {
+	// Loss is the mean training loss of each epoch (the mean over its
+	// minibatches of the batch-mean loss). Empty for a Fitter.
+	Loss []float64
+	// ValAccuracy is the validation accuracy after each epoch (one entry
+	// for a Fitter). Empty when the data has no validation rows.
+	ValAccuracy []float64
+	// TestAccuracy is the fraction of test rows predicted correctly.
+	TestAccuracy float64
+	// TestPred is the predicted class of each test row: the most probable
+	// class, the lowest index on ties.
+	TestPred []int32
+	// TestProb is NTest×Classes row-major class probabilities; for a
+	// binary net row i is [1−p, p].
+	TestProb []float32
+	// Features are the len(FeatureIdx)×FeatureDim penultimate activations
+	// of the test rows FeatureIdx, when the model is a models.Featurer;
+	// nil otherwise.
+	Features   []float32
+	FeatureDim int
+}
+
+// Run trains the run described by job. It returns ctx.Err() when ctx is
+// cancelled (checked between minibatches), an error wrapping ErrDiverged
+// when the loss becomes NaN or infinite, and an error (with a short
+// stack) instead of a panic raised by a model.
+func Run(ctx context.Context, job Job) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("train: panic: %v\n%s", r, shortStack())
+		}
+	}()
+	cfg := job.Config
+	if err := check(job); err != nil {
+		return nil, err
+	}
+	d := job.Data
+	shape := models.Shape{
+		In: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans,
+		Classes: d.Classes, Out: d.Classes,
+	}
+	if job.Binary {
+		shape.Out = 1
+	}
+	augs := make([]augmentation, len(cfg.Augment))
+	for i, name := range cfg.Augment {
+		a, ok := augmentations[name]
+		if !ok {
+			return nil, fmt.Errorf("train: augment[%d]: unknown augmentation %q (known: %v)", i, name, AugmentationNames())
+		}
+		if err := a.Check(d); err != nil {
+			return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
+		}
+		augs[i] = a
+	}
+
+	initRNG := seeds.Stream("init", job.SpecSeed, cfg.InitSeed)
+	model, err := models.New(shape, cfg.Options, initRNG)
+	if err != nil {
+		return nil, fmt.Errorf("train: build %s: %w", cfg.Arch, err)
+	}
+	res = &Result{}
+	var pred predictor
+	switch m := model.(type) {
+	case models.Fitter:
+		if err := m.Fit(d.TrainX, d.TrainY, d.NTrain()); err != nil {
+			return nil, fmt.Errorf("train: fit %s: %w", cfg.Arch, err)
+		}
+		pred = fitterPredictor{m}
+		if d.NVal() > 0 {
+			res.ValAccuracy = append(res.ValAccuracy, accuracy(pred, d.Classes, d.ValX, d.ValY, d.In))
+		}
+	case models.Net:
+		pred = netPredictor{m, shape.Out}
+		if err := descend(ctx, job, shape, m, augs, res); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("train: arch %s built a %T, which is neither a models.Net nor a models.Fitter", cfg.Arch, model)
+	}
+
+	n := d.NTest()
+	res.TestProb = make([]float32, n*d.Classes)
+	res.TestPred = make([]int32, n)
+	predictAll(pred, d.TestX, n, d.In, res.TestProb)
+	correct := 0
+	for i := range n {
+		res.TestPred[i] = int32(argmax(res.TestProb[i*d.Classes : (i+1)*d.Classes]))
+		if int(res.TestPred[i]) == d.TestY[i] {
+			correct++
+		}
+	}
+	if n > 0 {
+		res.TestAccuracy = float64(correct) / float64(n)
+	}
+	if f, ok := model.(models.Featurer); ok && len(job.FeatureIdx) > 0 {
+		res.FeatureDim = f.FeatureDim()
+		res.Features = features(f, d, job.FeatureIdx)
+	}
+	return res, nil
+}
+
+// check reports a job that cannot be trained, before any work is done.
+func check(job Job) error {
+	cfg := job.Config
+	if err := cfg.Options.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := cfg.Settings.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if cfg.Batch <= 0 {
+		return fmt.Errorf("train: batch %d must be > 0", cfg.Batch)
+	}
+	if cfg.Epochs <= 0 {
+		return fmt.Errorf("train: epochs %d must be > 0", cfg.Epochs)
+	}
+	d := job.Data
+	if d == nil {
+		return errors.New("train: no data")
+	}
+	if d.In <= 0 || d.Classes < 2 {
+		return fmt.Errorf("train: data %q has %d features and %d classes; need ≥ 1 and ≥ 2", d.Name, d.In, d.Classes)
+	}
+	if job.Binary && d.Classes != 2 {
+		return fmt.Errorf("train: binary task on data %q with %d classes; need 2", d.Name, d.Classes)
+	}
+	if d.NTrain() == 0 {
+		return fmt.Errorf("train: data %q has no training rows", d.Name)
+	}
+	for _, part := range []struct {
+		name string
+		x    []float32
+		y    []int
+	}{{"train", d.TrainX, d.TrainY}, {"val", d.ValX, d.ValY}, {"test", d.TestX, d.TestY}} {
+		if len(part.x) != len(part.y)*d.In {
+			return fmt.Errorf("train: data %q: %s inputs have %d values, want %d rows × %d", d.Name, part.name, len(part.x), len(part.y), d.In)
+		}
+		for i, y := range part.y {
+			if y < 0 || y >= d.Classes {
+				return fmt.Errorf("train: data %q: %s label %d of row %d is outside [0, %d)", d.Name, part.name, y, i, d.Classes)
+			}
+		}
+	}
+	for i, r := range job.FeatureIdx {
+		if r < 0 || r >= d.NTest() {
+			return fmt.Errorf("train: feature index %d (%d) is outside the %d test rows", i, r, d.NTest())
+		}
+	}
+	return nil
+}
+
+// descend trains net by minibatch gradient descent, filling res.Loss and
+// res.ValAccuracy.
+func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, augs []augmentation, res *Result) error {
+	cfg, d := job.Config, job.Data
+	method, err := optim.New(cfg.Settings)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	orderRNG := seeds.Stream("order", job.SpecSeed, cfg.OrderSeed)
+	augRNG := seeds.Stream("augment", job.SpecSeed, cfg.AugSeed)
+	params := net.Params()
+	lr := float32(cfg.LR)
+	n, in := d.NTrain(), d.In
+	perm := make([]int, n)
+	bx := make([]float32, cfg.Batch*in)
+	by := make([]int, cfg.Batch)
+	grad := make([]float32, cfg.Batch*shape.Out)
+	val := netPredictor{net, shape.Out}
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		for i := range perm {
+			perm[i] = i
+		}
+		shuffle(perm, orderRNG)
+		var sum float64
+		steps := 0
+		for start := 0; start < n; start += cfg.Batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b := min(cfg.Batch, n-start)
+			for r, idx := range perm[start : start+b] {
+				copy(bx[r*in:(r+1)*in], d.TrainX[idx*in:(idx+1)*in])
+				by[r] = d.TrainY[idx]
+			}
+			for _, a := range augs {
+				a.Apply(bx[:b*in], b, d, augRNG)
+			}
+			logits := net.Forward(bx[:b*in], b, true)
+			var loss float64
+			if shape.Out == 1 {
+				loss = models.SigmoidCrossEntropy(logits, by[:b], b, grad[:b])
+			} else {
+				loss = models.SoftmaxCrossEntropy(logits, by[:b], b, shape.Out, grad[:b*shape.Out])
+			}
+			steps++
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return fmt.Errorf("train: epoch %d step %d: loss is %v: %w", epoch, steps, loss, ErrDiverged)
+			}
+			net.Backward(grad[:b*shape.Out])
+			method.Step(params, lr)
+			sum += loss
+		}
+		res.Loss = append(res.Loss, sum/float64(steps))
+		if d.NVal() > 0 {
+			res.ValAccuracy = append(res.ValAccuracy, accuracy(val, d.Classes, d.ValX, d.ValY, in))
+		}
+	}
+	return nil
+}
+
+// shuffle permutes p uniformly (Fisher–Yates) with draws from rng.
+func shuffle(p []int, rng *rand.Rand) {
+	for i := len(p) - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		p[i], p[j] = p[j], p[i]
+	}
+}
+
+// predictor writes n×Classes class probabilities of x into out.
+type predictor interface {
+	proba(x []float32, n int, out []float32)
+}
+
+type netPredictor struct {
+	net models.Net
+	out int
+}
+
+func (p netPredictor) proba(x []float32, n int, dst []float32) {
+	models.Proba(p.net.Forward(x, n, false), n, p.out, dst)
+}
+
+type fitterPredictor struct{ f models.Fitter }
+
+func (p fitterPredictor) proba(x []float32, n int, dst []float32) { p.f.Proba(x, n, dst) }
+
+// predictAll writes the class probabilities of the n rows of x into out,
+// predictBatch rows at a time; out has n×classes entries.
+func predictAll(p predictor, x []float32, n, in int, out []float32) {
+	classes := len(out) / max(n, 1)
+	for s := 0; s < n; s += predictBatch {
+		b := min(predictBatch, n-s)
+		p.proba(x[s*in:(s+b)*in], b, out[s*classes:(s+b)*classes])
+	}
+}
+
+// accuracy is the fraction of rows of x whose most probable class is y.
+func accuracy(p predictor, classes int, x []float32, y []int, in int) float64 {
+	n := len(y)
+	if n == 0 {
+		return 0
+	}
+	prob := make([]float32, n*classes)
+	predictAll(p, x, n, in, prob)
+	correct := 0
+	for i := range n {
+		if argmax(prob[i*classes:(i+1)*classes]) == y[i] {
+			correct++
+		}
+	}
+	return float64(correct) / float64(n)
+}
+
+// argmax returns the index of the largest value, the first on ties.
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// features returns the penultimate features of the test rows idx.
+func features(f models.Featurer, d *data.Set, idx []int) []float32 {
+	dim := f.FeatureDim()
+	out := make([]float32, 0, len(idx)*dim)
+	x := make([]float32, 0, min(len(idx), predictBatch)*d.In)
+	for s := 0; s < len(idx); s += predictBatch {
+		rows := idx[s:min(s+predictBatch, len(idx))]
+		x = x[:0]
+		for _, r := range rows {
+			x = append(x, d.TestX[r*d.In:(r+1)*d.In]...)
+		}
+		out = append(out, f.Features(x, len(rows))[:len(rows)*dim]...)
+	}
+	return out
+}
+
+// shortStack returns the first lines of the current goroutine's stack,
+// enough to locate a panic without flooding a run's error record.
+func shortStack() string {
+	lines := strings.Split(string(debug.Stack()), "\n")
+	if len(lines) > 24 {
+		lines = append(lines[:24], "\t...")
+	}
+	return strings.Join(lines, "\n")
+}
