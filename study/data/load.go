@@ -158,7 +158,7 @@ func standardise(set *Set) {
 	for i := range n {
 		for j, v := range set.TrainX[i*d : (i+1)*d] {
 			e := float64(v) - mean[j]
-			sd[j] += e * e
+			sd[j] += float64(e * e) // no fused multiply-add: same bits on every GOARCH
 		}
 	}
 	for j := range sd {

@@ -2,7 +2,7 @@
 """Reference values for the embedded MNIST files, computed independently of
 the Go code with numpy. Regenerate with:
 
-    cd study/data/testdata && python3 mnist_reference.py > mnist_reference.json
+    cd study/data/testdata && /usr/bin/python3 mnist_reference.py > mnist_reference.json
 """
 import gzip, json, numpy as np
 
