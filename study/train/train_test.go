@@ -1,0 +1,322 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/optim"
+	"github.com/study-harness/study/study/data"
+	"github.com/study-harness/study/study/spec"
+)
+
+// blobSet returns a hand-built set of separable Gaussian blobs: classes
+// clusters in dim dimensions, split into train, val and test.
+func blobSet(classes, dim, perClass int, seed uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	s := &data.Set{Name: "blobs", In: dim, Classes: classes}
+	for part := range 3 {
+		var x []float32
+		var y []int
+		for i := range perClass * classes {
+			c := i % classes
+			for d := range dim {
+				v := 0.5 * rng.NormFloat64()
+				if d == c%dim {
+					v += 3
+				}
+				x = append(x, float32(v))
+			}
+			y = append(y, c)
+		}
+		switch part {
+		case 0:
+			s.TrainX, s.TrainY = x, y
+		case 1:
+			s.ValX, s.ValY = x, y
+		case 2:
+			s.TestX, s.TestY = x, y
+		}
+	}
+	return s
+}
+
+func config(arch, opt string, lr float64) spec.Config {
+	return spec.Config{
+		Options:  models.Options{Arch: arch, Widths: []int{8}},
+		Settings: optim.Settings{Optimizer: opt, LR: lr},
+		Batch:    7, Epochs: 4, Seed: 1, InitSeed: 1, OrderSeed: 1, AugSeed: 1,
+	}
+}
+
+func TestRunTrainsBinaryAndMulticlassTasks(t *testing.T) {
+	tests := []struct {
+		name    string
+		classes int
+		binary  bool
+		arch    string
+	}{
+		{"a binary task trains one sigmoid unit", 2, true, "mlp"},
+		{"a two-class task without Binary trains two softmax units", 2, false, "mlp"},
+		{"a three-class task trains softmax units", 3, false, "mlp"},
+		{"logistic regression trains on a binary task", 2, true, "logreg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := blobSet(tt.classes, 3, 20, 1)
+			cfg := config(tt.arch, "adam", 0.05)
+			res, err := Run(context.Background(), Job{Config: cfg, SpecSeed: 9, Data: d, Binary: tt.binary, FeatureIdx: []int{0, 5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Loss) != cfg.Epochs || len(res.ValAccuracy) != cfg.Epochs {
+				t.Fatalf("%d losses and %d validation accuracies, want %d each", len(res.Loss), len(res.ValAccuracy), cfg.Epochs)
+			}
+			if !(res.Loss[len(res.Loss)-1] < res.Loss[0]) {
+				t.Errorf("loss did not fall: %v", res.Loss)
+			}
+			if res.TestAccuracy < 0.95 {
+				t.Errorf("test accuracy %v on separable blobs, want ≥ 0.95", res.TestAccuracy)
+			}
+			n := d.NTest()
+			if len(res.TestPred) != n || len(res.TestProb) != n*tt.classes {
+				t.Fatalf("%d predictions and %d probabilities, want %d and %d", len(res.TestPred), len(res.TestProb), n, n*tt.classes)
+			}
+			correct := 0
+			for i := range n {
+				row := res.TestProb[i*tt.classes : (i+1)*tt.classes]
+				var sum float64
+				for _, p := range row {
+					sum += float64(p)
+				}
+				if math.Abs(sum-1) > 1e-5 {
+					t.Fatalf("probabilities of row %d sum to %v", i, sum)
+				}
+				if int(res.TestPred[i]) != argmax(row) {
+					t.Fatalf("row %d predicted %d but its most probable class is %d", i, res.TestPred[i], argmax(row))
+				}
+				if int(res.TestPred[i]) == d.TestY[i] {
+					correct++
+				}
+			}
+			if got := float64(correct) / float64(n); got != res.TestAccuracy {
+				t.Fatalf("TestAccuracy %v, but predictions give %v", res.TestAccuracy, got)
+			}
+			wantDim := 8
+			if tt.arch == "logreg" {
+				wantDim = 3
+			}
+			if res.FeatureDim != wantDim || len(res.Features) != 2*wantDim {
+				t.Fatalf("features %d×%d (%d values), want 2×%d", 2, res.FeatureDim, len(res.Features), wantDim)
+			}
+		})
+	}
+}
+
+func TestRunIsReproducibleAndDependsOnEachSeed(t *testing.T) {
+	d := blobSet(3, 4, 10, 2)
+	d.Height, d.Width, d.Chans = 2, 2, 1 // 2×2 images, so flip applies
+	base := config("mlp", "adam", 0.01)
+	base.Dropout = 0.2
+	base.Augment = []string{"flip"}
+	run := func(cfg spec.Config) *Result {
+		t.Helper()
+		res, err := Run(context.Background(), Job{Config: cfg, SpecSeed: 3, Data: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	same := func(a, b *Result) bool {
+		return slices.Equal(a.Loss, b.Loss) && slices.Equal(a.TestProb, b.TestProb)
+	}
+	ref := run(base)
+	t.Run("the same seeds give bit-identical results", func(t *testing.T) {
+		if !same(ref, run(base)) {
+			t.Fatal("two runs with the same config differ")
+		}
+	})
+	tests := []struct {
+		name   string
+		change func(*spec.Config)
+	}{
+		{"a different init seed changes the result", func(c *spec.Config) { c.InitSeed = 2 }},
+		{"a different order seed changes the result", func(c *spec.Config) { c.OrderSeed = 2 }},
+		{"a different augmentation seed changes the result", func(c *spec.Config) { c.AugSeed = 2 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := base
+			tt.change(&cfg)
+			if same(ref, run(cfg)) {
+				t.Fatal("result did not change")
+			}
+		})
+	}
+}
+
+func TestRunReportsDivergence(t *testing.T) {
+	d := blobSet(2, 3, 10, 3)
+	cfg := config("mlp", "sgd", 1e30)
+	_, err := Run(context.Background(), Job{Config: cfg, Data: d})
+	if !errors.Is(err, ErrDiverged) {
+		t.Fatalf("error %v, want one wrapping ErrDiverged", err)
+	}
+	if !strings.Contains(err.Error(), "epoch 1 step") {
+		t.Fatalf("error %q does not name the epoch and step", err)
+	}
+}
+
+func TestRunRejectsBadJobsBeforeTraining(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Job)
+		want   string
+	}{
+		{"flip on non-image data is an error", func(j *Job) { j.Config.Augment = []string{"flip"} }, "not images"},
+		{"an unknown augmentation is an error", func(j *Job) { j.Config.Augment = []string{"rotate"} }, "unknown augmentation"},
+		{"a binary task on three classes is an error", func(j *Job) { j.Binary = true }, "binary task"},
+		{"a zero batch is an error", func(j *Job) { j.Config.Batch = 0 }, "batch"},
+		{"an unknown optimizer is an error", func(j *Job) { j.Config.Optimizer = "lbfgs" }, "optimizer"},
+		{"a feature index past the test set is an error", func(j *Job) { j.FeatureIdx = []int{1000} }, "feature index"},
+		{"a label outside the classes is an error", func(j *Job) { j.Data.TrainY[0] = 7 }, "label 7"},
+		{"missing data is an error", func(j *Job) { j.Data = nil }, "no data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			job := Job{Config: config("mlp", "adam", 0.01), Data: blobSet(3, 3, 5, 4)}
+			tt.change(&job)
+			_, err := Run(context.Background(), job)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunHonoursCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, Job{Config: config("mlp", "adam", 0.01), Data: blobSet(2, 3, 5, 5)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+}
+
+// fakeFitter predicts the training class frequencies for every row.
+type fakeFitter struct {
+	classes int
+	prior   []float32
+}
+
+func (f *fakeFitter) Fit(x []float32, y []int, n int) error {
+	f.prior = make([]float32, f.classes)
+	for _, c := range y[:n] {
+		f.prior[c] += 1 / float32(n)
+	}
+	return nil
+}
+
+func (f *fakeFitter) Proba(x []float32, n int, out []float32) {
+	for i := range n {
+		copy(out[i*f.classes:(i+1)*f.classes], f.prior)
+	}
+}
+
+// panicNet panics in Forward.
+type panicNet struct{}
+
+func (panicNet) Forward([]float32, int, bool) []float32 { panic("boom") }
+func (panicNet) Backward([]float32)                     {}
+func (panicNet) Params() []*models.Param                { return nil }
+
+func init() {
+	models.Register("test-fitter", func(s models.Shape, _ models.Options, _ *rand.Rand) (any, error) {
+		return &fakeFitter{classes: s.Classes}, nil
+	})
+	models.Register("test-panic", func(models.Shape, models.Options, *rand.Rand) (any, error) {
+		return panicNet{}, nil
+	})
+}
+
+func TestRunFitsFitterModelsOnce(t *testing.T) {
+	d := blobSet(3, 3, 5, 6)
+	d.TrainY = append(d.TrainY[:0:0], d.TrainY...)
+	for i := range d.TrainY {
+		d.TrainY[i] = 1 // every training label is 1
+	}
+	res, err := Run(context.Background(), Job{Config: config("test-fitter", "sgd", 0.1), Data: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Loss) != 0 || len(res.ValAccuracy) != 1 {
+		t.Fatalf("%d losses and %d validation accuracies, want 0 and 1", len(res.Loss), len(res.ValAccuracy))
+	}
+	for i, p := range res.TestPred {
+		if p != 1 {
+			t.Fatalf("test row %d predicted %d, want the prior's class 1", i, p)
+		}
+	}
+	if want := 1.0 / 3; math.Abs(res.TestAccuracy-want) > 1e-12 {
+		t.Fatalf("test accuracy %v, want %v", res.TestAccuracy, want)
+	}
+}
+
+func TestRunTurnsPanicsIntoErrors(t *testing.T) {
+	_, err := Run(context.Background(), Job{Config: config("test-panic", "sgd", 0.1), Data: blobSet(2, 3, 5, 7)})
+	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
+		t.Fatalf("error %v, want one reporting the panic", err)
+	}
+}
+
+func TestFlipMirrorsImages(t *testing.T) {
+	d := &data.Set{Name: "img", In: 6, Height: 2, Width: 3, Chans: 1}
+	// Find draws that flip left–right only, up–down only, both.
+	img := []float32{1, 2, 3, 4, 5, 6}
+	want := map[string][]float32{
+		"":     {1, 2, 3, 4, 5, 6},
+		"lr":   {3, 2, 1, 6, 5, 4},
+		"ud":   {4, 5, 6, 1, 2, 3},
+		"lrud": {6, 5, 4, 3, 2, 1},
+	}
+	seen := map[string]bool{}
+	for seed := uint64(0); len(seen) < 4 && seed < 100; seed++ {
+		probe := rand.New(rand.NewPCG(seed, 0))
+		key := ""
+		if probe.Float64() < 0.5 {
+			key += "lr"
+		}
+		if probe.Float64() < 0.5 {
+			key += "ud"
+		}
+		x := slices.Clone(img)
+		flip(x, 1, d, rand.New(rand.NewPCG(seed, 0)))
+		if !slices.Equal(x, want[key]) {
+			t.Fatalf("draws %q turned %v into %v, want %v", key, img, x, want[key])
+		}
+		seen[key] = true
+	}
+	if len(seen) < 4 {
+		t.Fatalf("only saw flips %v", seen)
+	}
+	t.Run("channels stay together when mirrored", func(t *testing.T) {
+		d := &data.Set{Name: "rgb", In: 4, Height: 1, Width: 2, Chans: 2}
+		for seed := uint64(0); seed < 100; seed++ {
+			probe := rand.New(rand.NewPCG(seed, 0))
+			if probe.Float64() < 0.5 && probe.Float64() >= 0.5 {
+				x := []float32{1, 2, 3, 4}
+				flip(x, 1, d, rand.New(rand.NewPCG(seed, 0)))
+				if !slices.Equal(x, []float32{3, 4, 1, 2}) {
+					t.Fatalf("got %v, want [3 4 1 2]", x)
+				}
+				return
+			}
+		}
+		t.Fatal("no seed flips left–right only")
+	})
+}
