@@ -40,6 +40,10 @@ type Set struct {
 	// "0".."K-1" for synthetic sets, the label strings for CSV. For a
 	// binary task it is {"rest", "<positive names joined by |>"}.
 	ClassNames []string
+	// Spec is the spec as resolved by Load: defaults filled in, counts as
+	// loaded (before the validation split), Positive sorted. Specs that
+	// differ only in spelling a default resolve to the same Spec.
+	Spec Spec
 }
 
 // NTrain returns the number of training instances.

@@ -19,7 +19,7 @@ const fingerprintFormat = "study/data fingerprint v1\n"
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // fingerprint is the SHA-256 hex digest of the format, the canonical JSON
-// of the spec, the shape and class names, then for each of train, val and
+// of the resolved spec, the shape and class names, then for each of train, val and
 // test: the instance count, the inputs as little-endian float32 and the
 // labels as little-endian int32.
 func fingerprint(s Spec, set *Set) string {

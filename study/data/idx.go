@@ -14,10 +14,6 @@ import (
 // allocation; the largest MNIST file is 47 040 000 bytes.
 const MaxIDXBytes = 1 << 31
 
-// maxIDXDims bounds the number of dimensions an IDX header may declare.
-// The format stores it in one byte; real files use 1 to 4.
-const maxIDXDims = 16
-
 // IDX magic numbers for unsigned-byte data: the third byte is the type
 // code (0x08 = ubyte), the fourth the number of dimensions.
 const (

@@ -69,8 +69,27 @@ func Load(s Spec, seed int64, baseDir string) (*Set, error) {
 	if r.standardise {
 		standardise(set)
 	}
-	set.Fingerprint = fingerprint(s, set)
+	set.Spec = s.resolve(r)
+	set.Fingerprint = fingerprint(set.Spec, set)
 	return set, nil
+}
+
+// resolve returns s with every default made explicit, so that the
+// fingerprint does not depend on whether a default was written out.
+func (s Spec) resolve(r *raw) Spec {
+	out := s
+	out.Train, out.Test = len(r.trainY), len(r.testY)
+	out.Val = s.valFrac()
+	out.NoVal = out.Val == 0
+	out.Positive = slices.Sorted(slices.Values(s.Positive))
+	if s.synthetic() {
+		out.Dim, out.Classes = s.dim(), s.classes()
+		out.Noise = s.noise()
+	}
+	if s.Name == "csv" && s.Label == "" {
+		out.Label = DefaultLabel
+	}
+	return out
 }
 
 // splitVal holds out round(frac×n) of the n training instances of r for

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"math"
 	"os"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -318,6 +319,8 @@ func TestFingerprint(t *testing.T) {
 		same bool
 	}{
 		{name: "is stable across loads", spec: base, seed: 1, same: true},
+		{name: "is the same when the default val is written out", spec: Spec{Name: "moons", Train: 100, Test: 50, Val: 0.1}, seed: 1, same: true},
+		{name: "is the same when the default noise is written out", spec: Spec{Name: "moons", Train: 100, Test: 50, Noise: DefaultMoonsNoise, Dim: 2, Classes: 2}, seed: 1, same: true},
 		{name: "changes with the seed", spec: base, seed: 2},
 		{name: "changes with the noise", spec: Spec{Name: "moons", Train: 100, Test: 50, Noise: 0.2}, seed: 1},
 		{name: "changes with the validation fraction", spec: Spec{Name: "moons", Train: 100, Test: 50, Val: 0.2}, seed: 1},
@@ -335,6 +338,25 @@ func TestFingerprint(t *testing.T) {
 			}
 		})
 	}
+	t.Run("does not depend on the order of positive classes", func(t *testing.T) {
+		a, err := Load(Spec{Name: "blobs", Classes: 4, Positive: []int{3, 1}}, 1, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Load(Spec{Name: "blobs", Classes: 4, Positive: []int{1, 3}}, 1, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Fingerprint != b.Fingerprint || !slices.Equal(a.Spec.Positive, []int{1, 3}) {
+			t.Fatalf("fingerprints %s, %s; resolved positive %v", a.Fingerprint, b.Fingerprint, a.Spec.Positive)
+		}
+	})
+	t.Run("records the resolved spec", func(t *testing.T) {
+		want := Spec{Name: "moons", Train: 100, Test: 50, Val: 0.1, Noise: DefaultMoonsNoise, Dim: 2, Classes: 2}
+		if !reflect.DeepEqual(ref.Spec, want) {
+			t.Fatalf("resolved spec %+v; want %+v", ref.Spec, want)
+		}
+	})
 	for _, tc := range []struct {
 		name   string
 		mutate func(s *Set)
@@ -352,7 +374,7 @@ func TestFingerprint(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.mutate(set)
-			if fingerprint(base, set) == ref.Fingerprint {
+			if fingerprint(set.Spec, set) == ref.Fingerprint {
 				t.Fatal("fingerprint did not change")
 			}
 		})

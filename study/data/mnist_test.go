@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -47,9 +48,15 @@ func byteSum(t *testing.T, x []float32) int64 {
 	return s
 }
 
+// fullMNIST loads all of MNIST without a validation split, once for all
+// tests.
+var fullMNIST = sync.OnceValues(func() (*Set, error) {
+	return Load(Spec{Name: "mnist", NoVal: true}, 1, "")
+})
+
 func TestMNISTMatchesReference(t *testing.T) {
 	ref := readMNISTRef(t)
-	set, err := Load(Spec{Name: "mnist", NoVal: true}, 1, "")
+	set, err := fullMNIST()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +106,7 @@ func TestMNISTMatchesReference(t *testing.T) {
 }
 
 func TestMNISTTakesTheFirstN(t *testing.T) {
-	full, err := Load(Spec{Name: "mnist", NoVal: true}, 1, "")
+	full, err := fullMNIST()
 	if err != nil {
 		t.Fatal(err)
 	}

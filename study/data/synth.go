@@ -15,6 +15,20 @@ const (
 	DefaultBlobsNoise   = 1.0
 )
 
+// noise returns the noise level of a synthetic set with the default filled
+// in.
+func (s Spec) noise() float64 {
+	switch {
+	case s.Noise != 0:
+		return s.Noise
+	case s.Name == "moons":
+		return DefaultMoonsNoise
+	case s.Name == "spirals":
+		return DefaultSpiralsNoise
+	}
+	return DefaultBlobsNoise
+}
+
 // synthGen draws one instance of class k into x (len ≥ 2); noise is the
 // Gaussian standard deviation.
 type synthGen func(rng *rand.Rand, k, classes int, noise float64, x []float64)
@@ -66,25 +80,14 @@ func blob(rng *rand.Rand, k, classes int, noise float64, x []float64) {
 // first Train instances are the training part. Dimensions beyond the
 // second are standard normal noise for moons and spirals.
 func readSynth(s Spec, seed int64) *raw {
-	var gen synthGen
-	noise := s.Noise
+	var gen synthGen = blob
 	switch s.Name {
 	case "moons":
 		gen = moon
-		if noise == 0 {
-			noise = DefaultMoonsNoise
-		}
 	case "spirals":
 		gen = spiral
-		if noise == 0 {
-			noise = DefaultSpiralsNoise
-		}
-	default:
-		gen = blob
-		if noise == 0 {
-			noise = DefaultBlobsNoise
-		}
 	}
+	noise := s.noise()
 	ntr, nte := s.Train, s.Test
 	if ntr == 0 {
 		ntr = DefaultSynthTrain
