@@ -30,7 +30,7 @@ const MaxNameLen = 100
 // Spec is a parsed, validated sweep spec.
 type Spec struct {
 	File    string    // file name, as given to Parse; used in errors
-	Source  []byte    // the file's bytes, exactly as given
+	Source  []byte    // a copy of the file's bytes, exactly as given
 	Name    string    // results go to results/<Name>/
 	Seed    int64     // spec seed; the default run seed
 	Dataset data.Spec // the dataset mapping
@@ -96,7 +96,7 @@ func Load(path string) (*Spec, error) {
 // entries, and every value against Config.Validate. The grid size is
 // checked by the grid package.
 func Parse(file string, src []byte) (*Spec, error) {
-	p := &parser{s: &Spec{File: file, Source: src, Task: TaskMulticlass}}
+	p := &parser{s: &Spec{File: file, Source: bytes.Clone(src), Task: TaskMulticlass}}
 	if err := p.parse(src); err != nil {
 		return nil, err
 	}
