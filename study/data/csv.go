@@ -29,6 +29,7 @@ type CSVError struct {
 	Err    error
 }
 
+// Error formats the error as path:line: column n: message.
 func (e *CSVError) Error() string {
 	switch {
 	case e.Line == 0:
@@ -39,6 +40,7 @@ func (e *CSVError) Error() string {
 	return fmt.Sprintf("%s:%d: column %d: %v", e.Path, e.Line, e.Column, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *CSVError) Unwrap() error { return e.Err }
 
 // csvTable is a parsed CSV dataset before splitting.

@@ -28,8 +28,10 @@ type IDXError struct {
 	Err    error
 }
 
+// Error formats the error with its byte offset.
 func (e *IDXError) Error() string { return fmt.Sprintf("idx: at byte %d: %v", e.Offset, e.Err) }
 
+// Unwrap returns the underlying error.
 func (e *IDXError) Unwrap() error { return e.Err }
 
 // ErrTruncated reports that an IDX stream ended before the data its header

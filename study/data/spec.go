@@ -10,11 +10,11 @@ import (
 
 // Defaults applied when a Spec field is zero.
 const (
-	DefaultVal        = 0.1  // validation fraction of the training instances
-	DefaultSynthTrain = 1000 // synthetic sets: training instances
-	DefaultSynthTest  = 1000 // synthetic sets: test instances
-	DefaultCSVTest    = 0.2  // csv: test fraction when `test` is not given
-	DefaultLabel      = "label"
+	DefaultVal        = 0.1     // validation fraction of the training instances
+	DefaultSynthTrain = 1000    // synthetic sets: training instances
+	DefaultSynthTest  = 1000    // synthetic sets: test instances
+	DefaultCSVTest    = 0.2     // csv: test fraction when `test` is not given
+	DefaultLabel      = "label" // csv: name of the label column
 )
 
 // Limits on synthetic sets, so that a typo cannot ask for terabytes.
