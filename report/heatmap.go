@@ -45,16 +45,22 @@ func viridis() (palette.ColorMap, error) {
 // spaces, and long names are cut to maxLabelRunes. Escaping for SVG is
 // done by the SVG backend.
 func plotLabel(s string) string {
-	s = strings.Map(func(r rune) rune {
+	s = noControl(s)
+	if r := []rune(s); len(r) > maxLabelRunes {
+		s = string(r[:maxLabelRunes-1]) + "…"
+	}
+	return s
+}
+
+// noControl replaces control characters in s (line breaks, terminal
+// escapes) by spaces.
+func noControl(s string) string {
+	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, s)
-	if r := []rune(s); len(r) > maxLabelRunes {
-		s = string(r[:maxLabelRunes-1]) + "…"
-	}
-	return s
 }
 
 // agreementGrid is the heatmap grid for the models in order: column c and
@@ -100,6 +106,9 @@ type heatmapSize struct {
 	cell  vg.Length // side of one cell; 0 to derive it from width
 	width vg.Length // total width when cell is 0
 }
+
+// minCell is the smallest heatmap cell side drawn.
+const minCell = vg.Length(0.25)
 
 // figure is a drawing with its natural size.
 type figure struct {
@@ -166,9 +175,10 @@ func agreementFigure(models []string, a [][]float64, order []int, size heatmapSi
 	}
 	labelW += p.Y.Tick.Label.Width(" ") + vg.Points(2)
 	const (
-		gap  = vg.Length(10) // between heatmap and colour bar
-		barW = vg.Length(12) // colour bar width
-		top  = vg.Length(8)  // room for the top colour-bar label
+		gap    = vg.Length(10) // between heatmap and colour bar
+		barW   = vg.Length(12) // colour bar width
+		top    = vg.Length(8)  // room for the top colour-bar label
+		margin = vg.Length(2)  // left of the longest name
 	)
 	cb := plot.New()
 	cb.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true, Colors: 256})
@@ -181,8 +191,16 @@ func agreementFigure(models []string, a [][]float64, order []int, size heatmapSi
 
 	cell := size.cell
 	if cell == 0 {
-		cell = (size.width - labelW - barBand) / vg.Length(m)
-		if cell < 1 {
+		cell = (size.width - margin - labelW - barBand) / vg.Length(m)
+		if cell < labelSize*0.8 {
+			// Names would overlap: leave them out (the HTML table has
+			// them) and give their room to the cells.
+			p.X.Tick.Marker = plot.ConstantTicks(nil)
+			p.Y.Tick.Marker = plot.ConstantTicks(nil)
+			labelW = vg.Points(2)
+			cell = (size.width - margin - labelW - barBand) / vg.Length(m)
+		}
+		if cell < minCell {
 			return nil, fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, size.width.Points())
 		}
 	}
@@ -200,8 +218,9 @@ func agreementFigure(models []string, a [][]float64, order []int, size heatmapSi
 		p.Add(lbl)
 	}
 
+	f.w += margin
 	f.draw = func(c draw.Canvas) {
-		c = draw.Crop(c, 0, 0, 0, -top)
+		c = draw.Crop(c, margin, 0, 0, -top)
 		left := draw.Crop(c, 0, -barBand, 0, 0)
 		p.Draw(left)
 		data := p.DataCanvas(left)
