@@ -1,0 +1,147 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/study-harness/study/report"
+	"github.com/study-harness/study/study/metrics"
+	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/store"
+)
+
+// measure runs stages 5 and 6 on a prediction matrix: metrics.json, the
+// report, its figures and the terminal summary, all into dir.
+func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
+	res, err := metrics.Compute(x, metrics.Options{})
+	if err != nil {
+		return err
+	}
+	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {
+		return err
+	}
+	in, err := reportInput(dir, x, res)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteHTML(filepath.Join(dir, store.ReportFile), in); err != nil {
+		return err
+	}
+	if err := report.WriteFigures(dir, in); err != nil {
+		return err
+	}
+	if err := report.Summary(stdout, in); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, store.ReportFile))
+	return nil
+}
+
+// reportInput gathers what the report shows from the results folder (when
+// it holds a study) and the measured matrix.
+func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.Input, error) {
+	in := &report.Input{
+		Title:     filepath.Base(filepath.Clean(dir)),
+		Models:    x.Models,
+		Agreement: res.Pairwise.Agreement,
+	}
+	entries, err := store.ReadManifest(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Predictions from elsewhere: one run per model, nothing more known.
+		for m, name := range x.Models {
+			in.Runs = append(in.Runs, report.Run{
+				Name: name, Status: store.StatusOK,
+				TestAccuracy: res.PerModel.Accuracy[m], ValAccuracy: math.NaN(),
+			})
+		}
+		return in, nil
+	case err != nil:
+		return nil, err
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, store.SpecFile)); err == nil {
+		in.SpecYAML = string(b)
+	}
+	var env store.Environment
+	if err := store.ReadJSON(filepath.Join(dir, store.EnvironmentFile), &env); err == nil {
+		in.Environment = envMap(env)
+	}
+	in.Axes = axesOf(entries)
+	for _, e := range entries {
+		r := report.Run{Name: e.Name, ID: e.ID, Config: map[string]string{}, TestAccuracy: math.NaN(), ValAccuracy: math.NaN()}
+		for _, kv := range e.Values {
+			r.Config[kv.Key] = kv.Value
+		}
+		rec, err := store.ReadRecord(dir, e.ID)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			r.Status, r.Reason = report.StatusSkipped, "not trained yet (interrupted, or another shard's run)"
+		case err != nil:
+			return nil, err
+		default:
+			r.Status, r.Reason, r.WallSeconds, r.Loss = rec.Status, rec.Reason, rec.WallSeconds, rec.Loss
+			if rec.Status == store.StatusOK {
+				r.TestAccuracy = rec.TestAccuracy
+				if n := len(rec.ValAccuracy); n > 0 {
+					r.ValAccuracy = rec.ValAccuracy[n-1]
+				}
+			}
+		}
+		in.Runs = append(in.Runs, r)
+	}
+	return in, nil
+}
+
+// axesOf lists the keys of the runs' axis values, in manifest order, each
+// with its distinct values in order of first appearance.
+func axesOf(entries []store.Entry) []report.Axis {
+	var axes []report.Axis
+	pos := map[string]int{}
+	seen := map[string]map[string]bool{}
+	for _, e := range entries {
+		for _, kv := range e.Values {
+			i, ok := pos[kv.Key]
+			if !ok {
+				i = len(axes)
+				pos[kv.Key] = i
+				axes = append(axes, report.Axis{Key: kv.Key})
+				seen[kv.Key] = map[string]bool{}
+			}
+			if !seen[kv.Key][kv.Value] {
+				seen[kv.Key][kv.Value] = true
+				axes[i].Values = append(axes[i].Values, kv.Value)
+			}
+		}
+	}
+	return axes
+}
+
+func envMap(e store.Environment) map[string]string {
+	m := map[string]string{
+		"go":         e.GoVersion,
+		"cpu":        e.CPU,
+		"os/arch":    e.GOOS + "/" + e.GOARCH,
+		"gomaxprocs": fmt.Sprint(e.GOMAXPROCS),
+		"workers":    fmt.Sprint(e.Workers),
+		"start":      e.Start,
+		"git commit": e.GitCommit,
+	}
+	if e.GitDirty {
+		m["git commit"] += " (dirty)"
+	}
+	keys := make([]string, 0, len(e.Modules))
+	for k := range e.Modules {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m["module "+k] = e.Modules[k]
+	}
+	return m
+}

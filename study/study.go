@@ -1,0 +1,163 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/grid"
+	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/runs"
+	"github.com/study-harness/study/study/spec"
+)
+
+// DefaultMaxRuns is the largest grid that run and validate accept unless
+// told otherwise: a typo in an axis should not start a million runs.
+const DefaultMaxRuns = 100_000
+
+// RunOptions are the settings of Run.
+type RunOptions struct {
+	Results     string // parent of the results folder
+	Workers     int    // concurrent runs; 0 means GOMAXPROCS
+	Force       bool   // retrain finished runs
+	RetryFailed bool   // retrain failed runs
+	MaxRuns     int    // grid size cap
+	Shard       runs.Shard
+	NoReport    bool // skip metrics and report
+	Terminal    bool // stderr is a terminal: draw a live progress bar
+}
+
+// FailedRunsError is returned by Run when some runs failed; the others
+// finished and were stored.
+type FailedRunsError struct{ Failures []runs.Failure }
+
+func (e *FailedRunsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d run(s) failed:", len(e.Failures))
+	for _, f := range e.Failures {
+		reason, _, _ := strings.Cut(f.Reason, "\n")
+		fmt.Fprintf(&b, "\n  %s (%s): %s", f.Name, f.ID, reason)
+	}
+	return b.String()
+}
+
+// Run executes the study described by the spec at path: every stage from
+// parsing to the report.
+func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Writer) error {
+	s, err := spec.Load(path)
+	if err != nil {
+		return err
+	}
+	p, err := runs.NewPlan(s, o.Results, o.MaxRuns)
+	if err != nil {
+		return err
+	}
+	out, err := runs.Execute(ctx, p, runs.Options{
+		Workers:     o.Workers,
+		Force:       o.Force,
+		RetryFailed: o.RetryFailed,
+		Shard:       o.Shard,
+		Progress:    runs.NewProgress(stderr, o.Terminal),
+	})
+	if out != nil {
+		fmt.Fprintf(stdout, "%s: %d runs: %d reused, %d trained, %d failed\n",
+			p.Dir, out.Total, out.Reused, out.Trained, len(out.Failures))
+	}
+	if err != nil {
+		return err
+	}
+	if !o.NoReport && o.Shard.Count <= 1 {
+		if err := Report(p.Dir, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
+			return err
+		}
+	}
+	if len(out.Failures) > 0 {
+		return &FailedRunsError{out.Failures}
+	}
+	return nil
+}
+
+// Validate checks the spec at path and prints its axes and grid size.
+func Validate(path string, maxRuns int, w io.Writer) error {
+	s, err := spec.Load(path)
+	if err != nil {
+		return err
+	}
+	return grid.Describe(w, s, maxRuns)
+}
+
+// ParseShard parses "I/N" (0 ≤ I < N); "" is the whole grid.
+func ParseShard(v string) (runs.Shard, error) {
+	if v == "" {
+		return runs.Shard{}, nil
+	}
+	a, b, ok := strings.Cut(v, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return runs.Shard{}, fmt.Errorf("%q is not I/N with 0 ≤ I < N", v)
+	}
+	return runs.Shard{Index: i, Count: n}, nil
+}
+
+// Analyze reads a predictions CSV written by any framework and writes
+// metrics.json and the report into outDir.
+func Analyze(path, outDir string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &InputError{err}
+	}
+	x, err := predmat.Read(path, f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	return measure(outDir, x, stdout)
+}
+
+// Report regenerates predictions.csv, metrics.json and the report of a
+// results folder from its stored runs, without retraining. It also merges
+// shards, since it reads whatever runs the folder holds.
+func Report(dir string, stdout io.Writer) error {
+	x, err := runs.Collect(dir)
+	if err != nil {
+		return err
+	}
+	return measure(dir, x, stdout)
+}
+
+// InputError marks an error caused by the user's input.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// ExitCode maps an error to the process exit code: 2 for bad input, 130
+// for an interruption, 1 otherwise.
+func ExitCode(err error) int {
+	var (
+		se *spec.Error
+		pe *predmat.ParseError
+		fe *models.FieldError
+		ie *InputError
+		bi interface{ BadInput() }
+	)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, context.Canceled):
+		return 130
+	case errors.As(err, &se), errors.As(err, &pe), errors.As(err, &fe), errors.As(err, &ie), errors.As(err, &bi):
+		return 2
+	}
+	return 1
+}
+
