@@ -74,8 +74,8 @@ type Section struct {
 
 // Table is a plain table of strings for a Section.
 type Table struct {
-	Header []string
-	Rows   [][]string
+	Header []string   // column headings; may be empty
+	Rows   [][]string // cells, row by row
 }
 
 // check reports the first structural problem with in: the agreement
