@@ -58,6 +58,7 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error implements error.
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 
 // Param is one trainable tensor: values and the gradient accumulated by the
