@@ -29,6 +29,18 @@ type Options struct {
 	Widths     []int   `json:"widths,omitempty"`     // hidden widths (mlp); default [64, 32]
 	Activation string  `json:"activation,omitempty"` // relu (default), tanh, gelu
 	Dropout    float64 `json:"dropout,omitempty"`    // dropout probability on hidden layers
+	// Width is the hidden size of single-width architectures: resmlp's
+	// block width, gru's hidden state, transformer's model dimension and
+	// cnn's first convolution channels. 0 = the architecture's default.
+	Width int `json:"width,omitempty"`
+	// Depth is the number of repeated blocks: resmlp's residual blocks,
+	// transformer's attention blocks, cnn's convolution stages.
+	Depth    int `json:"depth,omitempty"`
+	Heads    int `json:"heads,omitempty"`     // transformer attention heads
+	Patch    int `json:"patch,omitempty"`     // transformer patch side, in pixels
+	MaxDepth int `json:"max_depth,omitempty"` // tree: maximum depth (0 = default)
+	MinLeaf  int `json:"min_leaf,omitempty"`  // tree: minimum instances per leaf
+	K        int `json:"k,omitempty"`         // knn: neighbours
 }
 
 // Validate reports the first invalid field, naming it by its spec key.
@@ -45,6 +57,14 @@ func (o Options) Validate() error {
 	case "", "relu", "tanh", "gelu":
 	default:
 		return &FieldError{Field: "activation", Msg: fmt.Sprintf("unknown activation %q (known: relu, tanh, gelu)", o.Activation)}
+	}
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"width", o.Width}, {"depth", o.Depth}, {"heads", o.Heads}, {"patch", o.Patch}, {"max_depth", o.MaxDepth}, {"min_leaf", o.MinLeaf}, {"k", o.K}} {
+		if f.v < 0 {
+			return &FieldError{Field: f.key, Msg: fmt.Sprintf("%s %d must be ≥ 0 (0 = the default)", f.key, f.v)}
+		}
 	}
 	if !(o.Dropout >= 0 && o.Dropout < 1) {
 		return &FieldError{Field: "dropout", Msg: fmt.Sprintf("dropout %v must be in [0, 1)", o.Dropout)}

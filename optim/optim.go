@@ -15,6 +15,13 @@ type Settings struct {
 	LR        float64 `json:"lr"`                 // learning rate η (> 0)
 	L2        float64 `json:"l2,omitempty"`       // weight decay λ (≥ 0)
 	Momentum  float64 `json:"momentum,omitempty"` // momentum coefficient, where used
+	// Schedule shapes the learning rate over training: constant (default),
+	// step (×Gamma every StepSize epochs) or cosine (to 0 at the end).
+	Schedule string  `json:"schedule,omitempty"`
+	StepSize int     `json:"step_size,omitempty"` // step schedule: epochs between decays
+	Gamma    float64 `json:"gamma,omitempty"`     // step schedule: decay factor in (0, 1]
+	Warmup   int     `json:"warmup,omitempty"`    // linear warm-up over this many steps (minibatches)
+	ClipNorm float64 `json:"clip_norm,omitempty"` // clip the global gradient norm to this; 0 = off
 }
 
 // Validate reports the first invalid field, naming it by its spec key.
@@ -27,6 +34,23 @@ func (s Settings) Validate() error {
 	}
 	if !(s.L2 >= 0) || math.IsInf(s.L2, 0) {
 		return &models.FieldError{Field: "l2", Msg: fmt.Sprintf("l2 %v must be a finite number ≥ 0", s.L2)}
+	}
+	switch s.Schedule {
+	case "", "constant", "step", "cosine":
+	default:
+		return &models.FieldError{Field: "schedule", Msg: fmt.Sprintf("unknown schedule %q (known: constant, step, cosine)", s.Schedule)}
+	}
+	if s.StepSize < 0 {
+		return &models.FieldError{Field: "step_size", Msg: fmt.Sprintf("step_size %d must be ≥ 0", s.StepSize)}
+	}
+	if !(s.Gamma >= 0 && s.Gamma <= 1) {
+		return &models.FieldError{Field: "gamma", Msg: fmt.Sprintf("gamma %v must be in (0, 1] (0 = default)", s.Gamma)}
+	}
+	if s.Warmup < 0 {
+		return &models.FieldError{Field: "warmup", Msg: fmt.Sprintf("warmup %d must be ≥ 0", s.Warmup)}
+	}
+	if !(s.ClipNorm >= 0) || math.IsInf(s.ClipNorm, 0) {
+		return &models.FieldError{Field: "clip_norm", Msg: fmt.Sprintf("clip_norm %v must be a finite number ≥ 0", s.ClipNorm)}
 	}
 	if !(s.Momentum >= 0 && s.Momentum < 1) {
 		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v must be in [0, 1)", s.Momentum)}

@@ -30,6 +30,15 @@ type Config struct {
 	InitSeed  int64 `json:"init_seed"`  // weight initialisation, dropout
 	OrderSeed int64 `json:"order_seed"` // minibatch order
 	AugSeed   int64 `json:"aug_seed"`   // augmentation draws
+	// DataSubset selects the training data of a run: full (default),
+	// bootstrap, half-a, half-b, or a fraction in (0, 1) such as "0.5",
+	// drawn from the data_seed stream so that runs can share data or not.
+	DataSubset string `json:"data_subset,omitempty"`
+	DataSeed   int64  `json:"data_seed,omitempty"` // training-data subset draws; defaults to seed
+	// Patience stops training when validation accuracy has not improved
+	// for this many epochs, keeping the best epoch's weights; 0 = off.
+	Patience       int     `json:"patience,omitempty"`
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"` // in [0, 1)
 }
 
 // Defaults of the run fields that have one; see Default.
