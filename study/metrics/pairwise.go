@@ -75,7 +75,8 @@ func Pairwise(x *predmat.Matrix, workers int) (*PairMatrices, Reasons, error) {
 	}
 	p := pack(x)
 	pc := countPairs(p, workers)
-	return derivePairs(p, pc), derivePairReasons(p, pc), nil
+	r := derivePairs(p, pc, workers)
+	return r, derivePairReasons(p, pc, r), nil
 }
 
 // pairTable is the correctness table and label agreement of one pair in
@@ -180,7 +181,9 @@ func (t pairTable) errorNormalizedDisagreement() float64 {
 	return float64(t.n-t.agree) / float64(t.n-t.nA)
 }
 
-func derivePairs(p *packed, pc pairCounts) *PairMatrices {
+// derivePairs turns the counts into the measures, rows split among the
+// workers.
+func derivePairs(p *packed, pc pairCounts, workers int) *PairMatrices {
 	m := p.m
 	r := &PairMatrices{
 		Agreement: NewSquare(m), CohenKappa: NewSquare(m), ErrorConsistency: NewSquare(m),
@@ -188,51 +191,60 @@ func derivePairs(p *packed, pc pairCounts) *PairMatrices {
 		CorrectnessDisagreement: NewSquare(m), AgreementBothWrong: NewSquare(m),
 		ErrorNormalizedDisagreement: NewSquare(m),
 	}
-	for a := 0; a < m; a++ {
-		for b := 0; b < m; b++ {
-			t := tableOf(p, pc, a, b)
-			n := float64(t.n)
-			r.Agreement[a][b] = t.agreement()
-			r.CohenKappa[a][b] = t.kappa(expectedAgreement(p, a, b))
-			r.ErrorConsistency[a][b] = t.errorConsistency()
-			r.QStatistic[a][b] = t.q()
-			r.Correlation[a][b] = t.rho()
-			r.DoubleFault[a][b] = float64(t.n00) / n
-			r.CorrectnessDisagreement[a][b] = float64(t.n10+t.n01) / n
-			r.AgreementBothWrong[a][b] = t.bothWrongAgreement()
-			r.ErrorNormalizedDisagreement[a][b] = t.errorNormalizedDisagreement()
-		}
+	var rows []tile
+	for a0 := 0; a0 < m; a0 += pairTile {
+		rows = append(rows, tile{a0, min(a0+pairTile, m), 0, m})
 	}
+	forTiles(rows, workers, func(rb tile) {
+		for a := rb.a0; a < rb.a1; a++ {
+			for b := 0; b < m; b++ {
+				t := tableOf(p, pc, a, b)
+				n := float64(t.n)
+				r.Agreement[a][b] = t.agreement()
+				r.CohenKappa[a][b] = t.kappa(expectedAgreement(p, a, b))
+				r.ErrorConsistency[a][b] = t.errorConsistency()
+				r.QStatistic[a][b] = t.q()
+				r.Correlation[a][b] = t.rho()
+				r.DoubleFault[a][b] = float64(t.n00) / n
+				r.CorrectnessDisagreement[a][b] = float64(t.n10+t.n01) / n
+				r.AgreementBothWrong[a][b] = t.bothWrongAgreement()
+				r.ErrorNormalizedDisagreement[a][b] = t.errorNormalizedDisagreement()
+			}
+		}
+	})
 	return r
 }
 
-func derivePairReasons(p *packed, pc pairCounts) Reasons {
+// derivePairReasons names the cause of every NaN cell of r.
+func derivePairReasons(p *packed, pc pairCounts, r *PairMatrices) Reasons {
 	why := Reasons{}
 	for a := 0; a < p.m; a++ {
 		for b := 0; b < p.m; b++ {
 			t := tableOf(p, pc, a, b)
-			if expectedAgreement(p, a, b) == int64(t.n)*int64(t.n) {
+			if math.IsNaN(r.CohenKappa[a][b]) {
 				why.cell("cohen_kappa", a, b, whyKappa)
 			}
-			switch {
-			case t.nA == t.n && t.nB == t.n:
-				why.cell("error_consistency", a, b, whyECPerfect)
-			case t.nA == 0 && t.nB == 0:
-				why.cell("error_consistency", a, b, whyECAllWrong)
+			if math.IsNaN(r.ErrorConsistency[a][b]) {
+				if t.nA == t.n {
+					why.cell("error_consistency", a, b, whyECPerfect)
+				} else {
+					why.cell("error_consistency", a, b, whyECAllWrong)
+				}
 			}
-			if int64(t.n11)*int64(t.n00)+int64(t.n01)*int64(t.n10) == 0 {
+			if math.IsNaN(r.QStatistic[a][b]) {
 				why.cell("q_statistic", a, b, whyQ)
 			}
-			switch {
-			case t.nA == t.n || t.nB == t.n:
-				why.cell("correlation", a, b, whyRhoPerfect)
-			case t.nA == 0 || t.nB == 0:
-				why.cell("correlation", a, b, whyRhoAllWrong)
+			if math.IsNaN(r.Correlation[a][b]) {
+				if t.nA == t.n || t.nB == t.n {
+					why.cell("correlation", a, b, whyRhoPerfect)
+				} else {
+					why.cell("correlation", a, b, whyRhoAllWrong)
+				}
 			}
-			if t.n00 == 0 {
+			if math.IsNaN(r.AgreementBothWrong[a][b]) {
 				why.cell("agreement_both_wrong", a, b, whyBothWrong)
 			}
-			if t.nA == t.n {
+			if math.IsNaN(r.ErrorNormalizedDisagreement[a][b]) {
 				why.cell("error_normalized_disagreement", a, b, whyRowNoErrors)
 			}
 		}
