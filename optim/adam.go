@@ -28,7 +28,11 @@ func newAdam(s Settings) Method {
 }
 
 // Step implements Method.
-func (o *Adam) Step(params []*models.Param, lr float32) {
+func (o *Adam) Step(params []*models.Param, lr float32) { o.step(params, lr, o.L2) }
+
+// step is one Adam update with coupled weight decay l2 (0 for AdamW, which
+// decays the weights itself before calling it).
+func (o *Adam) step(params []*models.Param, lr, l2Coupled float32) {
 	if o.m == nil {
 		o.m = make([][]float32, len(params))
 		o.v = make([][]float32, len(params))
@@ -46,7 +50,7 @@ func (o *Adam) Step(params []*models.Param, lr float32) {
 	for i, p := range params {
 		l2 := float32(0)
 		if p.Decay {
-			l2 = o.L2
+			l2 = l2Coupled
 		}
 		w := p.W
 		g, m, v := p.G[:len(w)], o.m[i][:len(w)], o.v[i][:len(w)]

@@ -90,6 +90,21 @@ var methods = []struct {
 	{"adam", optim.Settings{Optimizer: "adam"},
 		map[string]float64{"quadratic": 0.05, "rosenbrock": 0.01, "logistic": 0.1},
 		map[string]int{"quadratic": 2000, "rosenbrock": 10000, "logistic": 1000}},
+	{"momentum", optim.Settings{Optimizer: "momentum"},
+		map[string]float64{"quadratic": 0.02, "rosenbrock": 2e-4, "logistic": 0.5},
+		map[string]int{"quadratic": 500, "rosenbrock": 40000, "logistic": 1000}},
+	{"nesterov", optim.Settings{Optimizer: "nesterov"},
+		map[string]float64{"quadratic": 0.02, "rosenbrock": 2e-4, "logistic": 0.5},
+		map[string]int{"quadratic": 500, "rosenbrock": 40000, "logistic": 1000}},
+	{"adamw", optim.Settings{Optimizer: "adamw", L2: 1e-4},
+		map[string]float64{"quadratic": 0.05, "rosenbrock": 0.01, "logistic": 0.1},
+		map[string]int{"quadratic": 2000, "rosenbrock": 10000, "logistic": 1000}},
+	{"rmsprop", optim.Settings{Optimizer: "rmsprop"},
+		map[string]float64{"quadratic": 0.01, "rosenbrock": 1e-3, "logistic": 0.05},
+		map[string]int{"quadratic": 2000, "rosenbrock": 20000, "logistic": 1000}},
+	{"adagrad", optim.Settings{Optimizer: "adagrad"},
+		map[string]float64{"quadratic": 0.5, "rosenbrock": 0.1, "logistic": 1},
+		map[string]int{"quadratic": 1000, "rosenbrock": 20000, "logistic": 1000}},
 }
 
 func TestEveryRegisteredOptimizerIsInTheCatalogue(t *testing.T) {
@@ -167,6 +182,12 @@ func TestFirstStepsMatchPyTorch(t *testing.T) {
 		{"sgd matches torch.optim.SGD", "sgd", "sgd"},
 		{"sgd with momentum matches torch.optim.SGD(momentum=0.9)", "sgd_momentum", "sgd"},
 		{"adam matches torch.optim.Adam", "adam", "adam"},
+		{"momentum matches torch.optim.SGD(momentum=0.9)", "momentum", "momentum"},
+		{"nesterov matches torch.optim.SGD(nesterov=True)", "nesterov", "nesterov"},
+		{"adamw matches torch.optim.AdamW", "adamw", "adamw"},
+		{"rmsprop matches torch.optim.RMSprop", "rmsprop", "rmsprop"},
+		{"rmsprop with momentum matches torch.optim.RMSprop(momentum=0.5)", "rmsprop_momentum", "rmsprop"},
+		{"adagrad matches torch.optim.Adagrad", "adagrad", "adagrad"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,5 +10,12 @@
 //
 // Weight decay (Settings.L2 = λ) applies to parameters with Decay set, as
 // PyTorch's weight_decay does: λθ is added to the gradient before the
-// method's update.
+// method's update, except for adamw, whose decay is decoupled.
+//
+// The registered methods are sgd, momentum (heavy-ball, μ = 0.9 by
+// default), nesterov, adam, adamw, rmsprop and adagrad, each with
+// PyTorch's defaults and arithmetic. Settings.LRAt is the learning-rate
+// schedule (constant, step, cosine, each with optional linear warm-up), a
+// pure function of the step; ClipGradNorm clips the global gradient norm
+// and is applied by study/train before each Step.
 package optim

@@ -10,6 +10,12 @@ cases = {
     "sgd": dict(cls=torch.optim.SGD, kw=dict(lr=0.1, weight_decay=0.01)),
     "sgd_momentum": dict(cls=torch.optim.SGD, kw=dict(lr=0.1, weight_decay=0.01, momentum=0.9)),
     "adam": dict(cls=torch.optim.Adam, kw=dict(lr=0.01, weight_decay=0.01)),
+    "momentum": dict(cls=torch.optim.SGD, kw=dict(lr=0.1, weight_decay=0.01, momentum=0.9)),
+    "nesterov": dict(cls=torch.optim.SGD, kw=dict(lr=0.1, weight_decay=0.01, momentum=0.9, nesterov=True)),
+    "adamw": dict(cls=torch.optim.AdamW, kw=dict(lr=0.01, weight_decay=0.1)),
+    "rmsprop": dict(cls=torch.optim.RMSprop, kw=dict(lr=0.01, weight_decay=0.01)),
+    "rmsprop_momentum": dict(cls=torch.optim.RMSprop, kw=dict(lr=0.01, weight_decay=0.01, momentum=0.5)),
+    "adagrad": dict(cls=torch.optim.Adagrad, kw=dict(lr=0.1, weight_decay=0.01)),
 }
 out = {}
 for name, c in cases.items():
@@ -25,5 +31,5 @@ for name, c in cases.items():
             b.grad = torch.tensor([-1.5]) / t
         opt.step()
         steps.append({"w": w.detach().tolist(), "b": b.detach().tolist()})
-    out[name] = {"settings": c["kw"], "steps": steps}
+    out[name] = {"settings": {k: v for k, v in c["kw"].items() if k != "nesterov"}, "steps": steps}
 print(json.dumps(out, indent=1))
