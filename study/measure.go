@@ -8,7 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
 
 	"github.com/study-harness/study/report"
 	"github.com/study-harness/study/study/metrics"
@@ -135,13 +135,13 @@ func envMap(e store.Environment) map[string]string {
 	if e.GitDirty {
 		m["git commit"] += " (dirty)"
 	}
-	keys := make([]string, 0, len(e.Modules))
-	for k := range e.Modules {
-		keys = append(keys, k)
+	// The modules that shape results; environment.json lists them all.
+	var mods []string
+	for _, k := range []string{"gonum.org/v1/gonum", "gonum.org/v1/plot", "golang.org/x/sync", "go.yaml.in/yaml/v3"} {
+		if v, ok := e.Modules[k]; ok {
+			mods = append(mods, k+" "+v)
+		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		m["module "+k] = e.Modules[k]
-	}
+	m["modules"] = strings.Join(mods, ", ")
 	return m
 }

@@ -219,7 +219,7 @@ func (p *Plan) writeHeader(workers int) error {
 	if err := store.WriteManifest(p.Dir, entries); err != nil {
 		return err
 	}
-	return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(workers, time.Now()))
+	return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, time.Now()))
 }
 
 // trainOne trains run r and publishes its folder. It returns a nil record

@@ -27,8 +27,9 @@ type Environment struct {
 
 // CaptureEnvironment describes this process and machine. The git commit
 // comes from the binary's build info, or from `git` in the working folder
-// when the binary was built without it (go run).
-func CaptureEnvironment(workers int, start time.Time) Environment {
+// run in folder dir (the spec's) when the binary was built without it (go
+// run, or GOFLAGS=-buildvcs=false).
+func CaptureEnvironment(dir string, workers int, start time.Time) Environment {
 	e := Environment{
 		GoVersion:  runtime.Version(),
 		Modules:    map[string]string{},
@@ -54,9 +55,9 @@ func CaptureEnvironment(workers int, start time.Time) Environment {
 		}
 	}
 	if e.GitCommit == "" {
-		if out, err := exec.Command("git", "rev-parse", "HEAD").Output(); err == nil {
+		if out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output(); err == nil {
 			e.GitCommit = strings.TrimSpace(string(out))
-			if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil {
+			if st, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output(); err == nil {
 				e.GitDirty = len(strings.TrimSpace(string(st))) > 0
 			}
 		}

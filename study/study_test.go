@@ -1,0 +1,298 @@
+package study
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/study-harness/study/study/store"
+)
+
+const testSpec = `name: t
+seed: 3
+dataset: {name: moons, train: 300, test: 200, noise: 0.2}
+task: binary
+fixed: {epochs: 4, batch: 32, widths: [8]}
+axes:
+  arch: [logreg, mlp]
+  seed: [1, 2]
+zip:
+  - optimizer: [sgd, adam]
+    lr: [0.1, 0.01]
+`
+
+// writeSpec writes a spec into a fresh folder and returns its path.
+func writeSpec(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runStudy(t *testing.T, specPath, results string, o RunOptions) error {
+	t.Helper()
+	o.Results = results
+	if o.MaxRuns == 0 {
+		o.MaxRuns = DefaultMaxRuns
+	}
+	return Run(context.Background(), specPath, o, io.Discard, io.Discard)
+}
+
+func TestRunIsBitIdenticalForAnyWorkerCount(t *testing.T) {
+	spec := writeSpec(t, testSpec)
+	var want []byte
+	for _, workers := range []int{1, 2, 3} {
+		t.Run("", func(t *testing.T) {
+			res := t.TempDir()
+			if err := runStudy(t, spec, res, RunOptions{Workers: workers}); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{store.PredictionsFile, store.MetricsFile} {
+				got, err := os.ReadFile(filepath.Join(res, "t", f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f == store.PredictionsFile {
+					if want == nil {
+						want = got
+					} else if !bytes.Equal(got, want) {
+						t.Errorf("workers=%d: %s differs from workers=1", workers, f)
+					}
+				}
+			}
+		})
+	}
+	if n := bytes.Count(want, []byte("\n")); n != 1+8*200 {
+		t.Errorf("predictions.csv has %d lines, want header + 8 runs × 200 instances", n)
+	}
+}
+
+func TestRerunReusesEveryFinishedRun(t *testing.T) {
+	spec := writeSpec(t, testSpec)
+	res := t.TempDir()
+	if err := runStudy(t, spec, res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, filepath.Join(res, "t", store.RunsDir))
+	if len(before) != 8*3 {
+		t.Fatalf("runs/ holds %d files, want 8 runs × 3 files", len(before))
+	}
+	time.Sleep(10 * time.Millisecond)
+	var out bytes.Buffer
+	if err := Run(context.Background(), spec, RunOptions{Results: res, MaxRuns: DefaultMaxRuns}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "8 reused, 0 trained") {
+		t.Errorf("second run said %q, want it to report 8 reused runs", out.String())
+	}
+	after := snapshot(t, filepath.Join(res, "t", store.RunsDir))
+	for path, mt := range before {
+		if after[path] != mt {
+			t.Errorf("%s was rewritten by the second run", path)
+		}
+	}
+
+	// --force retrains: the run folders are new, their predictions equal.
+	if err := runStudy(t, spec, res, RunOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	forced := snapshot(t, filepath.Join(res, "t", store.RunsDir))
+	rewritten := 0
+	for path, mt := range before {
+		if forced[path] != mt {
+			rewritten++
+		}
+	}
+	if rewritten != len(before) {
+		t.Errorf("--force rewrote %d of %d files", rewritten, len(before))
+	}
+}
+
+func snapshot(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	out := map[string]time.Time{}
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() {
+			out[path] = info.ModTime()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestFailedRunsAreRecordedAndTheOthersGoOn(t *testing.T) {
+	// lr 1e30 makes SGD diverge; Adam at 0.01 does not.
+	spec := writeSpec(t, strings.Replace(testSpec, "lr: [0.1, 0.01]", "lr: [1e30, 0.01]", 1))
+	res := t.TempDir()
+	err := runStudy(t, spec, res, RunOptions{})
+	var fe *FailedRunsError
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v, want a FailedRunsError", err)
+	}
+	// The mlp runs diverge for sure; logreg on two features may saturate instead.
+	if len(fe.Failures) < 2 || len(fe.Failures) > 4 {
+		t.Errorf("%d failures, want 2 to 4 sgd runs", len(fe.Failures))
+	}
+	for _, f := range fe.Failures {
+		if !strings.Contains(f.Name, "optimizer=sgd") || !strings.Contains(f.Reason, "diverged") {
+			t.Errorf("failure %s: %s; want an sgd run that diverged", f.Name, f.Reason)
+		}
+	}
+	if ExitCode(err) != 1 {
+		t.Errorf("exit code %d, want 1", ExitCode(err))
+	}
+	pred, err := os.ReadFile(filepath.Join(res, "t", store.PredictionsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, want := bytes.Count(pred, []byte("\n")), 1+(8-len(fe.Failures))*200; n != want {
+		t.Errorf("predictions.csv has %d lines, want %d: every run that did not fail", n, want)
+	}
+	failures := len(fe.Failures)
+	// A rerun reuses the failures rather than training them again.
+	err = runStudy(t, spec, res, RunOptions{})
+	if !errors.As(err, &fe) || len(fe.Failures) != failures {
+		t.Errorf("rerun: err = %v, want the same %d failures", err, failures)
+	}
+}
+
+func TestCancelledRunLeavesNoPartialRun(t *testing.T) {
+	spec := writeSpec(t, strings.Replace(testSpec, "epochs: 4", "epochs: 400", 1))
+	res := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, spec, RunOptions{Results: res, Workers: 2, MaxRuns: DefaultMaxRuns}, io.Discard, io.Discard)
+	}()
+	// Cancel once the first run has been published (or straight away if
+	// the machine is slow: the guarantee holds either way).
+	for i := 0; i < 200; i++ {
+		if ents, _ := os.ReadDir(filepath.Join(res, "t", store.RunsDir)); len(ents) > 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	err := <-done
+	if !errors.Is(err, context.Canceled) || ExitCode(err) != 130 {
+		t.Fatalf("err = %v (exit %d), want context.Canceled and exit 130", err, ExitCode(err))
+	}
+	ents, err := os.ReadDir(filepath.Join(res, "t", store.RunsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			t.Errorf("interrupted run left %s behind", e.Name())
+			continue
+		}
+		for _, f := range []string{store.ConfigFile, store.MetricsFile, store.PredictionsFile} {
+			if _, err := os.Stat(filepath.Join(res, "t", store.RunsDir, e.Name(), f)); err != nil {
+				t.Errorf("finished run %s lacks %s", e.Name(), f)
+			}
+		}
+	}
+}
+
+func TestBadSpecWritesNothing(t *testing.T) {
+	tests := []struct {
+		name, src, field string
+	}{
+		{"an unknown key", strings.Replace(testSpec, "task: binary", "task: binary\ncolour: red", 1), "colour"},
+		{"a negative epoch count", strings.Replace(testSpec, "epochs: 4", "epochs: -1", 1), "epochs"},
+		{"an unknown arch", strings.Replace(testSpec, "[logreg, mlp]", "[logreg, mlq]", 1), "arch"},
+		{"a name leaving the results folder", strings.Replace(testSpec, "name: t", "name: ../../etc", 1), "name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := filepath.Join(t.TempDir(), "results")
+			err := runStudy(t, writeSpec(t, tt.src), res, RunOptions{})
+			if err == nil || ExitCode(err) != 2 || !strings.Contains(err.Error(), tt.field) {
+				t.Fatalf("err = %v (exit %d), want exit 2 naming %s", err, ExitCode(err), tt.field)
+			}
+			if _, err := os.Stat(res); !os.IsNotExist(err) {
+				t.Errorf("results folder exists after a bad spec")
+			}
+		})
+	}
+}
+
+func TestReportRegeneratesWithoutRetraining(t *testing.T) {
+	spec := writeSpec(t, testSpec)
+	res := t.TempDir()
+	if err := runStudy(t, spec, res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(res, "t")
+	want, _ := os.ReadFile(filepath.Join(dir, store.MetricsFile))
+	runs := snapshot(t, filepath.Join(dir, store.RunsDir))
+	for _, f := range []string{store.MetricsFile, store.ReportFile, store.PredictionsFile} {
+		os.Remove(filepath.Join(dir, f))
+	}
+	if err := Report(dir, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, store.MetricsFile))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("regenerated metrics.json differs (err %v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.ReportFile)); err != nil {
+		t.Errorf("no report: %v", err)
+	}
+	for path, mt := range snapshot(t, filepath.Join(dir, store.RunsDir)) {
+		if runs[path] != mt {
+			t.Errorf("report touched %s", path)
+		}
+	}
+}
+
+func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {
+	csv := "model,instance,label,pred,p0,p1\n" +
+		"a,0,0,0,0.9,0.1\na,1,1,1,0.2,0.8\na,2,1,0,0.6,0.4\n" +
+		"b,0,0,0,0.7,0.3\nb,1,1,0,0.5,0.5\nb,2,1,1,0.1,0.9\n"
+	dir := t.TempDir()
+	in := filepath.Join(dir, "pred.csv")
+	os.WriteFile(in, []byte(csv), 0o644)
+	out := filepath.Join(dir, "out")
+	if err := Analyze(in, out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, store.MetricsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"agreement":[[1,0.3333333333333333],[0.3333333333333333,1]]`)) {
+		t.Errorf("metrics.json lacks the expected agreement matrix:\n%.400s", b)
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	tests := []struct {
+		in      string
+		i, n    int
+		wantErr bool
+	}{
+		{"", 0, 0, false}, {"0/1", 0, 1, false}, {"2/3", 2, 3, false},
+		{"3/3", 0, 0, true}, {"-1/3", 0, 0, true}, {"1/0", 0, 0, true}, {"a/b", 0, 0, true}, {"1", 0, 0, true},
+	}
+	for _, tt := range tests {
+		s, err := ParseShard(tt.in)
+		if (err != nil) != tt.wantErr || (err == nil && (s.Index != tt.i || s.Count != tt.n)) {
+			t.Errorf("ParseShard(%q) = %+v, %v", tt.in, s, err)
+		}
+	}
+}
