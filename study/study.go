@@ -160,4 +160,3 @@ func ExitCode(err error) int {
 	}
 	return 1
 }
-
