@@ -1,0 +1,220 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+func init() { Register("gru", newGRUNet) }
+
+// defaultGRUHidden is gru's hidden size when Options.Width is 0.
+const defaultGRUHidden = 64
+
+// newGRUNet builds the gru architecture: a GRU that reads an image row by
+// row (Height steps of Width·Channels pixels) with a hidden state of
+// Options.Width units (default 64), then dropout (when Options.Dropout >
+// 0) and a Dense layer from the last hidden state to the Out logits. Its
+// features are the last hidden state. Options.Depth, Heads, Patch and
+// Activation do not apply. The data must be images; otherwise the error
+// is a *FieldError on arch.
+func newGRUNet(s Shape, o Options, rng *rand.Rand) (any, error) {
+	if err := checkImage("gru", s); err != nil {
+		return nil, err
+	}
+	hidden := o.Width
+	if hidden == 0 {
+		hidden = defaultGRUHidden
+	}
+	if hidden < 0 {
+		return nil, fmt.Errorf("gru: %w", &FieldError{Field: "width", Msg: fmt.Sprintf("width %d must be ≥ 0", hidden)})
+	}
+	if !(o.Dropout >= 0 && o.Dropout < 1) {
+		return nil, fmt.Errorf("gru: %w", &FieldError{Field: "dropout", Msg: fmt.Sprintf("dropout %v must be in [0, 1)", o.Dropout)})
+	}
+	layers := []Layer{NewGRU(s.Height, s.Width*s.Channels, hidden, rng)}
+	if o.Dropout > 0 {
+		layers = append(layers, NewDropout(hidden, o.Dropout, rng))
+	}
+	layers = append(layers, NewDense(hidden, s.Out, rng))
+	return NewStack(s.In, layers...)
+}
+
+// checkImage reports, as a *FieldError on arch, a Shape that is not an
+// image, and a Shape no net can be built for.
+func checkImage(arch string, s Shape) error {
+	if err := checkShape(s); err != nil {
+		return fmt.Errorf("%s: %w", arch, err)
+	}
+	if s.Height <= 0 || s.Width <= 0 || s.Channels <= 0 || s.Height*s.Width*s.Channels != s.In {
+		return fmt.Errorf("%s: %w", arch, &FieldError{Field: "arch",
+			Msg: fmt.Sprintf("%s needs image data; the data has %d features and image shape %d×%d×%d", arch, s.In, s.Height, s.Width, s.Channels)})
+	}
+	return nil
+}
+
+// GRU is a gated recurrent unit unrolled over Steps time steps, with the
+// gates of PyTorch's nn.GRU. A row of width Steps·In holds the Steps
+// inputs x_t one after the other (an image's rows, for gru); the output
+// is the last hidden state h_T, n×Hidden. With h_0 = 0:
+//
+//	r = σ(W_ir·x_t + b_ir + W_hr·h + b_hr)
+//	z = σ(W_iz·x_t + b_iz + W_hz·h + b_hz)
+//	c = tanh(W_ic·x_t + b_ic + r⊙(W_hc·h + b_hc))
+//	h ← (1 − z)⊙c + z⊙h
+//
+// WI is 3·Hidden×In and WH is 3·Hidden×Hidden, row-major, with the
+// gates stacked r, z, c as in PyTorch's weight_ih_l0 and weight_hh_l0.
+// The input products of all steps are one matrix product per batch;
+// Backward runs backpropagation through time.
+type GRU struct {
+	Steps, In, Hidden int
+	WI, WH, BI, BH    Param
+
+	x      []float32
+	gi     []float32 // (n·Steps)×3H input products, row s·Steps + t
+	gh     []float32 // Steps×n×3H hidden products
+	r, z   []float32 // Steps×n×H gates
+	c      []float32 // Steps×n×H candidates
+	h      []float32 // (Steps+1)×n×H hidden states, h_0 = 0
+	y      []float32
+	n      int
+	dgi    []float32
+	dgh    []float32
+	dh, dx []float32
+}
+
+// NewGRU returns a GRU over steps inputs of width in with hidden units,
+// initialised as PyTorch initialises nn.GRU: WI, WH, BI, then BH, every
+// entry from U(−1/√hidden, 1/√hidden).
+func NewGRU(steps, in, hidden int, rng *rand.Rand) *GRU {
+	g := &GRU{Steps: steps, In: in, Hidden: hidden}
+	mk := func(name string, size int, decay bool) Param {
+		return Param{Name: name, W: make([]float32, size), G: make([]float32, size), Decay: decay}
+	}
+	g.WI = mk("weight_ih", 3*hidden*in, true)
+	g.WH = mk("weight_hh", 3*hidden*hidden, true)
+	g.BI = mk("bias_ih", 3*hidden, false)
+	g.BH = mk("bias_hh", 3*hidden, false)
+	bound := 1 / math.Sqrt(float64(hidden))
+	for _, p := range []*Param{&g.WI, &g.WH, &g.BI, &g.BH} {
+		for i := range p.W {
+			p.W[i] = float32((2*rng.Float64() - 1) * bound)
+		}
+	}
+	return g
+}
+
+func sigmoid32(v float32) float32 { return float32(sigmoid(float64(v))) }
+
+// Forward implements Layer.
+func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
+	T, H, H3 := g.Steps, g.Hidden, 3*g.Hidden
+	impl := blas32.Implementation()
+	g.gi = grow(g.gi, n*T*H3)
+	for i := 0; i < n*T; i++ {
+		copy(g.gi[i*H3:(i+1)*H3], g.BI.W)
+	}
+	impl.Sgemm(blas.NoTrans, blas.Trans, n*T, H3, g.In,
+		1, x, g.In, g.WI.W, g.In, 1, g.gi, H3)
+	g.gh = grow(g.gh, T*n*H3)
+	g.r = grow(g.r, T*n*H)
+	g.z = grow(g.z, T*n*H)
+	g.c = grow(g.c, T*n*H)
+	g.h = grow(g.h, (T+1)*n*H)
+	clear(g.h[:n*H])
+	for t := 0; t < T; t++ {
+		prev := g.h[t*n*H : (t+1)*n*H]
+		next := g.h[(t+1)*n*H : (t+2)*n*H]
+		gh := g.gh[t*n*H3 : (t+1)*n*H3]
+		for i := 0; i < n; i++ {
+			copy(gh[i*H3:(i+1)*H3], g.BH.W)
+		}
+		impl.Sgemm(blas.NoTrans, blas.Trans, n, H3, H,
+			1, prev, H, g.WH.W, H, 1, gh, H3)
+		r, z, c := g.r[t*n*H:(t+1)*n*H], g.z[t*n*H:(t+1)*n*H], g.c[t*n*H:(t+1)*n*H]
+		for i := 0; i < n; i++ {
+			gi := g.gi[(i*T+t)*H3 : (i*T+t+1)*H3]
+			ghi := gh[i*H3 : (i+1)*H3]
+			for j := 0; j < H; j++ {
+				k := i*H + j
+				rv := sigmoid32(gi[j] + ghi[j])
+				zv := sigmoid32(gi[H+j] + ghi[H+j])
+				cv := float32(math.Tanh(float64(gi[2*H+j] + rv*ghi[2*H+j])))
+				r[k], z[k], c[k] = rv, zv, cv
+				next[k] = (1-zv)*cv + zv*prev[k]
+			}
+		}
+	}
+	if train {
+		g.x = x[:n*T*g.In]
+		g.n = n
+	}
+	g.y = grow(g.y, n*H)
+	copy(g.y, g.h[T*n*H:(T+1)*n*H])
+	return g.y
+}
+
+// Backward implements Layer: backpropagation through the Steps steps.
+func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
+	T, H, H3, n := g.Steps, g.Hidden, 3*g.Hidden, g.n
+	impl := blas32.Implementation()
+	g.dgi = grow(g.dgi, n*T*H3)
+	g.dgh = grow(g.dgh, n*H3)
+	g.dh = grow(g.dh, n*H)
+	copy(g.dh, dy[:n*H])
+	clear(g.WH.G)
+	clear(g.BH.G)
+	for t := T - 1; t >= 0; t-- {
+		prev := g.h[t*n*H : (t+1)*n*H]
+		gh := g.gh[t*n*H3 : (t+1)*n*H3]
+		r, z, c := g.r[t*n*H:(t+1)*n*H], g.z[t*n*H:(t+1)*n*H], g.c[t*n*H:(t+1)*n*H]
+		for i := 0; i < n; i++ {
+			dgi := g.dgi[(i*T+t)*H3 : (i*T+t+1)*H3]
+			dgh := g.dgh[i*H3 : (i+1)*H3]
+			for j := 0; j < H; j++ {
+				k := i*H + j
+				dh := g.dh[k]
+				dc := dh * (1 - z[k]) * (1 - c[k]*c[k]) // through tanh
+				dz := dh * (prev[k] - c[k]) * z[k] * (1 - z[k])
+				dr := dc * gh[i*H3+2*H+j] * r[k] * (1 - r[k])
+				dgi[j], dgi[H+j], dgi[2*H+j] = dr, dz, dc
+				dgh[j], dgh[H+j], dgh[2*H+j] = dr, dz, dc*r[k]
+				g.dh[k] = dh * z[k] // the direct path to h_{t−1}
+			}
+			for j, v := range dgh {
+				g.BH.G[j] += v
+			}
+		}
+		impl.Sgemm(blas.Trans, blas.NoTrans, H3, H, n,
+			1, g.dgh, H3, prev, H, 1, g.WH.G, H)
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, n, H, H3,
+			1, g.dgh, H3, g.WH.W, H, 1, g.dh, H)
+	}
+	impl.Sgemm(blas.Trans, blas.NoTrans, H3, g.In, n*T,
+		1, g.dgi, H3, g.x, g.In, 0, g.WI.G, g.In)
+	clear(g.BI.G)
+	for i := 0; i < n*T; i++ {
+		for j, v := range g.dgi[i*H3 : (i+1)*H3] {
+			g.BI.G[j] += v
+		}
+	}
+	if !needInput {
+		return nil
+	}
+	g.dx = grow(g.dx, n*T*g.In)
+	impl.Sgemm(blas.NoTrans, blas.NoTrans, n*T, g.In, H3,
+		1, g.dgi, H3, g.WI.W, g.In, 0, g.dx, g.In)
+	return g.dx
+}
+
+// Params implements Layer: WI, WH, BI, BH (PyTorch's order).
+func (g *GRU) Params() []*Param { return []*Param{&g.WI, &g.WH, &g.BI, &g.BH} }
+
+// OutDim implements Layer.
+func (g *GRU) OutDim() int { return g.Hidden }
+
+var _ Layer = (*GRU)(nil)
