@@ -67,7 +67,8 @@ func Default() Config {
 // Validate reports the first invalid field of c as a *models.FieldError
 // naming the field by its spec key. It checks the architecture options and
 // the optimizer settings (models.Options.Validate, optim.Settings.Validate),
-// then batch, epochs and the augmentation names.
+// then batch, epochs, the augmentation names, data_subset (see
+// ParseDataSubset), patience ≥ 0 and label_smoothing in [0, 1).
 func (c Config) Validate() error {
 	if err := c.Options.Validate(); err != nil {
 		return err
@@ -85,6 +86,15 @@ func (c Config) Validate() error {
 		if !augments[a] {
 			return &models.FieldError{Field: "augment", Msg: fmt.Sprintf("unknown augmentation %q (known: %v)", a, AugmentNames())}
 		}
+	}
+	if _, _, err := ParseDataSubset(c.DataSubset); err != nil {
+		return &models.FieldError{Field: "data_subset", Msg: err.Error()}
+	}
+	if c.Patience < 0 {
+		return &models.FieldError{Field: "patience", Msg: fmt.Sprintf("patience %d must be ≥ 0 (0 = no early stopping)", c.Patience)}
+	}
+	if !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1) {
+		return &models.FieldError{Field: "label_smoothing", Msg: fmt.Sprintf("label_smoothing %v must be in [0, 1)", c.LabelSmoothing)}
 	}
 	return nil
 }

@@ -43,8 +43,12 @@
 // adam, lr 0.001, batch 64, epochs 5, augment none; seed is the spec seed;
 // init_seed, order_seed and aug_seed are the run's seed unless set
 // themselves, so sweeping seed moves all three streams while sweeping
-// init_seed moves only the initialisation. Other fields keep their zero
-// value, which means "the architecture's default".
+// init_seed moves only the initialisation. data_seed, which draws the
+// training-data subset, also defaults to the run's seed when data_subset is
+// not full (for full data it is unused and stays 0). data_subset takes
+// full, bootstrap, half-a, half-b or a fraction in (0, 1), which may be
+// written as a YAML number (data_subset: 0.25). Other fields keep their
+// zero value, which means "the architecture's default".
 //
 // Every error is an *Error that names the file, the line and column of the
 // offending YAML node, and the field, as in

@@ -83,6 +83,10 @@ const (
 	keyInitSeed  = "init_seed"
 	keyOrderSeed = "order_seed"
 	keyAugSeed   = "aug_seed"
+	keyDataSeed  = "data_seed"
+	// keyDataSubset takes a string, but a fraction may be written as a
+	// YAML number (data_subset: 0.5).
+	keyDataSubset = "data_subset"
 )
 
 // NoneValue, written for a list-valued field, means the empty list.

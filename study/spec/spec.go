@@ -314,12 +314,31 @@ func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
 	if !ok {
 		return Value{}, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
 	}
+	if key == keyDataSubset {
+		v = numberAsString(v)
+	}
 	x, d := decodeValue(v, f.typ, path)
 	if d != nil {
 		return Value{}, p.wrap(d)
 	}
 	v = deref(v)
 	return Value{Key: key, V: x.Interface(), Text: text(x), Path: path, Line: v.Line, Column: v.Column}, nil
+}
+
+// numberAsString returns n retagged as a string when it is a YAML number,
+// so that a string field can take a value written as a number (data_subset:
+// 0.5); other nodes are returned unchanged. n itself is not modified.
+func numberAsString(n *yaml.Node) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return n
+	}
+	if t := n.ShortTag(); t != "!!int" && t != "!!float" {
+		return n
+	}
+	c := *n
+	c.Tag = "!!str"
+	return &c
 }
 
 // claim records that path sets key, rejecting a key set twice.
@@ -581,7 +600,9 @@ func (p *parser) validate() error {
 // Resolve returns the config of the run that takes the given points (one per
 // axis, in any order): the defaults, then the fixed values, then the
 // points, with seed defaulting to the spec seed and init_seed, order_seed
-// and aug_seed defaulting to the run's seed unless a value sets them. The
+// and aug_seed defaulting to the run's seed unless a value sets them;
+// data_seed defaults to the run's seed too when data_subset is not full
+// (for full data it is unused and stays 0 unless set). The
 // config is validated; a validation error is an *Error at the value that
 // set the offending field (or without a line, when the field has its
 // default value). Slices in the config are fresh copies.
@@ -621,6 +642,13 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 	for key, dst := range map[string]*int64{keyInitSeed: &c.InitSeed, keyOrderSeed: &c.OrderSeed, keyAugSeed: &c.AugSeed} {
 		if _, ok := set[key]; !ok {
 			*dst = c.Seed
+		}
+	}
+	// data_seed matters only for a subset; leaving it 0 for full data
+	// keeps the canonical encoding (and run id) of full-data runs as it was.
+	if _, ok := set[keyDataSeed]; !ok {
+		if kind, _, err := ParseDataSubset(c.DataSubset); err == nil && kind != SubsetFull {
+			c.DataSeed = c.Seed
 		}
 	}
 	if err := c.Validate(); err != nil {

@@ -79,6 +79,15 @@ func TestParseRejects(t *testing.T) {
 		{"an unknown optimizer in a zip group is an error", head + "zip:\n  - lr: [0.1, 0.2]\n    optimizer: [sgd, lbfgs]\n", 5, "zip[0].optimizer", `unknown optimizer "lbfgs"`},
 		{"an unknown augmentation is an error", head + "axes: {augment: [none, [flip, warp]]}\n", 3, "axes.augment", `unknown augmentation "warp"`},
 		{"a bad dropout is an error", head + "fixed: {dropout: 1.5}\n", 3, "fixed.dropout", "dropout 1.5 must be in [0, 1)"},
+		{"an unknown data subset is an error", head + "axes:\n  data_subset: [full, third]\n", 4, "axes.data_subset", `unknown data subset "third"`},
+		{"a data subset fraction of 1 is an error", head + "fixed: {data_subset: 1}\n", 3, "fixed.data_subset", "fraction 1 must be in (0, 1)"},
+		{"a zero data subset fraction is an error", head + "fixed:\n  data_subset: \"0.0\"\n", 4, "fixed.data_subset", "must be in (0, 1)"},
+		{"a YAML NaN for data_subset is an error", head + "fixed: {data_subset: .nan}\n", 3, "fixed.data_subset", `unknown data subset ".nan"`},
+		{"a list for data_subset is an error", head + "fixed: {data_subset: [full]}\n", 3, "fixed.data_subset", "want a string, got a list"},
+		{"negative patience is an error", head + "axes:\n  patience: [0,\n    -1]\n", 5, "axes.patience", "patience -1 must be ≥ 0"},
+		{"label smoothing of 1 is an error", head + "fixed: {label_smoothing: 1}\n", 3, "fixed.label_smoothing", "label_smoothing 1 must be in [0, 1)"},
+		{"negative label smoothing is an error", head + "zip:\n  - label_smoothing: [0.1, -0.1]\n", 4, "zip[0].label_smoothing", "label_smoothing -0.1 must be in [0, 1)"},
+		{"a data_seed that is not an integer is an error", head + "fixed: {data_seed: x}\n", 3, "fixed.data_seed", "want an integer"},
 		// Exclude.
 		{"an exclude key that is not an axis is an error", head + "fixed: {arch: mlp}\naxes: {seed: [1, 2]}\nexclude:\n  - {arch: mlp}\n", 6, "exclude[0].arch", "arch is not an axis"},
 		{"an exclude value not in its axis is an error", head + "axes: {seed: [1, 2]}\nexclude:\n  - {seed: 3}\n", 5, "exclude[0].seed", "value 3 is not in axis seed"},
@@ -238,6 +247,9 @@ func TestValueForms(t *testing.T) {
 		{"a single augmentation is a one-element list", "flip", "augment", []string{"flip"}},
 		{"a list of augmentations is kept in order", "[flip, flip]", "augment", []string{"flip", "flip"}},
 		{"none is the empty augmentation list", "none", "augment", []string{}},
+		{"a data subset is a string", "half-a", "data_subset", "half-a"},
+		{"a data subset fraction may be written as a number", "0.25", "data_subset", "0.25"},
+		{"a data subset fraction may be quoted", `"0.5"`, "data_subset", "0.5"},
 		{"widths take a list of integers", "[128, 64]", "widths", []int{128, 64}},
 		{"a single width is a one-element list", "32", "widths", []int{32}},
 		{"an integer is a valid float", "1", "lr", 1.0},
@@ -310,6 +322,40 @@ func TestResolve(t *testing.T) {
 		}
 		if c.Seed != 7 || c.InitSeed != 2 || c.OrderSeed != 7 || c.AugSeed != 7 {
 			t.Errorf("seeds %d %d %d %d, want 7 2 7 7", c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed)
+		}
+	})
+	t.Run("data_seed follows the run's seed for a subset", func(t *testing.T) {
+		s := parse(t, "fixed: {data_subset: bootstrap}\naxes: {seed: [1, 2]}\n")
+		c, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.DataSeed != 2 {
+			t.Errorf("data_seed %d, want 2", c.DataSeed)
+		}
+	})
+	t.Run("a fixed data_seed stays when seed is swept", func(t *testing.T) {
+		s := parse(t, "fixed: {data_subset: half-a, data_seed: 5}\naxes: {seed: [1, 2]}\n")
+		c, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.DataSeed != 5 || c.InitSeed != 2 {
+			t.Errorf("data_seed %d, init_seed %d, want 5 and 2", c.DataSeed, c.InitSeed)
+		}
+	})
+	t.Run("data_seed stays 0 for full data so full-data run ids do not change", func(t *testing.T) {
+		s := parse(t, "axes: {data_subset: [full, \"0.5\"]}\n")
+		full, err := s.Resolve(s.Axes[0].Points[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		half, err := s.Resolve(s.Axes[0].Points[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.DataSeed != 0 || half.DataSeed != 7 {
+			t.Errorf("data_seed %d for full and %d for 0.5, want 0 and 7", full.DataSeed, half.DataSeed)
 		}
 	})
 	t.Run("resolved slices do not alias the spec", func(t *testing.T) {
