@@ -5,6 +5,8 @@
 //	study analyze PRED.csv  measure predictions made by any framework
 //	study report DIR        regenerate metrics and report from stored results
 //	study merge DIR         combine the shards of a study
+//	study export slurm SPEC --shards N   print an sbatch job-array script
+//	study export k8s SPEC --shards N     print a Kubernetes Indexed Job
 //
 // Exit codes: 0 success; 1 some runs failed or an I/O error; 2 bad input
 // (spec, dataset, predictions file, flags); 130 interrupted.
@@ -23,6 +25,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/study-harness/study/study"
+	"github.com/study-harness/study/study/export"
 )
 
 const usage = `usage: study <command> [flags] [args]
@@ -33,6 +36,8 @@ commands:
   analyze PRED.csv  measure predictions from any framework (--out DIR)
   report DIR        regenerate metrics.json and the report from DIR
   merge DIR         combine the shards of a study in DIR, then report
+  export slurm SPEC --shards N   print an sbatch script: one array task per shard
+  export k8s SPEC --shards N     print a Kubernetes Indexed Job: one index per shard
 
 Run 'study <command> -h' for the flags of a command.
 `
@@ -60,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(rest, stdout, stderr)
 	case "merge":
 		err = cmdMerge(rest, stdout, stderr)
+	case "export":
+		err = cmdExport(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -187,4 +194,54 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return study.Report(pos[0], stdout)
+}
+
+func cmdExport(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "slurm" && args[0] != "k8s") {
+		fmt.Fprint(stderr, "usage: study export slurm|k8s SPEC --shards N [flags]\n")
+		return &usageError{"export: want an engine, slurm or k8s"}
+	}
+	engine, args := args[0], args[1:]
+	fs := newFlags("export "+engine, "SPEC --shards N", stderr)
+	var j export.Job
+	fs.IntVar(&j.Shards, "shards", 1, "number of shards, one task each")
+	fs.IntVar(&j.Workers, "workers", 0, "--workers of each task (default: one per CPU given to it)")
+	fs.StringVar(&j.Command, "study", export.DefaultCommand, "the study executable, as the tasks see it")
+	maxRuns := fs.Int("max-runs", study.DefaultMaxRuns, "refuse grids with more runs than this")
+	var so export.SlurmOptions
+	var ko export.K8sOptions
+	if engine == "slurm" {
+		fs.IntVar(&j.Parallel, "parallel", 0, "tasks running at once (default no limit)")
+		fs.StringVar(&j.Results, "results", export.DefaultResults, "parent of the results folder, as the tasks see it")
+		fs.StringVar(&so.Partition, "partition", "", "Slurm partition (default the cluster's)")
+		fs.StringVar(&so.Time, "time", "", "time limit per task, e.g. 2:00:00 (default the partition's)")
+		fs.IntVar(&so.CPUsPerTask, "cpus-per-task", 0, "CPUs per task (default 1)")
+		fs.StringVar(&so.Output, "output", export.DefaultSlurmOutput, "log file pattern of each task")
+		fs.IntVar(&so.SignalLead, "signal-lead", 120, "seconds before the time limit at which study is sent SIGTERM")
+	} else {
+		fs.IntVar(&j.Parallel, "parallelism", 0, "pods running at once (default all shards)")
+		fs.StringVar(&j.Results, "results", export.DefaultK8sResults, "mount path of the results volume in the container")
+		fs.StringVar(&ko.Image, "image", "", "container image holding the study binary (required)")
+		fs.StringVar(&ko.Name, "name", "", "Job name (default study-<spec name>)")
+		fs.StringVar(&ko.Namespace, "namespace", "", "namespace (default kubectl's)")
+		fs.StringVar(&ko.PVC, "pvc", export.DefaultPVC, "PersistentVolumeClaim holding the results")
+		fs.IntVar(&ko.BackoffLimitPerIndex, "backoff-limit-per-index", 2, "retries of each shard's pod")
+		fs.IntVar(&ko.CPU, "cpus", 1, "CPUs requested per pod (0: no request)")
+		fs.StringVar(&ko.Memory, "memory", "", "memory requested per pod, e.g. 2Gi")
+		fs.IntVar(&ko.GracePeriod, "grace-period", 120, "seconds a pod has to stop after SIGTERM")
+	}
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	st, err := export.Open(pos[0], *maxRuns)
+	if err != nil {
+		return err
+	}
+	if engine == "slurm" {
+		so.Job = j
+		return export.WriteSlurm(stdout, st, so)
+	}
+	ko.Job = j
+	return export.WriteKubernetes(stdout, st, ko)
 }
