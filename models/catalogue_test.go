@@ -22,6 +22,18 @@ var layers = []struct {
 	{"tanh", 6, 3, func(r *rand.Rand) models.Layer { return models.NewTanh(6) }},
 	{"gelu", 6, 3, func(r *rand.Rand) models.Layer { return models.NewGELU(6) }},
 	{"dropout", 6, 3, func(r *rand.Rand) models.Layer { return models.NewDropout(6, 0.4, r) }},
+	{"conv2d", 4 * 4 * 2, 2, func(r *rand.Rand) models.Layer { return models.NewConv2D(4, 4, 2, 3, 3, r) }},
+	{"conv2d on a non-square one-channel image", 5 * 3, 2, func(r *rand.Rand) models.Layer { return models.NewConv2D(5, 3, 1, 3, 2, r) }},
+	{"max-pooling with an odd side", 4 * 5 * 2, 2, func(r *rand.Rand) models.Layer { return models.NewMaxPool2D(4, 5, 2) }},
+	{"layer norm", 6, 3, func(r *rand.Rand) models.Layer { return models.NewLayerNorm(6) }},
+	{"residual block", 5, 3, func(r *rand.Rand) models.Layer {
+		return models.NewResidual(5, models.NewLayerNorm(5), models.NewDense(5, 5, r), models.NewTanh(5), models.NewDense(5, 5, r))
+	}},
+	{"tokenwise dense", 3 * 4, 2, func(r *rand.Rand) models.Layer { return models.NewTokenwise(3, models.NewDense(4, 2, r)) }},
+	{"patch embedding", 4 * 4 * 2, 2, func(r *rand.Rand) models.Layer { return models.NewPatchEmbed(4, 4, 2, 2, 3, r) }},
+	{"mean pooling over tokens", 3 * 4, 2, func(r *rand.Rand) models.Layer { return models.NewMeanPool(3, 4) }},
+	{"self-attention", 3 * 4, 2, func(r *rand.Rand) models.Layer { return models.NewSelfAttention(3, 4, 2, r) }},
+	{"gru", 4 * 3, 2, func(r *rand.Rand) models.Layer { return models.NewGRU(4, 3, 5, r) }},
 }
 
 // archs is the catalogue of architectures; a new architecture joins with
@@ -36,12 +48,34 @@ var archs = []struct {
 	{"mlp with gelu", models.Options{Arch: "mlp", Widths: []int{6, 5}, Activation: "gelu"}},
 	{"mlp with dropout", models.Options{Arch: "mlp", Widths: []int{8, 6}, Dropout: 0.25}},
 	{"mlp with default widths", models.Options{Arch: "mlp"}},
+	{"resmlp", models.Options{Arch: "resmlp", Width: 6, Depth: 2}},
+	{"resmlp with gelu and dropout", models.Options{Arch: "resmlp", Width: 5, Depth: 1, Activation: "gelu", Dropout: 0.2}},
+}
+
+// imageArchs is the catalogue of architectures that need image data (see
+// image_catalogue_test.go); a new one joins with one line. Sizes are
+// small so that the checks stay fast.
+var imageArchs = []struct {
+	name string
+	opts models.Options
+}{
+	{"cnn", models.Options{Arch: "cnn", Width: 3, Depth: 2}},
+	{"cnn with tanh and dropout", models.Options{Arch: "cnn", Width: 2, Depth: 1, Activation: "tanh", Dropout: 0.2}},
+	{"gru", models.Options{Arch: "gru", Width: 6}},
+	{"transformer", models.Options{Arch: "transformer", Width: 8, Depth: 1, Heads: 2, Patch: 2}},
+	{"transformer with relu and dropout", models.Options{Arch: "transformer", Width: 4, Depth: 2, Heads: 1, Patch: 3, Activation: "relu", Dropout: 0.1}},
 }
 
 func TestEveryRegisteredArchitectureIsInTheCatalogue(t *testing.T) {
 	have := map[string]bool{}
 	for _, a := range archs {
 		have[a.opts.Arch] = true
+	}
+	for _, a := range imageArchs {
+		have[a.opts.Arch] = true
+	}
+	for _, f := range fitters { // fitters_test.go
+		have[f.opts.Arch] = true
 	}
 	for _, name := range models.Names() {
 		if !have[name] {
