@@ -7,7 +7,7 @@ import (
 	"github.com/study-harness/study/study/data"
 )
 
-func init() { registerAugmentation("flip", augmentation{Check: checkImage, Apply: flip}) }
+func init() { registerAugmentation("flip", augmentation{Check: checkImage, Batch: flip}) }
 
 // checkImage reports data that are not images of Height×Width×Chans.
 func checkImage(d *data.Set) error {
@@ -20,10 +20,10 @@ func checkImage(d *data.Set) error {
 // flip mirrors each image left–right with probability 1/2, then up–down
 // with probability 1/2: two draws per image, in that order. Images are
 // row-major Height×Width×Chans (channels last).
-func flip(x []float32, n int, d *data.Set, rng *rand.Rand) {
+func flip(b *batch, d *data.Set, rng *rand.Rand) {
 	h, w, c := d.Height, d.Width, d.Chans
-	for i := range n {
-		img := x[i*d.In : (i+1)*d.In]
+	for i := range b.N {
+		img := b.imageOf(i, d)
 		if rng.Float64() < 0.5 {
 			for r := range h {
 				row := img[r*w*c : (r+1)*w*c]

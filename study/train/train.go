@@ -58,6 +58,15 @@ type Result struct {
 	// nil otherwise.
 	Features   []float32
 	FeatureDim int
+	// Epochs is the number of epochs actually run: cfg.Epochs, or fewer
+	// when early stopping (cfg.Patience) ended training. 0 for a Fitter.
+	Epochs int
+	// BestEpoch is, with early stopping, the 1-based epoch of the best
+	// validation accuracy, whose weights the model keeps; 0 otherwise.
+	BestEpoch int
+	// TrainRows is the number of training rows the run used (its data
+	// subset; with bootstrap, rows drawn twice count twice).
+	TrainRows int
 }
 
 // Run trains the run described by job. It returns ctx.Err() when ctx is
@@ -88,10 +97,19 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		if !ok {
 			return nil, fmt.Errorf("train: augment[%d]: unknown augmentation %q (known: %v)", i, name, AugmentationNames())
 		}
-		if err := a.Check(d); err != nil {
-			return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
+		if a.Check != nil {
+			if err := a.Check(d); err != nil {
+				return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
+			}
 		}
 		augs[i] = a
+	}
+	rows, err := SubsetRows(cfg.DataSubset, d.NTrain(), job.SpecSeed, cfg.DataSeed)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("train: data_subset %s of data %q leaves no training rows", cfg.DataSubset, d.Name)
 	}
 
 	initRNG := seeds.Stream("init", job.SpecSeed, cfg.InitSeed)
@@ -99,11 +117,15 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: build %s: %w", cfg.Arch, err)
 	}
-	res = &Result{}
+	res = &Result{TrainRows: len(rows)}
 	var pred predictor
 	switch m := model.(type) {
 	case models.Fitter:
-		if err := m.Fit(d.TrainX, d.TrainY, d.NTrain()); err != nil {
+		x, y := d.TrainX, d.TrainY
+		if cfg.DataSubset != "" && cfg.DataSubset != spec.SubsetFull {
+			x, y = gather(d, rows)
+		}
+		if err := m.Fit(x, y, len(y)); err != nil {
 			return nil, fmt.Errorf("train: fit %s: %w", cfg.Arch, err)
 		}
 		pred = fitterPredictor{m}
@@ -112,7 +134,7 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		}
 	case models.Net:
 		pred = netPredictor{m, shape.Out}
-		if err := descend(ctx, job, shape, m, augs, res); err != nil {
+		if err := descend(ctx, job, shape, m, augs, rows, res); err != nil {
 			return nil, err
 		}
 	default:
@@ -168,6 +190,15 @@ func check(job Job) error {
 	if d.NTrain() == 0 {
 		return fmt.Errorf("train: data %q has no training rows", d.Name)
 	}
+	if cfg.Patience < 0 {
+		return fmt.Errorf("train: patience %d must be ≥ 0", cfg.Patience)
+	}
+	if cfg.Patience > 0 && d.NVal() == 0 {
+		return fmt.Errorf("train: patience %d needs validation rows, and data %q has none", cfg.Patience, d.Name)
+	}
+	if !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1) {
+		return fmt.Errorf("train: label_smoothing %v must be in [0, 1)", cfg.LabelSmoothing)
+	}
 	for _, part := range []struct {
 		name string
 		x    []float32
@@ -190,9 +221,9 @@ func check(job Job) error {
 	return nil
 }
 
-// descend trains net by minibatch gradient descent, filling res.Loss and
-// res.ValAccuracy.
-func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, augs []augmentation, res *Result) error {
+// descend trains net by minibatch gradient descent on the training rows
+// rows, filling res.Loss, res.ValAccuracy, res.Epochs and res.BestEpoch.
+func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, augs []augmentation, rows []int, res *Result) error {
 	cfg, d := job.Config, job.Data
 	method, err := optim.New(cfg.Settings)
 	if err != nil {
@@ -201,17 +232,32 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 	orderRNG := seeds.Stream("order", job.SpecSeed, cfg.OrderSeed)
 	augRNG := seeds.Stream("augment", job.SpecSeed, cfg.AugSeed)
 	params := net.Params()
-	lr := float32(cfg.LR)
-	n, in := d.NTrain(), d.In
+	n, in, k := len(rows), d.In, shape.Out
+	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
+	totalSteps := stepsPerEpoch * cfg.Epochs
+	soft := cfg.LabelSmoothing > 0
+	for _, a := range augs {
+		soft = soft || a.Soft
+	}
 	perm := make([]int, n)
 	bx := make([]float32, cfg.Batch*in)
 	by := make([]int, cfg.Batch)
-	grad := make([]float32, cfg.Batch*shape.Out)
+	var bt []float32
+	if soft {
+		bt = make([]float32, cfg.Batch*k)
+	}
+	grad := make([]float32, cfg.Batch*k)
 	val := netPredictor{net, shape.Out}
+	stop := newEarlyStop(cfg.Patience, params)
+	step := 0
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
-		for i := range perm {
-			perm[i] = i
+		epochRows := rows
+		for _, a := range augs {
+			if a.Epoch != nil {
+				epochRows = a.Epoch(epochRows, d, augRNG)
+			}
 		}
+		copy(perm, epochRows)
 		shuffle(perm, orderRNG)
 		var sum float64
 		steps := 0
@@ -224,30 +270,63 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 				copy(bx[r*in:(r+1)*in], d.TrainX[idx*in:(idx+1)*in])
 				by[r] = d.TrainY[idx]
 			}
-			for _, a := range augs {
-				a.Apply(bx[:b*in], b, d, augRNG)
+			mb := batch{X: bx[:b*in], N: b, K: k}
+			if soft {
+				mb.Soft = bt[:b*k]
+				softTargets(by[:b], k, cfg.LabelSmoothing, mb.Soft)
 			}
-			logits := net.Forward(bx[:b*in], b, true)
+			for _, a := range augs {
+				if a.Batch != nil {
+					a.Batch(&mb, d, augRNG)
+				}
+			}
+			logits := net.Forward(mb.X, b, true)
 			var loss float64
-			if shape.Out == 1 {
+			switch {
+			case soft && k == 1:
+				loss = sigmoidSoftCrossEntropy(logits, mb.Soft, b, grad[:b])
+			case soft:
+				loss = softmaxSoftCrossEntropy(logits, mb.Soft, b, k, grad[:b*k])
+			case k == 1:
 				loss = models.SigmoidCrossEntropy(logits, by[:b], b, grad[:b])
-			} else {
-				loss = models.SoftmaxCrossEntropy(logits, by[:b], b, shape.Out, grad[:b*shape.Out])
+			default:
+				loss = models.SoftmaxCrossEntropy(logits, by[:b], b, k, grad[:b*k])
 			}
 			steps++
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("train: epoch %d step %d: loss is %v: %w", epoch, steps, loss, ErrDiverged)
 			}
-			net.Backward(grad[:b*shape.Out])
-			method.Step(params, lr)
+			net.Backward(grad[:b*k])
+			if cfg.ClipNorm > 0 {
+				optim.ClipGradNorm(params, cfg.ClipNorm)
+			}
+			method.Step(params, float32(cfg.LRAt(step, stepsPerEpoch, totalSteps)))
+			step++
 			sum += loss
 		}
 		res.Loss = append(res.Loss, sum/float64(steps))
+		res.Epochs = epoch
 		if d.NVal() > 0 {
-			res.ValAccuracy = append(res.ValAccuracy, accuracy(val, d.Classes, d.ValX, d.ValY, in))
+			acc := accuracy(val, d.Classes, d.ValX, d.ValY, in)
+			res.ValAccuracy = append(res.ValAccuracy, acc)
+			if stop.observe(epoch, acc) {
+				break
+			}
 		}
 	}
+	res.BestEpoch = stop.restore()
 	return nil
+}
+
+// gather returns the inputs and labels of the training rows rows.
+func gather(d *data.Set, rows []int) ([]float32, []int) {
+	x := make([]float32, 0, len(rows)*d.In)
+	y := make([]int, 0, len(rows))
+	for _, r := range rows {
+		x = append(x, d.TrainX[r*d.In:(r+1)*d.In]...)
+		y = append(y, d.TrainY[r])
+	}
+	return x, y
 }
 
 // shuffle permutes p uniformly (Fisher–Yates) with draws from rng.

@@ -179,7 +179,7 @@ func TestRunRejectsBadJobsBeforeTraining(t *testing.T) {
 		want   string
 	}{
 		{"flip on non-image data is an error", func(j *Job) { j.Config.Augment = []string{"flip"} }, "not images"},
-		{"an unknown augmentation is an error", func(j *Job) { j.Config.Augment = []string{"rotate"} }, "unknown augmentation"},
+		{"an unknown augmentation is an error", func(j *Job) { j.Config.Augment = []string{"warp"} }, "unknown augmentation"},
 		{"a binary task on three classes is an error", func(j *Job) { j.Binary = true }, "binary task"},
 		{"a zero batch is an error", func(j *Job) { j.Config.Batch = 0 }, "batch"},
 		{"an unknown optimizer is an error", func(j *Job) { j.Config.Optimizer = "lbfgs" }, "optimizer"},
@@ -295,7 +295,7 @@ func TestFlipMirrorsImages(t *testing.T) {
 			key += "ud"
 		}
 		x := slices.Clone(img)
-		flip(x, 1, d, rand.New(rand.NewPCG(seed, 0)))
+		flip(&batch{X: x, N: 1}, d, rand.New(rand.NewPCG(seed, 0)))
 		if !slices.Equal(x, want[key]) {
 			t.Fatalf("draws %q turned %v into %v, want %v", key, img, x, want[key])
 		}
@@ -310,7 +310,7 @@ func TestFlipMirrorsImages(t *testing.T) {
 			probe := rand.New(rand.NewPCG(seed, 0))
 			if probe.Float64() < 0.5 && probe.Float64() >= 0.5 {
 				x := []float32{1, 2, 3, 4}
-				flip(x, 1, d, rand.New(rand.NewPCG(seed, 0)))
+				flip(&batch{X: x, N: 1}, d, rand.New(rand.NewPCG(seed, 0)))
 				if !slices.Equal(x, []float32{3, 4, 1, 2}) {
 					t.Fatalf("got %v, want [3 4 1 2]", x)
 				}
