@@ -15,6 +15,12 @@
 // The arithmetic is deterministic: for given shapes, strides and
 // transposes, the order of every floating-point addition is fixed.
 //
-// The micro-kernel lives alone in kernel.go so that it can be replaced by
-// an assembly (SIMD) version without touching the blocking and packing.
+// The micro-kernel computes one mr×nr tile of C from an mr×k panel of A
+// and a k×nr panel of B. On amd64 with AVX2 and FMA it is a 6×16 assembly
+// kernel (kernel_amd64.s) that reads small operands in place, with any
+// strides, and packs only what it cannot read so (a transposed B, large
+// operands, edge panels). Elsewhere, or with the purego build tag, a 2×3
+// Go kernel (kernel_other.go) reads packed panels. The two round
+// differently (the assembly fuses multiply and add), so results agree to
+// rounding across machines, and bit for bit on one machine and build.
 package gemm

@@ -17,20 +17,28 @@ type Implementation struct {
 var _ blas.Float32 = Implementation{}
 
 // Blocking sizes. A packed kc×nr panel of B and mr×kc panel of A stay in
-// L1 while the kernel runs; the packed mc×kc block of A (64 KiB) stays in
-// L2, and the kc×nc block of B (1 MiB) is streamed through L2/L3. mc and nc
-// must be multiples of mr and nr.
+// L1 while the kernel runs; the packed mc×kc block of A stays in L2, and
+// the kc×nc block of B is streamed through L2/L3. mc and nc are multiples
+// of mr and nr. kc is the largest depth of a block: a product of depth k
+// is cut into ⌈k/kc⌉ blocks of equal depth (see depth), so the blocking,
+// and with it the order of the additions, depends on k alone.
 const (
-	kc = 256
-	mc = 64 / mr * mr
-	nc = 1024 / nr * nr
+	kc = 384
+	mc = 96 / mr * mr
+	nc = 1536 / nr * nr
+
+	// directMax is the largest operand, in elements, that is read in
+	// place rather than packed when the kernel allows it (direct).
+	directMax = 128 << 10
 )
 
 // buffers holds the packing buffers of one call. They come from a pool so
 // that the hot path does not allocate; sync.Pool starts no goroutines.
 type buffers struct {
-	a [mc * kc]float32
-	b [kc * nc]float32
+	a     [mc * kc]float32
+	b     [kc * nc]float32
+	edgeA [mr * kc]float32
+	edgeB [kc * nr]float32
 }
 
 var pool = sync.Pool{New: func() any { return new(buffers) }}
@@ -113,31 +121,101 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 
 	buf := pool.Get().(*buffers)
 	defer pool.Put(buf)
-	var tile [mr * nr]float32
+	kd := depth(k)
+	// Operands read in place need no copy, but are only worth it while
+	// they stay in cache; larger ones are packed (see direct).
+	directA := direct && alpha == 1 && m*k <= directMax
+	directB := direct && !bTrans && k*n <= directMax
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			packB(buf.b[:], b, ldb, bTrans, pc, jc, kb, nb)
+		for pc := 0; pc < k; pc += kd {
+			kb := min(kd, k-pc)
+			bo := operand{s: buf.b[:], rs: nr, panel: nr * kb, packed: true}
+			if directB {
+				bo = operand{s: b, off: pc*ldb + jc, rs: ldb, panel: nr}
+			} else {
+				packB(buf.b[:], b, ldb, bTrans, pc, jc, kb, nb)
+			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(buf.a[:], a, lda, aTrans, ic, pc, mb, kb, alpha)
-				for jr := 0; jr < nb; jr += nr {
-					bp := buf.b[jr*kb : (jr+nr)*kb]
-					cols := min(nr, nb-jr)
-					for ir := 0; ir < mb; ir += mr {
-						ap := buf.a[ir*kb : (ir+mr)*kb]
-						kernel(kb, ap, bp, &tile)
-						rows := min(mr, mb-ir)
-						for i := 0; i < rows; i++ {
-							off := (ic+ir+i)*ldc + jc + jr
-							crow := c[off : off+cols]
-							t := tile[i*nr : i*nr+cols]
-							for j := range crow {
-								crow[j] += t[j]
-							}
-						}
+				ao := operand{s: buf.a[:], rs: 1, cs: mr, panel: mr * kb, packed: true}
+				switch {
+				case !directA:
+					packA(buf.a[:], a, lda, aTrans, ic, pc, mb, kb, alpha)
+				case aTrans:
+					ao = operand{s: a, off: pc*lda + ic, rs: 1, cs: lda, panel: mr}
+				default:
+					ao = operand{s: a, off: ic*lda + pc, rs: lda, cs: 1, panel: mr * lda}
+				}
+				macro(buf, ao, bo, kb, mb, nb, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// operand locates the micro-panels of A or B for the kernel. Element (i, p)
+// of A panel r is s[off + r*panel + i*rs + p*cs]; row p of B panel r is
+// s[off + r*panel + p*rs : … + nr]. A packed A panel is zero-padded to mr
+// rows, and a packed B panel to nr columns.
+type operand struct {
+	s      []float32
+	off    int
+	rs, cs int
+	panel  int
+	packed bool
+}
+
+// depth returns the depth of the blocks that a product of depth k > 0 is
+// cut into: ⌈k/⌈k/kc⌉⌉, at most kc.
+func depth(k int) int {
+	blocks := (k + kc - 1) / kc
+	return (k + blocks - 1) / blocks
+}
+
+// macro adds the product of the mb×kb block of A and kb×nb block of B
+// described by ao and bo to the mb×nb block of C that starts at c[0], tile
+// by tile. Full tiles go straight to C. Edge tiles go through a zeroed
+// scratch tile, so that the kernel never writes outside the block, with
+// their unpacked operands copied into zero-padded scratch panels, so that
+// it never reads outside them.
+func macro(buf *buffers, ao, bo operand, kb, mb, nb int, c []float32, ldc int) {
+	var tile [mr * nr]float32
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		bs, boff, brs := bo.s, bo.off+jr/nr*bo.panel, bo.rs
+		if cols < nr && !bo.packed {
+			bp := buf.edgeB[:kb*nr]
+			for p := 0; p < kb; p++ {
+				d := bp[p*nr : p*nr+nr]
+				copy(d, bs[boff+p*brs:boff+p*brs+cols])
+				clear(d[cols:])
+			}
+			bs, boff, brs = bp, 0, nr
+		}
+		for ir := 0; ir < mb; ir += mr {
+			rows := min(mr, mb-ir)
+			as, aoff, ars, acs := ao.s, ao.off+ir/mr*ao.panel, ao.rs, ao.cs
+			if rows < mr && !ao.packed {
+				ap := buf.edgeA[:kb*mr]
+				clear(ap)
+				for i := 0; i < rows; i++ {
+					for p := 0; p < kb; p++ {
+						ap[p*mr+i] = as[aoff+i*ars+p*acs]
 					}
+				}
+				as, aoff, ars, acs = ap, 0, 1, mr
+			}
+			off := ir*ldc + jr
+			if rows == mr && cols == nr {
+				kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, c[off:], ldc)
+				continue
+			}
+			tile = [mr * nr]float32{}
+			kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, tile[:], nr)
+			for i := 0; i < rows; i++ {
+				crow := c[off+i*ldc : off+i*ldc+cols]
+				for j, v := range tile[i*nr : i*nr+cols] {
+					crow[j] += v
 				}
 			}
 		}
@@ -156,25 +234,30 @@ func checkTrans(t blas.Transpose) bool {
 
 // packA copies alpha·op(A)[ic:ic+mb, pc:pc+kb] into dst as consecutive
 // panels of mr rows; panel r holds element (i, p) at r*mr*kb + p*mr + i.
-// Rows past mb are zero.
+// Rows past mb are zero. Writes to dst are sequential; with A transposed
+// the reads are too, otherwise mr rows of A are read side by side.
 func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha float32) {
 	for r := 0; r < mb; r += mr {
 		panel := dst[r*kb : (r+mr)*kb]
 		rows := min(mr, mb-r)
+		if trans {
+			for p := 0; p < kb; p++ {
+				src := a[(pc+p)*lda+ic+r : (pc+p)*lda+ic+r+rows]
+				d := panel[p*mr : p*mr+mr]
+				for i, v := range src {
+					d[i] = alpha * v
+				}
+				clear(d[rows:])
+			}
+			continue
+		}
 		if rows < mr {
 			clear(panel)
 		}
 		for i := 0; i < rows; i++ {
-			row := ic + r + i
-			if trans {
-				for p := 0; p < kb; p++ {
-					panel[p*mr+i] = alpha * a[(pc+p)*lda+row]
-				}
-			} else {
-				src := a[row*lda+pc : row*lda+pc+kb]
-				for p, v := range src {
-					panel[p*mr+i] = alpha * v
-				}
+			off := (ic+r+i)*lda + pc
+			for p, v := range a[off : off+kb] {
+				panel[p*mr+i] = alpha * v
 			}
 		}
 	}
@@ -182,7 +265,8 @@ func packA(dst, a []float32, lda int, trans bool, ic, pc, mb, kb int, alpha floa
 
 // packB copies op(B)[pc:pc+kb, jc:jc+nb] into dst as consecutive panels of
 // nr columns; panel s holds element (p, j) at s*nr*kb + p*nr + j. Columns
-// past nb are zero.
+// past nb are zero. Writes to dst are sequential; with B transposed, nr
+// rows of B are read side by side.
 func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb int) {
 	for s := 0; s < nb; s += nr {
 		panel := dst[s*kb : (s+nr)*kb]
@@ -192,9 +276,8 @@ func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb int) {
 				clear(panel)
 			}
 			for j := 0; j < cols; j++ {
-				col := jc + s + j
-				src := b[col*ldb+pc : col*ldb+pc+kb]
-				for p, v := range src {
+				off := (jc+s+j)*ldb + pc
+				for p, v := range b[off : off+kb] {
 					panel[p*nr+j] = v
 				}
 			}

@@ -51,10 +51,19 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 }
 
 func TestSgemmMatchesNaiveTripleLoop(t *testing.T) {
+	testAgainstNaive(t)
+}
+
+// testAgainstNaive checks Sgemm against naive over every combination of
+// transposes, scalars and a set of shapes: tiny ones, ones that leave
+// partial tiles at every edge, ones that span several blocks of k, m and
+// n, and ones large enough to be packed rather than read in place.
+func testAgainstNaive(t *testing.T) {
 	trans := []blas.Transpose{blas.NoTrans, blas.Trans}
 	shapes := [][3]int{
 		{1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {3, 5, 0}, {4, 8, 16}, {5, 9, 17},
 		{13, 11, 7}, {64, 64, 784}, {67, 70, 300}, {3, 1030, 5}, {130, 9, 513},
+		{70, 300, 1900}, {6, 16, 1}, {12, 32, 385},
 	}
 	scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {0, 0.5}}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -1,28 +1,40 @@
+//go:build !amd64 || purego
+
 package gemm
 
-// Register block of the micro-kernel: it computes an mr×nr tile of C.
+// Register block of the portable micro-kernel (every architecture but
+// amd64, and amd64 with the purego build tag): it computes an mr×nr tile
+// of C.
 //
 // 2×3 is small on purpose. gc schedules the products of a register block
 // ahead of the loop-carried sums, so a block needs about twice as many
 // registers as it has accumulators; larger blocks (4×4, 4×8, 2×4) spill to
 // the stack and measured 2–3× slower than 2×3 on amd64 (scalar SSE, 16 X
-// registers). A SIMD kernel should use a larger block, e.g. 4×8 or 6×16,
-// and change only this file.
+// registers). The amd64 assembly kernel (kernel_amd64.s) uses 6×16.
 const (
 	mr = 2
 	nr = 3
 )
 
-// kernel computes the mr×nr tile
+// direct says whether the kernel reads operands with any strides; this one
+// reads only packed panels (the unrolled loop relies on their layout).
+const direct = false
+
+// kernel adds the mr×nr product of an mr×k panel of A and a k×nr panel of
+// B to c, whose rows are ldc apart:
 //
-//	tile[i*nr+j] = Σ_p a[p*mr+i] · b[p*nr+j],  p = 0 … k-1
+//	c[i*ldc+j] += Σ_p a[i*rsa+p*csa] · b[p*rsb+j],  p = 0 … k-1.
 //
-// from a packed mr×k panel of A and a packed k×nr panel of B (see packA,
-// packB), overwriting tile. Accumulation runs over p in order, so the
+// Sgemm passes only packed panels (see packA, packB, direct) or edge
+// panels copied into that layout: rsa = 1, csa = mr and rsb = nr.
+// Each sum runs over p in order from zero and is then added to c, so the
 // result is deterministic. The main loop is unrolled four times over p to
 // amortise the slice bookkeeping; the second loop does the remainder.
 // Reslicing to constant lengths lets the compiler drop bounds checks.
-func kernel(k int, a, b []float32, tile *[mr * nr]float32) {
+func kernel(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	if rsa != 1 || csa != mr || rsb != nr {
+		panic("gemm: portable kernel called on unpacked panels")
+	}
 	var (
 		c00, c01, c02 float32
 		c10, c11, c12 float32
@@ -69,8 +81,12 @@ func kernel(k int, a, b []float32, tile *[mr * nr]float32) {
 		a = a[mr:]
 		b = b[nr:]
 	}
-	*tile = [mr * nr]float32{
-		c00, c01, c02,
-		c10, c11, c12,
-	}
+	r0 := c[:nr:nr]
+	r0[0] += c00
+	r0[1] += c01
+	r0[2] += c02
+	r1 := c[ldc : ldc+nr : ldc+nr]
+	r1[0] += c10
+	r1[1] += c11
+	r1[2] += c12
 }

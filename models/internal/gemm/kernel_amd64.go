@@ -1,0 +1,69 @@
+//go:build amd64 && !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// Register block of the micro-kernel on amd64: a 6×16 tile of C is twelve
+// 8-wide AVX2 registers, which with two for the B row and two for A
+// broadcasts uses all sixteen Y registers.
+const (
+	mr = 6
+	nr = 16
+)
+
+// useAVX2 selects the assembly kernel. Without AVX2 and FMA (or with the
+// purego build tag, which selects kernel_other.go instead) the portable Go
+// kernel runs. Tests switch it off to cover the fallback.
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// direct says that the kernel reads operands with any strides, so that
+// Sgemm may pass small operands in place instead of packing them.
+const direct = true
+
+// kernelAVX2 is implemented in kernel_amd64.s; see kernel.
+//
+//go:noescape
+func kernelAVX2(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int)
+
+// kernel adds the mr×nr product of an mr×k panel of A and a k×nr panel of
+// B to c, whose rows are ldc apart:
+//
+//	c[i*ldc+j] += Σ_p a[i*rsa+p*csa] · b[p*rsb+j],  p = 0 … k-1, k ≥ 1.
+//
+// Packed panels (see packA, packB) have rsa = 1, csa = mr and rsb = nr.
+// Each sum runs over p in order from zero and is then added to c, so the
+// result is deterministic. The assembly kernel fuses each product into its
+// sum (FMA); the Go fallback rounds them separately, so the two agree to
+// rounding, not bit for bit.
+func kernel(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	if len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*rsb+nr || len(c) < (mr-1)*ldc+nr {
+		panic("gemm: kernel operands too short")
+	}
+	if useAVX2 {
+		kernelAVX2(k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc)
+		return
+	}
+	kernelGo(k, a, rsa, csa, b, rsb, c, ldc)
+}
+
+// kernelGo is kernel in portable Go, for amd64 CPUs without AVX2 or FMA.
+func kernelGo(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	var tile [mr * nr]float32
+	for p := 0; p < k; p++ {
+		bp := b[p*rsb : p*rsb+nr]
+		for i := 0; i < mr; i++ {
+			av := a[i*rsa+p*csa]
+			t := tile[i*nr : i*nr+nr]
+			for j, bv := range bp {
+				t[j] += av * bv
+			}
+		}
+	}
+	for i := 0; i < mr; i++ {
+		row := c[i*ldc : i*ldc+nr]
+		for j, v := range tile[i*nr : i*nr+nr] {
+			row[j] += v
+		}
+	}
+}
