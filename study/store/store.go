@@ -167,10 +167,15 @@ func TempRunDir(dir, id string) (string, error) {
 	return os.MkdirTemp(filepath.Join(dir, RunsDir), ".tmp-"+id+"-")
 }
 
-// CleanTemp removes temporary run folders left by an interrupted process.
-// Only call it while holding the folder's lock.
+// CleanTemp removes what an interrupted process left half written: the
+// temporary run folders under runs/, and the temporary files of
+// atomic.WriteFile (".<name>.tmp-*") in the results folder and its direct
+// subfolders (figures/). A published run folder never holds one, so the
+// run folders are not searched. Only call it while holding the folder's
+// lock exclusively.
 func CleanTemp(dir string) error {
-	ents, err := os.ReadDir(filepath.Join(dir, RunsDir))
+	dirs := []string{dir}
+	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -178,11 +183,29 @@ func CleanTemp(dir string) error {
 		return err
 	}
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			if err := os.RemoveAll(filepath.Join(dir, RunsDir, e.Name())); err != nil {
-				return err
+		if e.IsDir() && !isTemp(e.Name()) {
+			dirs = append(dirs, filepath.Join(dir, e.Name()))
+		}
+	}
+	for _, d := range dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			if isTemp(e.Name()) {
+				if err := os.RemoveAll(filepath.Join(d, e.Name())); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// isTemp reports whether name is a temporary file or folder: a run folder
+// being written (".tmp-<id>-*", and its ".old" twin while replacing) or an
+// atomic.WriteFile temporary (".<name>.tmp-*").
+func isTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }
