@@ -467,3 +467,20 @@ func TestNaiveBayesGivesAbsentClassesZeroProbability(t *testing.T) {
 		t.Fatalf("probabilities %v, want class 1 at 0 and the rest summing to 1", out)
 	}
 }
+
+func TestFittersSurviveNonFiniteInputs(t *testing.T) {
+	s := models.Shape{In: 2, Classes: 2, Out: 1}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	x := []float32{nan, 0, 1, inf, -inf, 2, 3, nan, 0.5, 0.5, nan, nan}
+	y := []int{0, 1, 0, 1, 0, 1}
+	for _, f := range fitters {
+		t.Run(f.name+" fits and predicts NaN and ±Inf without panicking", func(t *testing.T) {
+			m := buildFitter(t, models.Options{Arch: f.opts.Arch, K: 1, MaxDepth: f.opts.MaxDepth}, s)
+			if err := m.Fit(x, y, len(y)); err != nil {
+				t.Fatal(err)
+			}
+			out := make([]float32, len(y)*2)
+			m.Proba(x, len(y), out)
+		})
+	}
+}
