@@ -10,6 +10,9 @@ type Activation struct {
 	f    func(x float32) float32
 	// df returns f′(x) given x and y = f(x).
 	df func(x, y float32) float32
+	// relu selects the inlined ReLU loops in Forward and Backward, which
+	// compute what f and df do without a call per element.
+	relu bool
 
 	x, y, dx []float32
 }
@@ -31,7 +34,7 @@ func NewActivation(name string, dim int) (*Activation, bool) {
 // NewReLU returns y = max(x, 0). Its derivative at 0 is taken as 0, as in
 // PyTorch.
 func NewReLU(dim int) *Activation {
-	return &Activation{Dim: dim, Name: "relu",
+	return &Activation{Dim: dim, Name: "relu", relu: true,
 		f: func(x float32) float32 {
 			if x > 0 {
 				return x
@@ -76,8 +79,19 @@ func NewGELU(dim int) *Activation {
 func (a *Activation) Forward(x []float32, n int, train bool) []float32 {
 	x = x[:n*a.Dim]
 	a.y = grow(a.y, len(x))
-	for i, v := range x {
-		a.y[i] = a.f(v)
+	y := a.y[:len(x)]
+	if a.relu {
+		for i, v := range x {
+			if v > 0 {
+				y[i] = v
+			} else {
+				y[i] = 0
+			}
+		}
+	} else {
+		for i, v := range x {
+			y[i] = a.f(v)
+		}
 	}
 	if train {
 		a.x = x
@@ -91,9 +105,19 @@ func (a *Activation) Backward(dy []float32, needInput bool) []float32 {
 		return nil
 	}
 	a.dx = grow(a.dx, len(a.x))
-	y := a.y[:len(a.x)]
+	dx, y, dy := a.dx[:len(a.x)], a.y[:len(a.x)], dy[:len(a.x)]
+	if a.relu {
+		for i, v := range a.x {
+			if v > 0 {
+				dx[i] = dy[i]
+			} else {
+				dx[i] = 0
+			}
+		}
+		return a.dx
+	}
 	for i, v := range a.x {
-		a.dx[i] = dy[i] * a.df(v, y[i])
+		dx[i] = dy[i] * a.df(v, y[i])
 	}
 	return a.dx
 }

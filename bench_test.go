@@ -1,0 +1,232 @@
+// Kernel benchmarks of the whole pipeline, in one place, so that
+//
+//	go test -bench . -run '^$'
+//
+// at the module root measures what issue 6 sets targets for: training the
+// seed MLP (stage 3, runs), the float32 GEMM under every layer, and the
+// metrics kernels (stage 5). scripts/bench-vs-peers runs them beside the
+// peers in ../shared/peers.
+//
+// Every benchmark reports its figure from wall time (GFLOP/s, s/run,
+// pairs/s) and, because the machines are shared and noisy, also from the
+// process's CPU time (the cpu- metrics): each kernel is single-threaded,
+// so its CPU time is the time it would take on an idle core.
+package study_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"syscall"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/optim"
+	"github.com/study-harness/study/study/data"
+	"github.com/study-harness/study/study/metrics"
+	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/spec"
+	"github.com/study-harness/study/study/train"
+)
+
+// cpuSeconds returns the user plus system CPU time of the process.
+func cpuSeconds(b *testing.B) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkTrainSeedMLP trains the seed configuration, 784→64→32→10 ReLU
+// MLP with Adam (lr 1e-3) and batch 64, for 5 epochs on the first 10 000
+// MNIST training images, through train.Run on one goroutine: the work that
+// ../shared/peers/torch_mlp.py MNIST_DIR 10000 5 SEED times in PyTorch.
+// train.Run also predicts the 10 000 test images, which the peer's
+// training time leaves out.
+func BenchmarkTrainSeedMLP(b *testing.B) {
+	d, err := data.Load(data.Spec{Name: "mnist", Train: 10000, NoVal: true}, 1, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	job := train.Job{
+		Config: spec.Config{
+			Options:  models.Options{Arch: "mlp"},
+			Settings: optim.Settings{Optimizer: "adam", LR: 1e-3},
+			Batch:    64, Epochs: 5,
+		},
+		SpecSeed: 1,
+		Data:     d,
+	}
+	var acc float64
+	cpu0 := cpuSeconds(b)
+	for b.Loop() {
+		res, err := train.Run(context.Background(), job)
+		if err != nil {
+			b.Fatal(err)
+		}
+		acc = res.TestAccuracy
+	}
+	cpu := cpuSeconds(b) - cpu0
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/run")
+	b.ReportMetric(acc, "test-acc")
+}
+
+// gemmCase is one Sgemm call: C(m×n) = op(A)·op(B), with op(A) m×k and
+// op(B) k×n.
+type gemmCase struct {
+	name    string
+	tA, tB  blas.Transpose
+	m, n, k int
+}
+
+// benchSgemm times c through blas32, which routes to the single-threaded
+// Sgemm that models installs.
+func benchSgemm(b *testing.B, c gemmCase) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	fill := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = rng.Float32()
+		}
+		return s
+	}
+	lda, ldb := c.k, c.n
+	if c.tA != blas.NoTrans {
+		lda = c.m
+	}
+	if c.tB != blas.NoTrans {
+		ldb = c.k
+	}
+	a, bb, out := fill(c.m*c.k), fill(c.k*c.n), make([]float32, c.m*c.n)
+	impl := blas32.Implementation()
+	cpu0 := cpuSeconds(b)
+	for b.Loop() {
+		impl.Sgemm(c.tA, c.tB, c.m, c.n, c.k, 1, a, lda, bb, ldb, 0, out, c.n)
+	}
+	cpu := cpuSeconds(b) - cpu0
+	flops := 2 * float64(c.m) * float64(c.n) * float64(c.k) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric(flops/cpu/1e9, "cpu-GFLOP/s")
+}
+
+// BenchmarkSgemm64x784x64 times the two products of the seed MLP's first
+// layer on a batch of 64: the forward pass x(64×784)·Wᵀ (W is 64×784) and
+// the weight gradient dyᵀ(64×64)·x(64×784).
+func BenchmarkSgemm64x784x64(b *testing.B) {
+	for _, c := range []gemmCase{
+		{"forward_x.WT", blas.NoTrans, blas.Trans, 64, 64, 784},
+		{"weightgrad_dyT.x", blas.Trans, blas.NoTrans, 64, 784, 64},
+		{"plain_A.B", blas.NoTrans, blas.NoTrans, 64, 64, 784},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchSgemm(b, c) })
+	}
+}
+
+// BenchmarkSgemm256x256x256 times a square product, A·B.
+func BenchmarkSgemm256x256x256(b *testing.B) {
+	benchSgemm(b, gemmCase{"", blas.NoTrans, blas.NoTrans, 256, 256, 256})
+}
+
+// The metrics input copies the generator of study/metrics/bench_test.go,
+// which follows ../shared/peers/numpy_agreement.py: 1000 models × 10 000
+// instances × 10 classes, predictions right 90% of the time, probabilities
+// the softmax of N(0,1) logits with +3 on the predicted label. It takes
+// 400 MB and is built once.
+var (
+	metricsOnce sync.Once
+	metricsX    *predmat.Matrix
+)
+
+func bigMatrix() *predmat.Matrix {
+	metricsOnce.Do(func() { metricsX = randomMatrix(0, 1000, 10000, 10, 0.9) })
+	return metricsX
+}
+
+// randomMatrix returns m models × n instances × c classes: each prediction
+// is the true label with probability acc, else a uniform class.
+func randomMatrix(seed uint64, m, n, c int, acc float64) *predmat.Matrix {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	x := &predmat.Matrix{Classes: c, Labels: make([]int32, n), Pred: make([]int32, m*n), Prob: make([]float32, m*n*c)}
+	for a := range m {
+		x.Models = append(x.Models, fmt.Sprintf("m%d", a))
+	}
+	for i := range n {
+		x.Instances = append(x.Instances, fmt.Sprintf("i%d", i))
+		x.Labels[i] = int32(rng.IntN(c))
+	}
+	logit := make([]float64, c)
+	for k := range x.Pred {
+		v := x.Labels[k%n]
+		if rng.Float64() >= acc {
+			v = int32(rng.IntN(c))
+		}
+		x.Pred[k] = v
+		mx := math.Inf(-1)
+		for j := range logit {
+			logit[j] = rng.NormFloat64()
+			if int32(j) == v {
+				logit[j] += 3
+			}
+			mx = max(mx, logit[j])
+		}
+		s := 0.0
+		for j := range logit {
+			logit[j] = math.Exp(logit[j] - mx)
+			s += logit[j]
+		}
+		for j := range logit {
+			x.Prob[k*c+j] = float32(logit[j] / s)
+		}
+	}
+	return x
+}
+
+// benchMetric times f on the big matrix with one worker, the peer's single
+// thread, and reports pairs (upper triangle with the diagonal) per second.
+func benchMetric(b *testing.B, f func(x *predmat.Matrix) error) {
+	x := bigMatrix()
+	cpu0 := cpuSeconds(b)
+	for b.Loop() {
+		if err := f(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuSeconds(b) - cpu0
+	pairs := float64(x.M()*(x.M()+1)/2) * float64(b.N)
+	b.ReportMetric(pairs/b.Elapsed().Seconds(), "pairs/s")
+	b.ReportMetric(pairs/cpu, "cpu-pairs/s")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
+}
+
+// BenchmarkPairwise1000x10000 times the label and correctness measures for
+// all pairs (agreement, κ, …) on one worker.
+func BenchmarkPairwise1000x10000(b *testing.B) {
+	benchMetric(b, func(x *predmat.Matrix) error {
+		_, _, err := metrics.Pairwise(x, 1)
+		return err
+	})
+}
+
+// BenchmarkCAPA1000x10000 times CAPA for all pairs on one worker.
+func BenchmarkCAPA1000x10000(b *testing.B) {
+	benchMetric(b, func(x *predmat.Matrix) error {
+		_, _, err := metrics.CAPA(x, 1)
+		return err
+	})
+}
+
+// BenchmarkJSD1000x10000 times the Jensen–Shannon divergence for all pairs
+// on one worker.
+func BenchmarkJSD1000x10000(b *testing.B) {
+	benchMetric(b, func(x *predmat.Matrix) error {
+		_, err := metrics.JSD(x, 1)
+		return err
+	})
+}
