@@ -28,7 +28,9 @@ const (
 // The probability of a class is the fraction of the K nearest training
 // instances that carry it, so the most probable class is the majority
 // vote, ties to the lowest class. Among training instances at equal
-// distance the one that comes first in the training data is nearer.
+// computed distance the one that comes first in the training data is
+// nearer; float32 rounding may separate distances that are equal in exact
+// arithmetic.
 //
 // Distances are ranked by ‖y‖² − 2x·y, the squared Euclidean distance
 // ‖x − y‖² less the ‖x‖² that all candidates of a test row share. The
