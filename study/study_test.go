@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
 
@@ -82,8 +83,8 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, filepath.Join(res, "t", store.RunsDir))
-	if len(before) != 8*3 {
-		t.Fatalf("runs/ holds %d files, want 8 runs × 3 files", len(before))
+	if len(before) != 8*4 {
+		t.Fatalf("runs/ holds %d files, want 8 runs × 4 files (config, metrics, predictions, features)", len(before))
 	}
 	time.Sleep(10 * time.Millisecond)
 	var out bytes.Buffer
@@ -277,6 +278,30 @@ func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {
 	}
 	if !bytes.Contains(b, []byte(`"agreement":[[1,0.3333333333333333],[0.3333333333333333,1]]`)) {
 		t.Errorf("metrics.json lacks the expected agreement matrix:\n%.400s", b)
+	}
+}
+
+func TestCollectGathersFeaturesOnTheFixedSubset(t *testing.T) {
+	spec := writeSpec(t, testSpec)
+	res := t.TempDir()
+	if err := runStudy(t, spec, res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := runs.Collect(filepath.Join(res, "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.FeatureIdx) != 200 {
+		t.Fatalf("feature subset of %d instances, want all 200 test instances", len(x.FeatureIdx))
+	}
+	for m, name := range x.Models {
+		want := 2 // logreg's features are its inputs: moons has 2
+		if strings.Contains(name, "arch=mlp") {
+			want = 8 // the mlp's last hidden width
+		}
+		if x.FeatureDims[m] != want || len(x.Features[m]) != 200*want {
+			t.Errorf("%s: features %d×%d, want 200×%d", name, len(x.Features[m])/max(1, x.FeatureDims[m]), x.FeatureDims[m], want)
+		}
 	}
 }
 

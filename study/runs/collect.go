@@ -2,7 +2,9 @@ package runs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -18,6 +20,10 @@ import (
 func Collect(dir string) (*predmat.Matrix, error) {
 	entries, err := store.ReadManifest(dir)
 	if err != nil {
+		return nil, err
+	}
+	var featIdx []int
+	if err := store.ReadJSON(filepath.Join(dir, store.FeatureIndexFile), &featIdx); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	var all *predmat.Matrix
@@ -47,6 +53,17 @@ func Collect(dir string) (*predmat.Matrix, error) {
 			cfg[kv.Key] = kv.Value
 		}
 		x.Configs = []map[string]string{cfg}
+		x.Features, x.FeatureDims, x.FeatureIdx = [][]float32{nil}, []int{0}, featIdx
+		feats, rows, cols, err := store.ReadNPY(filepath.Join(store.RunPath(dir, e.ID), store.FeaturesFile))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		case rows != len(featIdx):
+			return nil, fmt.Errorf("run %s: features for %d instances, want %d", e.Name, rows, len(featIdx))
+		default:
+			x.Features[0], x.FeatureDims[0] = feats, cols
+		}
 		if all == nil {
 			all = x
 			continue
@@ -86,5 +103,7 @@ func appendModel(all, x *predmat.Matrix) error {
 	all.Pred = append(all.Pred, x.Pred...)
 	all.Prob = append(all.Prob, x.Prob...)
 	all.Configs = append(all.Configs, x.Configs...)
+	all.Features = append(all.Features, x.Features...)
+	all.FeatureDims = append(all.FeatureDims, x.FeatureDims...)
 	return nil
 }

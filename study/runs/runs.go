@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/seeds"
 	"github.com/study-harness/study/study/spec"
 	"github.com/study-harness/study/study/store"
 	"github.com/study-harness/study/study/train"
@@ -62,7 +64,15 @@ type Plan struct {
 	Runs []Run
 	Data *data.Set
 	Dir  string // the results folder, <Results>/<name>
+	// FeatureIdx is the fixed subset of test instances whose
+	// penultimate-layer features every neural run stores, for the
+	// representation-similarity measures.
+	FeatureIdx []int
 }
+
+// FeatureSubset is the size of the fixed test subset whose features are
+// stored: big enough for stable CKA, small enough for n×n Gram matrices.
+const FeatureSubset = 1000
 
 // NewPlan expands the spec, loads its dataset and computes each run's id.
 // It writes nothing, so a bad spec or dataset leaves no trace.
@@ -78,11 +88,22 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 	if results == "" {
 		results = "results"
 	}
-	p := &Plan{Spec: s, Data: ds, Dir: filepath.Join(results, s.Name)}
+	p := &Plan{Spec: s, Data: ds, Dir: filepath.Join(results, s.Name), FeatureIdx: featureSubset(s.Seed, ds.NTest())}
 	for _, r := range gr {
 		p.Runs = append(p.Runs, Run{Run: r, ID: runID(s, ds, r)})
 	}
 	return p, nil
+}
+
+// featureSubset draws min(n, FeatureSubset) test instances from the
+// spec seed's "features" stream, in increasing order.
+func featureSubset(seed int64, n int) []int {
+	idx := seeds.Stream("features", seed).Perm(n)
+	if len(idx) > FeatureSubset {
+		idx = idx[:FeatureSubset]
+	}
+	sort.Ints(idx)
+	return idx
 }
 
 // runID hashes what determines a run's outcome: the format version, the
@@ -219,6 +240,9 @@ func (p *Plan) writeHeader(workers int) error {
 	if err := store.WriteManifest(p.Dir, entries); err != nil {
 		return err
 	}
+	if err := store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx); err != nil {
+		return err
+	}
 	return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, time.Now()))
 }
 
@@ -253,6 +277,11 @@ func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err erro
 		if err := p.writePredictions(filepath.Join(tmp, store.PredictionsFile), r, res); err != nil {
 			return nil, err
 		}
+		if res.Features != nil {
+			if err := store.WriteNPY(filepath.Join(tmp, store.FeaturesFile), res.Features, len(p.FeatureIdx), res.FeatureDim); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := store.WriteJSON(filepath.Join(tmp, store.MetricsFile), rec); err != nil {
 		return nil, err
@@ -272,10 +301,11 @@ func (p *Plan) train(ctx context.Context, r Run) (res *train.Result, err error) 
 		}
 	}()
 	return train.Run(ctx, train.Job{
-		Config:   r.Config,
-		SpecSeed: p.Spec.Seed,
-		Data:     p.Data,
-		Binary:   p.Spec.Task == "binary",
+		Config:     r.Config,
+		SpecSeed:   p.Spec.Seed,
+		Data:       p.Data,
+		Binary:     p.Spec.Task == spec.TaskBinary,
+		FeatureIdx: p.FeatureIdx,
 	})
 }
 

@@ -12,6 +12,8 @@
 //	  config.json      the resolved config
 //	  metrics.json     status, loss per epoch, validation and test accuracy, wall time
 //	  predictions.csv  the run's test predictions in the long format
+//	  features.npy     penultimate-layer features on the fixed subset (neural runs)
+//	feature_index.json the fixed subset of test instances whose features are stored
 //	predictions.csv    every finished run, in manifest order
 //	metrics.json       the homogeneity metrics
 //	report.html        the report

@@ -20,14 +20,16 @@ const FormatVersion = 1
 
 // File names inside a results folder.
 const (
-	SpecFile        = "spec.yaml"
-	ManifestFile    = "manifest.jsonl"
-	EnvironmentFile = "environment.json"
-	PredictionsFile = "predictions.csv"
-	MetricsFile     = "metrics.json"
-	ConfigFile      = "config.json"
-	ReportFile      = "report.html"
-	RunsDir         = "runs"
+	SpecFile         = "spec.yaml"
+	ManifestFile     = "manifest.jsonl"
+	EnvironmentFile  = "environment.json"
+	PredictionsFile  = "predictions.csv"
+	MetricsFile      = "metrics.json"
+	ConfigFile       = "config.json"
+	ReportFile       = "report.html"
+	RunsDir          = "runs"
+	FeaturesFile     = "features.npy"       // per run: penultimate features on the fixed subset
+	FeatureIndexFile = "feature_index.json" // the fixed subset of test instances
 )
 
 // Status values of a run record.

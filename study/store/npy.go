@@ -1,0 +1,79 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+
+	"github.com/study-harness/study/study/atomic"
+)
+
+// WriteNPY writes a rows×cols float32 matrix (row-major) as a NumPy .npy
+// file (format 1.0, '<f4', C order), atomically, so that PyTorch and NumPy
+// users can np.load a run's features directly.
+func WriteNPY(path string, data []float32, rows, cols int) error {
+	if rows*cols != len(data) {
+		return fmt.Errorf("write %s: %d values are not %d×%d", path, len(data), rows, cols)
+	}
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+	// Magic (6) + version (2) + length (2) + header + '\n', padded to 64.
+	pad := 64 - (10+len(header)+1)%64
+	if pad == 64 {
+		pad = 0
+	}
+	header += string(bytes.Repeat([]byte{' '}, pad)) + "\n"
+	var buf bytes.Buffer
+	buf.Grow(10 + len(header) + 4*len(data))
+	buf.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&buf, binary.LittleEndian, uint16(len(header)))
+	buf.WriteString(header)
+	var b [4]byte
+	for _, v := range data {
+		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+		buf.Write(b[:])
+	}
+	return atomic.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+var npyShape = regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'shape':\s*\((\d+),\s*(\d+)\)`)
+
+// ReadNPY reads a 2-D '<f4' C-order .npy file written by WriteNPY.
+func ReadNPY(path string) (data []float32, rows, cols int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer f.Close()
+	var pre [10]byte
+	if _, err := io.ReadFull(f, pre[:]); err != nil || string(pre[:6]) != "\x93NUMPY" || pre[6] != 1 {
+		return nil, 0, 0, fmt.Errorf("%s: not a version 1 .npy file", path)
+	}
+	header := make([]byte, binary.LittleEndian.Uint16(pre[8:]))
+	if _, err := io.ReadFull(f, header); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	m := npyShape.FindSubmatch(header)
+	if m == nil {
+		return nil, 0, 0, fmt.Errorf("%s: want a 2-D little-endian float32 C-order array, header %q", path, header)
+	}
+	rows, _ = strconv.Atoi(string(m[1]))
+	cols, _ = strconv.Atoi(string(m[2]))
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(raw) != 4*rows*cols {
+		return nil, 0, 0, fmt.Errorf("%s: %w: %d bytes of data for shape (%d, %d)", path, errors.New("truncated"), len(raw), rows, cols)
+	}
+	data = make([]float32, rows*cols)
+	for i := range data {
+		data[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return data, rows, cols, nil
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestNPYRoundTrip(t *testing.T) {
+	tests := []struct {
+		name       string
+		rows, cols int
+	}{
+		{"a single value", 1, 1},
+		{"a wide matrix", 3, 70},
+		{"an empty matrix", 0, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := make([]float32, tt.rows*tt.cols)
+			for i := range data {
+				data[i] = float32(i)*0.5 - 3
+			}
+			path := filepath.Join(t.TempDir(), "f.npy")
+			if err := WriteNPY(path, data, tt.rows, tt.cols); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := os.ReadFile(path)
+			if hl := int(raw[8]) | int(raw[9])<<8; (10+hl)%64 != 0 {
+				t.Errorf("data starts at byte %d, want a multiple of 64", 10+hl)
+			}
+			got, r, c, err := ReadNPY(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r != tt.rows || c != tt.cols || (len(data) > 0 && !reflect.DeepEqual(got, data)) {
+				t.Errorf("read back %d×%d %v", r, c, got)
+			}
+		})
+	}
+}
+
+func TestReadNPYRejectsTruncatedFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.npy")
+	if err := WriteNPY(path, []float32{1, 2, 3, 4}, 2, 2); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	os.WriteFile(path, raw[:len(raw)-2], 0o644)
+	if _, _, _, err := ReadNPY(path); err == nil {
+		t.Error("a truncated file was accepted")
+	}
+}
+
+func TestLockAllowsOneWriterOrManyShards(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := Lock(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(dir, ""); err == nil {
+		t.Error("a second unsharded writer got the lock")
+	}
+	if _, err := Lock(dir, "0-of-2"); err == nil {
+		t.Error("a shard got the lock beside an unsharded writer")
+	}
+	unlock()
+	u0, err := Lock(dir, "0-of-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u0()
+	u1, err := Lock(dir, "1-of-2")
+	if err != nil {
+		t.Errorf("a second, different shard was refused: %v", err)
+	} else {
+		defer u1()
+	}
+	if _, err := Lock(dir, "0-of-2"); err == nil {
+		t.Error("a twin of a running shard got the lock")
+	}
+	if _, err := Lock(dir, ""); err == nil {
+		t.Error("an unsharded writer got the lock beside shards")
+	}
+}
