@@ -16,9 +16,10 @@
 // transposes, the order of every floating-point addition is fixed.
 //
 // The micro-kernel computes one mr×nr tile of C from an mr×k panel of A
-// and a k×nr panel of B. On amd64 with AVX2 and FMA it is a 6×16 assembly
-// kernel (kernel_amd64.s) that reads small operands in place, with any
-// strides, and packs only what it cannot read so (a transposed B, large
+// and a k×nr panel of B. On amd64 it is a 6×32 assembly kernel
+// (kernel_amd64.s; AVX-512, or two 6×16 AVX2/FMA halves without it, chosen
+// at start-up with golang.org/x/sys/cpu) that reads small operands in
+// place, with any strides, and packs only what it cannot read so (a transposed B, large
 // operands, edge panels). Elsewhere, or with the purego build tag, a 2×3
 // Go kernel (kernel_other.go) reads packed panels. The two round
 // differently (the assembly fuses multiply and add), so results agree to

@@ -4,25 +4,35 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-// Register block of the micro-kernel on amd64: a 6×16 tile of C is twelve
-// 8-wide AVX2 registers, which with two for the B row and two for A
-// broadcasts uses all sixteen Y registers.
+// Register block of the micro-kernel on amd64: a 6×32 tile of C is twelve
+// 16-wide AVX-512 registers. Without AVX-512 the tile is computed as two
+// 6×16 halves of twelve 8-wide AVX2 registers each, which with two for the
+// B row and two for A broadcasts uses all sixteen Y registers. Both add
+// the same fused products in the same order, so they agree bit for bit.
 const (
 	mr = 6
-	nr = 16
+	nr = 32
 )
 
-// useAVX2 selects the assembly kernel. Without AVX2 and FMA (or with the
-// purego build tag, which selects kernel_other.go instead) the portable Go
-// kernel runs. Tests switch it off to cover the fallback.
-var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// useAVX512 and useAVX2 select the assembly kernels. Without AVX2 and FMA
+// (or with the purego build tag, which selects kernel_other.go instead)
+// the portable Go kernel runs. Tests switch them off to cover the
+// fallbacks.
+var (
+	useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	useAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
 
 // direct says that the kernel reads operands with any strides, so that
 // Sgemm may pass small operands in place instead of packing them.
 const direct = true
 
-// kernelAVX2 is implemented in kernel_amd64.s; see kernel.
+// kernelAVX512 (6×32) and kernelAVX2 (6×16) are implemented in
+// kernel_amd64.s; see kernel.
 //
+//go:noescape
+func kernelAVX512(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int)
+
 //go:noescape
 func kernelAVX2(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int)
 
@@ -33,18 +43,22 @@ func kernelAVX2(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 //
 // Packed panels (see packA, packB) have rsa = 1, csa = mr and rsb = nr.
 // Each sum runs over p in order from zero and is then added to c, so the
-// result is deterministic. The assembly kernel fuses each product into its
-// sum (FMA); the Go fallback rounds them separately, so the two agree to
-// rounding, not bit for bit.
+// result is deterministic. The assembly kernels fuse each product into its
+// sum (FMA); the Go fallback rounds them separately, so it agrees with
+// them to rounding, not bit for bit.
 func kernel(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
 	if len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*rsb+nr || len(c) < (mr-1)*ldc+nr {
 		panic("gemm: kernel operands too short")
 	}
-	if useAVX2 {
+	switch {
+	case useAVX512:
+		kernelAVX512(k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc)
+	case useAVX2:
 		kernelAVX2(k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc)
-		return
+		kernelAVX2(k, &a[0], rsa, csa, &b[nr/2], rsb, &c[nr/2], ldc)
+	default:
+		kernelGo(k, a, rsa, csa, b, rsb, c, ldc)
 	}
-	kernelGo(k, a, rsa, csa, b, rsb, c, ldc)
 }
 
 // kernelGo is kernel in portable Go, for amd64 CPUs without AVX2 or FMA.

@@ -2,12 +2,56 @@
 
 package gemm
 
-import "testing"
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// TestAVX2KernelMatchesNaiveTripleLoop covers the AVX2 kernel that amd64
+// CPUs without AVX-512 run, on the same cases as the default kernel.
+func TestAVX2KernelMatchesNaiveTripleLoop(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("the CPU has no AVX2 and FMA")
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	useAVX512 = false
+	testAgainstNaive(t)
+}
 
 // TestGoKernelMatchesNaiveTripleLoop covers the Go kernel that amd64 CPUs
-// without AVX2 and FMA run, on the same cases as the assembly kernel.
+// without AVX2 and FMA run, on the same cases as the default kernel.
 func TestGoKernelMatchesNaiveTripleLoop(t *testing.T) {
-	defer func(v bool) { useAVX2 = v }(useAVX2)
-	useAVX2 = false
+	defer func(v, w bool) { useAVX2, useAVX512 = v, w }(useAVX2, useAVX512)
+	useAVX2, useAVX512 = false, false
 	testAgainstNaive(t)
+}
+
+// TestAVX2AndAVX512KernelsAgreeBitForBit checks the claim that both
+// assembly kernels add the same fused products in the same order.
+func TestAVX2AndAVX512KernelsAgreeBitForBit(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("the CPU has no AVX-512")
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range [][3]int{{64, 64, 784}, {64, 784, 64}, {67, 1100, 600}, {13, 11, 7}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		t.Run(fmt.Sprintf("a %dx%dx%d product is identical under both kernels", m, n, k), func(t *testing.T) {
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			c512, c2 := make([]float32, m*n), make([]float32, m*n)
+			useAVX512 = true
+			Implementation{}.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c512, n)
+			useAVX512 = false
+			Implementation{}.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c2, n)
+			for i := range c2 {
+				if math.Float32bits(c512[i]) != math.Float32bits(c2[i]) {
+					t.Fatalf("element %d: AVX-512 %v, AVX2 %v", i, c512[i], c2[i])
+				}
+			}
+		})
+	}
 }
