@@ -203,6 +203,7 @@ func benchMetric(b *testing.B, f func(x *predmat.Matrix) error) {
 	b.ReportMetric(pairs/b.Elapsed().Seconds(), "pairs/s")
 	b.ReportMetric(pairs/cpu, "cpu-pairs/s")
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkPairwise1000x10000 times the label and correctness measures for
