@@ -77,7 +77,8 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 
 // TestSecondRunFailsAtOnce starts a real, long study and a second one on
 // the same folder: the second fails at once, the first goes on, and
-// Ctrl-C (SIGINT) then stops the first with the runs it finished kept.
+// SIGTERM (what Slurm's --signal and Kubernetes send before a kill) then
+// stops the first with exit 130 and the runs it finished kept.
 func TestSecondRunFailsAtOnce(t *testing.T) {
 	tmp := t.TempDir()
 	spec := writeFile(t, tmp, "crash.yaml", strings.Replace(crashSpec, "epochs: 30", "epochs: 300", 1))
@@ -114,12 +115,12 @@ func TestSecondRunFailsAtOnce(t *testing.T) {
 		t.Skipf("the first run finished before the second was refused (%v); the machine is too fast for this spec", err)
 	default:
 	}
-	first.Process.Signal(os.Interrupt)
+	first.Process.Signal(syscall.SIGTERM)
 	err := <-done
 	done <- err
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.ExitCode() != 130 {
-		t.Errorf("interrupted first run: %v, want exit 130\n%s", err, firstErr.String())
+		t.Errorf("first run after SIGTERM: %v, want exit 130\n%s", err, firstErr.String())
 	}
 	checkIntact(t, dir, false)
 }

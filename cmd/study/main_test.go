@@ -46,7 +46,11 @@ func testMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	if quickDir != "" {
+		os.RemoveAll(filepath.Dir(quickDir))
+	}
+	return code
 }
 
 // result is what one execution of study gave.
