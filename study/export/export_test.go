@@ -285,7 +285,6 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-
 func TestDNSName(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"study-quick", "study-quick"},
