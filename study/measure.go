@@ -13,15 +13,28 @@ import (
 	"github.com/study-harness/study/report"
 	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
 
 // measure runs stages 5 and 6 on a prediction matrix: metrics.json, the
 // report, its figures and the terminal summary, all into dir.
 func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
-	res, err := metrics.Compute(x, metrics.Options{})
+	opts := metrics.Options{}
+	res, err := metrics.Compute(x, opts)
 	if err != nil {
 		return err
+	}
+	shifted, lines, err := shiftResults(dir, res, opts)
+	if err != nil {
+		return err
+	}
+	if shifted != nil {
+		if res.Extra == nil {
+			res.Extra = map[string]any{}
+		}
+		res.Extra["eval_sets"] = shifted
+		res.Extra["agreement_on_the_line"] = lines
 	}
 	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {
 		return err
@@ -29,6 +42,10 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 	in, err := reportInput(dir, x, res)
 	if err != nil {
 		return err
+	}
+	if shifted != nil {
+		names, _ := runs.EvalSets(dir)
+		in.Sections = append(in.Sections, shiftSection(res, names, shifted))
 	}
 	if err := report.WriteHTML(filepath.Join(dir, store.ReportFile), in); err != nil {
 		return err

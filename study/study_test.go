@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -319,5 +320,64 @@ func TestParseShard(t *testing.T) {
 		if (err != nil) != tt.wantErr || (err == nil && (s.Index != tt.i || s.Count != tt.n)) {
 			t.Errorf("ParseShard(%q) = %+v, %v", tt.in, s, err)
 		}
+	}
+}
+
+func TestEvalSetsAreMeasuredAndReported(t *testing.T) {
+	src := testSpec + "eval_sets:\n  - {name: noisy, corruption: gaussian_noise, severity: 5}\n  - {name: flat, corruption: contrast, severity: 5}\n"
+	res := t.TempDir()
+	if err := runStudy(t, writeSpec(t, src), res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(res, "t")
+	for _, f := range []string{"predictions-noisy.csv", "predictions-flat.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(b, []byte("\n")); n != 1+8*200 {
+			t.Errorf("%s has %d lines, want header + 8 runs × 200", f, n)
+		}
+	}
+	var m struct {
+		EvalSets map[string]struct {
+			PerModel struct{ Accuracy []float64 } `json:"per_model"`
+		} `json:"eval_sets"`
+		OnTheLine map[string]struct {
+			IDAgreement  []float64 `json:"id_agreement"`
+			OODAccuracy  []float64 `json:"ood_accuracy"`
+			AccuracyLine struct{ Slope *float64 } `json:"accuracy_line"`
+		} `json:"agreement_on_the_line"`
+	}
+	if err := store.ReadJSON(filepath.Join(dir, store.MetricsFile), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"noisy", "flat"} {
+		if got := len(m.EvalSets[name].PerModel.Accuracy); got != 8 {
+			t.Errorf("eval set %s: %d accuracies, want 8", name, got)
+		}
+		l := m.OnTheLine[name]
+		if len(l.IDAgreement) != 8*7/2 || len(l.OODAccuracy) != 8 {
+			t.Errorf("eval set %s: on-the-line data has %d pairs and %d models", name, len(l.IDAgreement), len(l.OODAccuracy))
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, store.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(html, []byte("Distribution shift")) || !bytes.Contains(html, []byte("noisy")) {
+		t.Error("the report lacks the distribution-shift section")
+	}
+}
+
+func TestImageCorruptionOnTabularDataIsBadInput(t *testing.T) {
+	src := testSpec + "eval_sets:\n  - {name: turned, corruption: rotation, severity: 1}\n"
+	res := filepath.Join(t.TempDir(), "results")
+	err := runStudy(t, writeSpec(t, src), res, RunOptions{})
+	if ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "rotation needs image data") {
+		t.Errorf("err = %v (exit %d), want exit 2 saying rotation needs images", err, ExitCode(err))
+	}
+	if _, err := os.Stat(res); !os.IsNotExist(err) {
+		t.Error("results folder written for a bad eval set")
 	}
 }

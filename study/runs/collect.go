@@ -18,6 +18,26 @@ import (
 // and unfinished runs are left out. It reads only stored files, so it also
 // merges the shards of a study run on several machines.
 func Collect(dir string) (*predmat.Matrix, error) {
+	return collect(dir, store.PredictionsFile)
+}
+
+// EvalSets returns the names of a results folder's evaluation sets.
+func EvalSets(dir string) ([]string, error) {
+	var names []string
+	err := store.ReadJSON(filepath.Join(dir, store.EvalSetsFile), &names)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return names, err
+}
+
+// CollectEval is Collect for evaluation set name: it gathers and writes
+// predictions-<name>.csv.
+func CollectEval(dir, name string) (*predmat.Matrix, error) {
+	return collect(dir, store.EvalPredictionsFile(name))
+}
+
+func collect(dir, file string) (*predmat.Matrix, error) {
 	entries, err := store.ReadManifest(dir)
 	if err != nil {
 		return nil, err
@@ -38,7 +58,7 @@ func Collect(dir string) (*predmat.Matrix, error) {
 		if rec.Status != store.StatusOK {
 			continue
 		}
-		path := filepath.Join(store.RunPath(dir, e.ID), store.PredictionsFile)
+		path := filepath.Join(store.RunPath(dir, e.ID), file)
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -79,7 +99,7 @@ func Collect(dir string) (*predmat.Matrix, error) {
 	if err := predmat.Write(&buf, all); err != nil {
 		return nil, err
 	}
-	if err := atomic.WriteFile(filepath.Join(dir, store.PredictionsFile), buf.Bytes(), 0o644); err != nil {
+	if err := atomic.WriteFile(filepath.Join(dir, file), buf.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
 	return all, nil

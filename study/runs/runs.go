@@ -68,6 +68,8 @@ type Plan struct {
 	// penultimate-layer features every neural run stores, for the
 	// representation-similarity measures.
 	FeatureIdx []int
+	// Evals are the corrupted test inputs of the spec's eval_sets, in order.
+	Evals [][]float32
 }
 
 // FeatureSubset is the size of the fixed test subset whose features are
@@ -89,6 +91,13 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 		results = "results"
 	}
 	p := &Plan{Spec: s, Data: ds, Dir: filepath.Join(results, s.Name), FeatureIdx: featureSubset(s.Seed, ds.NTest())}
+	for _, sh := range s.EvalSets {
+		x, err := data.Corrupt(ds, sh, s.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("%s: eval set %s: %w", s.File, sh.Name, err)
+		}
+		p.Evals = append(p.Evals, x)
+	}
 	for _, r := range gr {
 		p.Runs = append(p.Runs, Run{Run: r, ID: runID(s, ds, r)})
 	}
@@ -107,11 +116,15 @@ func featureSubset(seed int64, n int) []int {
 }
 
 // runID hashes what determines a run's outcome: the format version, the
-// task, the spec seed (it keys every stream), the dataset fingerprint and
-// the canonical resolved config.
+// task, the spec seed (it keys every stream), the dataset fingerprint, the
+// evaluation sets (a run stores predictions on each) and the canonical
+// resolved config.
 func runID(s *spec.Spec, ds *data.Set, r grid.Run) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "study-run v%d\ntask=%s\nseed=%d\ndata=%s\n", store.FormatVersion, s.Task, s.Seed, ds.Fingerprint)
+	for _, sh := range s.EvalSets {
+		fmt.Fprintf(h, "eval=%s/%s/%d\n", sh.Name, sh.Corruption, sh.Severity)
+	}
 	h.Write(grid.Canonical(r.Config))
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -243,6 +256,13 @@ func (p *Plan) writeHeader(workers int) error {
 	if err := store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx); err != nil {
 		return err
 	}
+	names := []string{}
+	for _, sh := range p.Spec.EvalSets {
+		names = append(names, sh.Name)
+	}
+	if err := store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names); err != nil {
+		return err
+	}
 	return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, time.Now()))
 }
 
@@ -260,6 +280,13 @@ func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err erro
 		rec.Status, rec.Reason = store.StatusFailed, terr.Error()
 	} else {
 		rec.Loss, rec.ValAccuracy, rec.TestAccuracy = res.Loss, res.ValAccuracy, res.TestAccuracy
+		rec.Epochs, rec.BestEpoch, rec.TrainRows = res.Epochs, res.BestEpoch, res.TrainRows
+		for i, e := range res.Evals {
+			if rec.EvalAccuracy == nil {
+				rec.EvalAccuracy = map[string]float64{}
+			}
+			rec.EvalAccuracy[p.Spec.EvalSets[i].Name] = e.Accuracy
+		}
 	}
 	tmp, err := store.TempRunDir(p.Dir, r.ID)
 	if err != nil {
@@ -274,8 +301,14 @@ func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err erro
 		return nil, err
 	}
 	if res != nil {
-		if err := p.writePredictions(filepath.Join(tmp, store.PredictionsFile), r, res); err != nil {
+		if err := p.writePredictions(filepath.Join(tmp, store.PredictionsFile), r, res.TestPred, res.TestProb); err != nil {
 			return nil, err
+		}
+		for i, e := range res.Evals {
+			path := filepath.Join(tmp, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name))
+			if err := p.writePredictions(path, r, e.Pred, e.Prob); err != nil {
+				return nil, err
+			}
 		}
 		if res.Features != nil {
 			if err := store.WriteNPY(filepath.Join(tmp, store.FeaturesFile), res.Features, len(p.FeatureIdx), res.FeatureDim); err != nil {
@@ -306,18 +339,19 @@ func (p *Plan) train(ctx context.Context, r Run) (res *train.Result, err error) 
 		Data:       p.Data,
 		Binary:     p.Spec.Task == spec.TaskBinary,
 		FeatureIdx: p.FeatureIdx,
+		Evals:      p.Evals,
 	})
 }
 
-func (p *Plan) writePredictions(path string, r Run, res *train.Result) error {
+func (p *Plan) writePredictions(path string, r Run, pred []int32, prob []float32) error {
 	n := p.Data.NTest()
 	x := &predmat.Matrix{
 		Models:    []string{r.Name},
 		Instances: instanceIDs(n),
 		Classes:   p.Data.Classes,
 		Labels:    make([]int32, n),
-		Pred:      res.TestPred,
-		Prob:      res.TestProb,
+		Pred:      pred,
+		Prob:      prob,
 	}
 	for i, y := range p.Data.TestY {
 		x.Labels[i] = int32(y)

@@ -34,8 +34,11 @@ type Spec struct {
 	Name    string    // results go to results/<Name>/
 	Seed    int64     // spec seed; the default run seed
 	Dataset data.Spec // the dataset mapping
-	Task    string    // TaskBinary or TaskMulticlass
-	Fixed   []Value   // run fields shared by every run, in written order
+	// EvalSets are corrupted copies of the test set on which every run is
+	// also evaluated, for distribution-shift measures.
+	EvalSets []data.Shift
+	Task     string  // TaskBinary or TaskMulticlass
+	Fixed    []Value // run fields shared by every run, in written order
 	// Axes are the dimensions of the grid: the axes in written order, then
 	// the zip groups in written order. The grid is their cartesian product
 	// with the first axis varying slowest.
@@ -224,11 +227,11 @@ func (p *parser) parse(src []byte) error {
 	sections := map[string][2]*yaml.Node{}
 	if d := eachPair(root, "", func(k, v *yaml.Node, key, _ string) *decodeError {
 		switch key {
-		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude":
+		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude", "eval_sets":
 			sections[key] = [2]*yaml.Node{k, deref(v)}
 			return nil
 		}
-		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude)", key)}
+		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets)", key)}
 	}); d != nil {
 		return p.wrap(d)
 	}
@@ -238,6 +241,7 @@ func (p *parser) parse(src []byte) error {
 	}{
 		{"name", p.name}, {"seed", p.seed}, {"dataset", p.dataset}, {"task", p.task},
 		{"fixed", p.fixed}, {"axes", p.axes}, {"zip", p.zip}, {"exclude", p.exclude},
+		{"eval_sets", p.evalSets},
 	} {
 		kv, ok := sections[step.key]
 		if !ok {
@@ -289,6 +293,47 @@ func (p *parser) dataset(_, v *yaml.Node) error {
 		return p.errorf(v, "dataset.name", "missing dataset name")
 	}
 	return nil
+}
+
+// evalSets reads `eval_sets:`, a list of corrupted copies of the test set
+// (data.Shift) on which every run is also evaluated.
+func (p *parser) evalSets(_, v *yaml.Node) error {
+	if v.Kind != yaml.SequenceNode {
+		return p.errorf(v, "eval_sets", "want a list of {name, corruption, severity}, got %s", describeNode(v))
+	}
+	seen := map[string]bool{}
+	for i, item := range v.Content {
+		item = deref(item)
+		path := fmt.Sprintf("eval_sets[%d]", i)
+		if item.Kind != yaml.MappingNode {
+			return p.errorf(item, path, "want a mapping {name, corruption, severity}, got %s", describeNode(item))
+		}
+		var sh data.Shift
+		if d := decodeStruct(item, reflect.ValueOf(&sh).Elem(), path); d != nil {
+			return p.wrap(d)
+		}
+		if err := sh.Validate(); err != nil {
+			var fe *models.FieldError
+			errors.As(err, &fe)
+			return p.errorf(fieldNode(item, fe.Field), path+"."+fe.Field, "%s", fe.Msg)
+		}
+		if seen[sh.Name] {
+			return p.errorf(fieldNode(item, "name"), path+".name", "duplicate eval set name %q", sh.Name)
+		}
+		seen[sh.Name] = true
+		p.s.EvalSets = append(p.s.EvalSets, sh)
+	}
+	return nil
+}
+
+// fieldNode returns the value node of key in mapping n, or n itself.
+func fieldNode(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return n
 }
 
 func (p *parser) task(_, v *yaml.Node) error {

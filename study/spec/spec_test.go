@@ -52,6 +52,12 @@ func TestParseRejects(t *testing.T) {
 		{"a scalar exclude is an error", head + "exclude: arch\n", 3, "exclude", "want a list"},
 		{"a non-string task is an error", head + "task: 2\n", 3, "task", "want a string"},
 		{"an unknown task is an error", head + "task: regression\n", 3, "task", `unknown task "regression"`},
+		// Evaluation sets.
+		{"a scalar eval_sets is an error", head + "eval_sets: noise\n", 3, "eval_sets", "want a list"},
+		{"an unknown corruption is an error", head + "eval_sets:\n  - {name: fog, corruption: fog, severity: 2}\n", 4, "eval_sets[0].corruption", `unknown corruption "fog"`},
+		{"a severity above 5 is an error", head + "eval_sets:\n  - name: n\n    corruption: contrast\n    severity: 9\n", 6, "eval_sets[0].severity", "1 to 5"},
+		{"an unknown eval set key is an error", head + "eval_sets:\n  - {name: n, corruption: contrast, severty: 2}\n", 4, "eval_sets[0].severty", `unknown key "severty"`},
+		{"a repeated eval set name is an error", head + "eval_sets:\n  - {name: n, corruption: contrast, severity: 1}\n  - {name: n, corruption: rotation, severity: 2}\n", 5, "eval_sets[1].name", "duplicate eval set name"},
 		// Axes.
 		{"an empty axis is an error", head + "axes:\n  seed: []\n", 4, "axes.seed", "non-empty list"},
 		{"a scalar axis is an error", head + "axes:\n  seed: 3\n", 4, "axes.seed", "non-empty list"},
@@ -525,4 +531,16 @@ func TestLoadMissingFile(t *testing.T) {
 			t.Errorf("Load = %v, want os.ErrNotExist", err)
 		}
 	})
+}
+
+func TestParseReadsEvalSets(t *testing.T) {
+	src := head + "eval_sets:\n  - {name: noisy, corruption: gaussian_noise, severity: 3}\n  - {name: dim, corruption: contrast, severity: 1}\n"
+	s, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []data.Shift{{Name: "noisy", Corruption: "gaussian_noise", Severity: 3}, {Name: "dim", Corruption: "contrast", Severity: 1}}
+	if !reflect.DeepEqual(s.EvalSets, want) {
+		t.Errorf("EvalSets = %+v, want %+v", s.EvalSets, want)
+	}
 }

@@ -30,6 +30,7 @@ const (
 	RunsDir          = "runs"
 	FeaturesFile     = "features.npy"       // per run: penultimate features on the fixed subset
 	FeatureIndexFile = "feature_index.json" // the fixed subset of test instances
+	EvalSetsFile     = "eval_sets.json"     // names of the evaluation sets, in spec order
 )
 
 // Status values of a run record.
@@ -63,7 +64,19 @@ type Record struct {
 	ValAccuracy  []float64 `json:"val_accuracy"`
 	TestAccuracy float64   `json:"test_accuracy"`
 	WallSeconds  float64   `json:"wall_seconds"`
+	// Epochs is the number of epochs run (fewer than configured when early
+	// stopping ended training), BestEpoch the 1-based epoch whose weights
+	// were kept under early stopping, TrainRows the training rows used.
+	Epochs    int `json:"epochs,omitempty"`
+	BestEpoch int `json:"best_epoch,omitempty"`
+	TrainRows int `json:"train_rows,omitempty"`
+	// EvalAccuracy is the accuracy on each evaluation set, by name.
+	EvalAccuracy map[string]float64 `json:"eval_accuracy,omitempty"`
 }
+
+// EvalPredictionsFile names the predictions on evaluation set name, both
+// per run and for the whole study.
+func EvalPredictionsFile(name string) string { return "predictions-" + name + ".csv" }
 
 // RunPath returns the folder of run id under results folder dir.
 func RunPath(dir, id string) string { return filepath.Join(dir, RunsDir, id) }

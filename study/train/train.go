@@ -35,6 +35,16 @@ type Job struct {
 	// FeatureIdx are the rows of Data.TestX whose penultimate features
 	// are returned in Result.Features.
 	FeatureIdx []int
+	// Evals are further evaluation inputs with the test labels, each
+	// NTest×In (corrupted copies of the test set, for distribution shift).
+	Evals [][]float32
+}
+
+// Eval is a model's predictions on one evaluation input.
+type Eval struct {
+	Pred     []int32   // predicted class per row, lowest index on ties
+	Prob     []float32 // NTest×Classes probabilities
+	Accuracy float64   // against the test labels
 }
 
 // Result is what a trained run produced.
@@ -53,6 +63,8 @@ type Result struct {
 	// TestProb is NTest×Classes row-major class probabilities; for a
 	// binary net row i is [1−p, p].
 	TestProb []float32
+	// Evals holds the predictions on each of Job.Evals, in order.
+	Evals []Eval
 	// Features are the len(FeatureIdx)×FeatureDim penultimate activations
 	// of the test rows FeatureIdx, when the model is a models.Featurer;
 	// nil otherwise.
@@ -141,25 +153,34 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		return nil, fmt.Errorf("train: arch %s built a %T, which is neither a models.Net nor a models.Fitter", cfg.Arch, model)
 	}
 
-	n := d.NTest()
-	res.TestProb = make([]float32, n*d.Classes)
-	res.TestPred = make([]int32, n)
-	predictAll(pred, d.TestX, n, d.In, res.TestProb)
-	correct := 0
-	for i := range n {
-		res.TestPred[i] = int32(argmax(res.TestProb[i*d.Classes : (i+1)*d.Classes]))
-		if int(res.TestPred[i]) == d.TestY[i] {
-			correct++
-		}
-	}
-	if n > 0 {
-		res.TestAccuracy = float64(correct) / float64(n)
+	test := evaluate(pred, d, d.TestX)
+	res.TestPred, res.TestProb, res.TestAccuracy = test.Pred, test.Prob, test.Accuracy
+	for _, x := range job.Evals {
+		res.Evals = append(res.Evals, evaluate(pred, d, x))
 	}
 	if f, ok := model.(models.Featurer); ok && len(job.FeatureIdx) > 0 {
 		res.FeatureDim = f.FeatureDim()
 		res.Features = features(f, d, job.FeatureIdx)
 	}
 	return res, nil
+}
+
+// evaluate predicts the NTest rows of x and scores them against the test labels.
+func evaluate(pred predictor, d *data.Set, x []float32) Eval {
+	n := d.NTest()
+	e := Eval{Prob: make([]float32, n*d.Classes), Pred: make([]int32, n)}
+	predictAll(pred, x, n, d.In, e.Prob)
+	correct := 0
+	for i := range n {
+		e.Pred[i] = int32(argmax(e.Prob[i*d.Classes : (i+1)*d.Classes]))
+		if int(e.Pred[i]) == d.TestY[i] {
+			correct++
+		}
+	}
+	if n > 0 {
+		e.Accuracy = float64(correct) / float64(n)
+	}
+	return e
 }
 
 // check reports a job that cannot be trained, before any work is done.
@@ -216,6 +237,11 @@ func check(job Job) error {
 	for i, r := range job.FeatureIdx {
 		if r < 0 || r >= d.NTest() {
 			return fmt.Errorf("train: feature index %d (%d) is outside the %d test rows", i, r, d.NTest())
+		}
+	}
+	for i, x := range job.Evals {
+		if len(x) != len(d.TestX) {
+			return fmt.Errorf("train: evaluation input %d has %d values, want %d like the test inputs", i, len(x), len(d.TestX))
 		}
 	}
 	return nil

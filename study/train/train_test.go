@@ -172,6 +172,29 @@ func TestRunReportsDivergence(t *testing.T) {
 	}
 }
 
+func TestRunEvaluatesExtraInputsWithTheTestLabels(t *testing.T) {
+	d := blobSet(3, 3, 20, 5)
+	scrambled := make([]float32, len(d.TestX))
+	for i := range scrambled {
+		scrambled[i] = float32(i%7) - 3
+	}
+	job := Job{Config: config("mlp", "adam", 0.05), Data: d, Evals: [][]float32{slices.Clone(d.TestX), scrambled}}
+	res, err := Run(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Evals) != 2 {
+		t.Fatalf("%d evaluations, want 2", len(res.Evals))
+	}
+	same := res.Evals[0]
+	if !slices.Equal(same.Pred, res.TestPred) || !slices.Equal(same.Prob, res.TestProb) || same.Accuracy != res.TestAccuracy {
+		t.Error("evaluating a copy of the test set differs from the test predictions")
+	}
+	if res.Evals[1].Accuracy >= res.TestAccuracy {
+		t.Errorf("accuracy on scrambled inputs %.3f is not below the test accuracy %.3f", res.Evals[1].Accuracy, res.TestAccuracy)
+	}
+}
+
 func TestRunRejectsBadJobsBeforeTraining(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -186,6 +209,7 @@ func TestRunRejectsBadJobsBeforeTraining(t *testing.T) {
 		{"a feature index past the test set is an error", func(j *Job) { j.FeatureIdx = []int{1000} }, "feature index"},
 		{"a label outside the classes is an error", func(j *Job) { j.Data.TrainY[0] = 7 }, "label 7"},
 		{"missing data is an error", func(j *Job) { j.Data = nil }, "no data"},
+		{"an evaluation input of the wrong size is an error", func(j *Job) { j.Evals = [][]float32{{1, 2}} }, "evaluation input 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
