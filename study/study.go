@@ -88,7 +88,13 @@ func Validate(path string, maxRuns int, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return grid.Describe(w, s, maxRuns)
+	if err := grid.Describe(w, s, maxRuns); err != nil {
+		return err
+	}
+	for _, sh := range s.EvalSets {
+		fmt.Fprintf(w, "eval set %s: %s at severity %d\n", sh.Name, sh.Corruption, sh.Severity)
+	}
+	return nil
 }
 
 // ParseShard parses "I/N" (0 ≤ I < N); "" is the whole grid.
