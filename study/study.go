@@ -49,7 +49,7 @@ func (e *FailedRunsError) Error() string {
 // Run executes the study described by the spec at path: every stage from
 // parsing to the report.
 func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Writer) error {
-	s, err := spec.Load(path)
+	s, err := loadSpec(path)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 
 // Validate checks the spec at path and prints its axes and grid size.
 func Validate(path string, maxRuns int, w io.Writer) error {
-	s, err := spec.Load(path)
+	s, err := loadSpec(path)
 	if err != nil {
 		return err
 	}
@@ -95,6 +95,16 @@ func Validate(path string, maxRuns int, w io.Writer) error {
 		fmt.Fprintf(w, "eval set %s: %s at severity %d\n", sh.Name, sh.Corruption, sh.Severity)
 	}
 	return nil
+}
+
+// loadSpec loads a spec; a missing or unreadable file is bad input.
+func loadSpec(path string) (*spec.Spec, error) {
+	s, err := spec.Load(path)
+	var se *spec.Error
+	if err != nil && !errors.As(err, &se) {
+		return nil, &InputError{err}
+	}
+	return s, err
 }
 
 // ParseShard parses "I/N" (0 ≤ I < N); "" is the whole grid.

@@ -233,6 +233,13 @@ func TestBadSpecWritesNothing(t *testing.T) {
 	}
 }
 
+func TestMissingSpecIsBadInput(t *testing.T) {
+	err := runStudy(t, filepath.Join(t.TempDir(), "none.yaml"), t.TempDir(), RunOptions{})
+	if ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "none.yaml") {
+		t.Errorf("err = %v (exit %d), want exit 2 naming the file", err, ExitCode(err))
+	}
+}
+
 func TestReportRegeneratesWithoutRetraining(t *testing.T) {
 	spec := writeSpec(t, testSpec)
 	res := t.TempDir()
