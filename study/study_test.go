@@ -351,8 +351,8 @@ func TestEvalSetsAreMeasuredAndReported(t *testing.T) {
 			PerModel struct{ Accuracy []float64 } `json:"per_model"`
 		} `json:"eval_sets"`
 		OnTheLine map[string]struct {
-			IDAgreement  []float64 `json:"id_agreement"`
-			OODAccuracy  []float64 `json:"ood_accuracy"`
+			IDAgreement  []float64                `json:"id_agreement"`
+			OODAccuracy  []float64                `json:"ood_accuracy"`
 			AccuracyLine struct{ Slope *float64 } `json:"accuracy_line"`
 		} `json:"agreement_on_the_line"`
 	}
