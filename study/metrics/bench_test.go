@@ -65,3 +65,16 @@ func BenchmarkJSD1000x10000(b *testing.B) {
 	}
 	reportPairs(b, x.M())
 }
+
+// BenchmarkMixXlog2x times the JSD kernel Σ m log2 m on one chunk.
+func BenchmarkMixXlog2x(b *testing.B) {
+	a, c := make([]float32, jsdChunk), make([]float32, jsdChunk)
+	for i := range a {
+		a[i] = float32(i+1) / (2 * jsdChunk)
+		c[i] = float32(jsdChunk-i) / (2 * jsdChunk)
+	}
+	for b.Loop() {
+		mixXlog2x(a, c)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/jsdChunk, "ns/elem")
+}

@@ -17,6 +17,32 @@ type Options struct {
 	// one logarithm per pair, instance and class, by far the slowest
 	// measure for many models.
 	SkipJSD bool
+	// Bootstrap is the number of paired bootstrap replicates over test
+	// instances behind every <name>_ci interval: 0 means
+	// DefaultBootstrap (200), < 0 turns the intervals off.
+	Bootstrap int
+	// Permutations is the number of permutations behind the <name>_p
+	// p-values: 0 means DefaultPermutations (200), < 0 turns them off.
+	Permutations int
+	// Seed keys the bootstrap and permutation streams (study/seeds); the
+	// same seed gives the same intervals and p-values.
+	Seed int64
+	// KNN is k of mutual k-NN alignment; ≤ 0 means DefaultKNN.
+	KNN int
+	// RBFThreshold sets the RBF CKA kernel width as a multiple of the
+	// median pairwise feature distance; ≤ 0 means DefaultRBFThreshold.
+	RBFThreshold float64
+}
+
+// count resolves a count option: 0 is def, < 0 is off (0).
+func count(v, def int) int {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
 }
 
 // Compute validates x and computes every measure of the catalogue.
@@ -72,5 +98,46 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	}
 	maps.Copy(r.Reasons, why)
 	r.Ensemble = *ens
+	addUncertainty(x, r, opts)
 	return r, nil
+}
+
+// addUncertainty adds the bootstrap intervals, permutation p-values,
+// factor attribution, representation measures and the
+// generalisation–disagreement relation to r.
+func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
+	p := pack(x)
+	inst := newInstanceStats(x)
+	var s *sampler
+	if b := count(opts.Bootstrap, DefaultBootstrap); b > 0 {
+		s = newSampler(x, p, b, opts.Seed, opts.Workers)
+		s.addIntervals(r, inst)
+	} else {
+		pairwiseMeans(r)
+	}
+	if perms := count(opts.Permutations, DefaultPermutations); perms > 0 {
+		addPermutation(r, p, perms, opts.Seed, opts.Workers)
+	}
+
+	if x.Configs == nil {
+		r.Extra = withKey(r.Extra, "attribution", nil)
+		r.Extra = withKey(r.Extra, "generalization_disagreement", nil)
+		r.Reasons["attribution"] = "the predictions carry no run configurations"
+		r.Reasons["generalization_disagreement"] = "the predictions carry no run configurations"
+	} else {
+		at, why := Attribution(x.Configs, &r.Pairwise, s)
+		maps.Copy(r.Reasons, why)
+		r.Extra = withKey(r.Extra, "attribution", at)
+		gd, why := GeneralizationDisagreement(x.Configs, x.Models, r.PerModel.Error, &r.Pairwise, s)
+		maps.Copy(r.Reasons, why)
+		r.Extra = withKey(r.Extra, "generalization_disagreement", gd)
+	}
+
+	rep, why := Representations(x, opts.KNN, opts.RBFThreshold, opts.Workers)
+	maps.Copy(r.Reasons, why)
+	if rep == nil {
+		r.Extra = withKey(r.Extra, "representation", nil)
+	} else {
+		r.Extra = withKey(r.Extra, "representation", rep)
+	}
 }

@@ -31,32 +31,46 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 	if err := checkShape(x); err != nil {
 		return nil, nil, fmt.Errorf("metrics: ensemble: %w", err)
 	}
-	m, n, c := x.M(), x.N(), x.Classes
-	fm, fn := float64(m), float64(n)
-	why := Reasons{}
-	nan := func(name, reason string) Num {
-		why["ensemble."+name] = reason
-		return Num(math.NaN())
-	}
-	e := &EnsembleStats{}
+	inst := newInstanceStats(x)
+	e, why := inst.ensembleCounts(nil, inst.right).stats(x.Models)
+	e.PoissonBinomial = poissonBinomial(inst.right, x.N())
+	e.LabelEntropy = Num(labelEntropy(x.Labels, x.Classes))
+	return e, why, nil
+}
 
-	l := make([]int, n) // models right on instance i
-	right := make([]int, m)
+// instanceStats holds what the ensemble measures need of each instance:
+// every ensemble measure is a sum over instances of these, weighted by
+// how often a bootstrap replicate draws the instance.
+type instanceStats struct {
+	m, n, c int
+	right   []int   // right[a]: instances model a gets right
+	l       []int32 // l[i]: models right on instance i
+	sq      []int64 // sq[i] = Σ_c n_ic², n_ic the models predicting class c
+	maj     []bool  // maj[i]: the plurality vote (ties to the lowest class) is right
+	agree   []int64 // agree[i] = Σ_c n_ic(n_ic − 1)/2, the agreeing pairs
+	// cls[off[i]:off[i+1]] and cnt[off[i]:off[i+1]] list the classes
+	// predicted on instance i and how many models predict each.
+	cls []int32
+	cnt []int32
+	off []int
+}
+
+func newInstanceStats(x *predmat.Matrix) *instanceStats {
+	m, n, c := x.M(), x.N(), x.Classes
+	s := &instanceStats{
+		m: m, n: n, c: c, right: make([]int, m), l: make([]int32, n), sq: make([]int64, n),
+		maj: make([]bool, n), agree: make([]int64, n), off: make([]int, n+1),
+	}
 	for a := 0; a < m; a++ {
 		for i, v := range x.Row(a) {
 			if v == x.Labels[i] {
-				l[i]++
-				right[a]++
+				s.l[i]++
+				s.right[a]++
 			}
 		}
 	}
-
-	// Plurality votes and Fleiss' counts n_ic, one instance at a time.
 	cnt := make([]int, c)
 	touched := make([]int32, 0, min(m, c))
-	total := make([]int64, c) // Σ_i n_ic
-	var sumSq int64           // Σ_i Σ_c n_ic²
-	majority := 0
 	for i := 0; i < n; i++ {
 		touched = touched[:0]
 		for a := 0; a < m; a++ {
@@ -72,21 +86,73 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 			if v > cnt[best] || (v == cnt[best] && k < best) {
 				best = k
 			}
-			sumSq += int64(v) * int64(v)
-			total[k] += int64(v)
+			s.sq[i] += int64(v) * int64(v)
+			s.agree[i] += int64(v) * int64(v-1) / 2
+			s.cls = append(s.cls, k)
+			s.cnt = append(s.cnt, int32(v))
 		}
-		if best == x.Labels[i] {
-			majority++
-		}
+		s.maj[i] = best == x.Labels[i]
+		s.off[i+1] = len(s.cls)
 		for _, k := range touched {
 			cnt[k] = 0
 		}
 	}
+	return s
+}
+
+// ensembleCounts are the sufficient statistics of the ensemble measures,
+// as (weighted) instance counts.
+type ensembleCounts struct {
+	m, n     int     // models; instances (the sum of the weights)
+	right    []int   // instances model a gets right
+	hist     []int   // hist[k]: instances that exactly k models get wrong
+	total    []int64 // Σ_i n_ic per class
+	sumSq    int64   // Σ_i Σ_c n_ic²
+	majority int     // instances the plurality vote gets right
+}
+
+// ensembleCounts sums the statistics of the instances, instance i counted
+// w[i] times (once each when w is nil); right holds the matching per-model
+// counts.
+func (s *instanceStats) ensembleCounts(w []int32, right []int) ensembleCounts {
+	ec := ensembleCounts{m: s.m, right: right, hist: make([]int, s.m+1), total: make([]int64, s.c)}
+	for i := 0; i < s.n; i++ {
+		wi := 1
+		if w != nil {
+			wi = int(w[i])
+			if wi == 0 {
+				continue
+			}
+		}
+		ec.n += wi
+		ec.hist[s.m-int(s.l[i])] += wi
+		ec.sumSq += int64(wi) * s.sq[i]
+		if s.maj[i] {
+			ec.majority += wi
+		}
+		for j := s.off[i]; j < s.off[i+1]; j++ {
+			ec.total[s.cls[j]] += int64(wi) * int64(s.cnt[j])
+		}
+	}
+	return ec
+}
+
+// stats computes the measures (all but PoissonBinomial and LabelEntropy)
+// and the reasons for those that are undefined.
+func (ec ensembleCounts) stats(models []string) (*EnsembleStats, Reasons) {
+	m, n := ec.m, ec.n
+	fm, fn := float64(m), float64(n)
+	why := Reasons{}
+	nan := func(name, reason string) Num {
+		why["ensemble."+name] = reason
+		return Num(math.NaN())
+	}
+	e := &EnsembleStats{}
 
 	// Per-model accuracies, the baselines and homogenization.
 	sumLogE, prodE, prodA, best, sumA := 0.0, 1.0, 1.0, 0.0, 0.0
 	perfect := -1
-	for a, r := range right {
+	for a, r := range ec.right {
 		acc := float64(r) / fn
 		prodE *= 1 - acc
 		prodA *= acc
@@ -101,20 +167,14 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 		}
 	}
 	e.MeanAccuracy, e.BestAccuracy = Num(sumA/fm), Num(best)
-	e.MajorityVoteAccuracy = Num(float64(majority) / fn)
+	e.MajorityVoteAccuracy = Num(float64(ec.majority) / fn)
 
-	hist := make([]int, m+1) // instances that exactly k models get wrong
-	sumL := 0
-	for _, li := range l {
-		hist[m-li]++
-		sumL += li
-	}
+	hist := ec.hist
 	q := make(Vec, m+1)
 	for k, v := range hist {
 		q[k] = float64(v) / fn
 	}
 	e.FailureCountHistogram = q
-	e.PoissonBinomial = poissonBinomial(right, n)
 
 	sfr := q[m]
 	e.SystemicFailureRate = Num(sfr)
@@ -123,7 +183,7 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 	e.IndependentAllCorrectRate = Num(prodA)
 	switch {
 	case perfect >= 0:
-		e.Homogenization = nan("homogenization", fmt.Sprintf(whyHZeroErrors, x.Models[perfect]))
+		e.Homogenization = nan("homogenization", fmt.Sprintf(whyHZeroErrors, models[perfect]))
 	case sfr == 0:
 		e.Homogenization = 0
 	default:
@@ -142,7 +202,7 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 	default:
 		pe := 0.0
 		single := false
-		for _, t := range total {
+		for _, t := range ec.total {
 			pc := float64(t) / (fn * fm)
 			pe += pc * pc
 			single = single || t == int64(n)*int64(m)
@@ -150,16 +210,19 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 		if single {
 			e.FleissKappa = nan("fleiss_kappa", whyFleiss)
 		} else {
-			pbar := (float64(sumSq) - fn*fm) / (fn * fm * (fm - 1))
+			pbar := (float64(ec.sumSq) - fn*fm) / (fn * fm * (fm - 1))
 			e.FleissKappa = Num((pbar - pe) / (1 - pe))
 		}
 	}
 
-	// Kuncheva's non-pairwise measures on l_i.
-	var sumLML, sumMin int
-	for _, li := range l {
-		sumLML += li * (m - li)
-		sumMin += min(li, m-li)
+	// Kuncheva's non-pairwise measures on l_i = M − k, k the failures,
+	// summed over the histogram.
+	var sumL, sumLML, sumMin int
+	for k, h := range hist {
+		li := m - k
+		sumL += h * li
+		sumLML += h * li * k
+		sumMin += h * min(li, k)
 	}
 	pbar := float64(sumL) / (fn * fm)
 	if half := m - (m+1)/2; half == 0 {
@@ -178,9 +241,9 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 	}
 	mean := float64(sumL) / fn / fm
 	ss := 0.0
-	for _, li := range l {
-		d := float64(li)/fm - mean
-		ss += d * d
+	for k, h := range hist {
+		d := float64(m-k)/fm - mean
+		ss += float64(h) * d * d
 	}
 	e.Difficulty = Num(ss / fn)
 
@@ -210,9 +273,7 @@ func Ensemble(x *predmat.Matrix) (*EnsembleStats, Reasons, error) {
 		}
 		e.CoincidentFailureDiversity = Num(s / (1 - q[0]))
 	}
-
-	e.LabelEntropy = Num(labelEntropy(x.Labels, c))
-	return e, why, nil
+	return e, why
 }
 
 // poissonBinomial returns P(exactly k of the models fail), k = 0..M, when

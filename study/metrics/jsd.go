@@ -7,20 +7,31 @@ import (
 	"github.com/study-harness/study/study/predmat"
 )
 
-// jsdTile is the number of models per side of a JSD tile. JSD is bound by
-// arithmetic (one logarithm per instance and class), not memory, so small
-// tiles spread the work evenly.
-const jsdTile = 16
+// jsdTile is the number of models per side of a JSD tile, and jsdChunk
+// the number of (instance, class) values of each model that a tile
+// processes at a time: the 2·jsdTile row chunks (256 KB) stay in L2 while
+// every pair of the tile reads them, so each probability is read from
+// memory once per tile rather than once per pair.
+const (
+	jsdTile  = 32
+	jsdChunk = 1024
+)
 
 // JSD computes the mean Jensen–Shannon divergence, in bits, of all pairs
 // on at most workers goroutines (≤ 0: GOMAXPROCS):
 //
 //	JSD(A, B) = mean_i [H(m_i) − (H(p^A_i) + H(p^B_i))/2],  m_i = (p^A_i + p^B_i)/2
 //
-// with H the entropy in bits. The per-model entropies are computed once;
-// each pair costs one logarithm per instance and class, evaluated exactly
-// (to about 1e-13 relative) in float64. The result is clamped at 0 against
-// rounding, and the diagonal is 0. It is always defined.
+// with H the entropy in bits. The per-model entropies are computed once,
+// exactly in float64; each pair then costs one logarithm per instance and
+// class, Σ m log2 m. On amd64 with AVX2 and FMA that sum runs eight lanes
+// at a time in float32 (a polynomial logarithm accurate to about 1e-7,
+// products summed in float64), which keeps each pair within about 1e-6
+// relative of the exact value; elsewhere a float64 polynomial (1e-13)
+// runs. The pairs are computed in tiles, and each pair's sum over fixed
+// chunks in a fixed order, so the result does not depend on the number
+// of workers. The result is clamped at 0 against rounding, and the
+// diagonal is 0. It is always defined.
 func JSD(x *predmat.Matrix, workers int) (Square, error) {
 	if err := checkShape(x); err != nil {
 		return nil, fmt.Errorf("metrics: jsd: %w", err)
@@ -38,32 +49,48 @@ func JSD(x *predmat.Matrix, workers int) (Square, error) {
 		h[a] = s
 	}
 	out := NewSquare(m)
+	nc := n * x.Classes
 	forTiles(upperTiles(m, jsdTile), workers, func(t tile) {
+		ra, rb := t.a1-t.a0, t.b1-t.b0
+		acc := make([]float64, ra*rb)
+		for k0 := 0; k0 < nc; k0 += jsdChunk {
+			k1 := min(k0+jsdChunk, nc)
+			cellsOf(t, func(a, b int) {
+				if a == b {
+					return
+				}
+				acc[(a-t.a0)*rb+b-t.b0] += mixXlog2x(x.Prob[a*nc+k0:a*nc+k1], x.Prob[b*nc+k0:b*nc+k1])
+			})
+		}
 		cellsOf(t, func(a, b int) {
 			if a == b {
 				return
 			}
-			pa, pb := x.ProbRow(a), x.ProbRow(b)
-			pb = pb[:len(pa)]
-			// Four independent sums let the CPU overlap the logarithms'
-			// dependency chains; the order is fixed, so is the result.
-			var s0, s1, s2, s3 float64
-			k := 0
-			for ; k+4 <= len(pa); k += 4 {
-				s0 += xlog2x(0.5 * (float64(pa[k]) + float64(pb[k])))
-				s1 += xlog2x(0.5 * (float64(pa[k+1]) + float64(pb[k+1])))
-				s2 += xlog2x(0.5 * (float64(pa[k+2]) + float64(pb[k+2])))
-				s3 += xlog2x(0.5 * (float64(pa[k+3]) + float64(pb[k+3])))
-			}
-			for ; k < len(pa); k++ {
-				s0 += xlog2x(0.5 * (float64(pa[k]) + float64(pb[k])))
-			}
-			s := -((s0 + s1) + (s2 + s3))
+			s := -acc[(a-t.a0)*rb+b-t.b0]
 			v := max((s-0.5*(h[a]+h[b]))/float64(n), 0)
 			out[a][b], out[b][a] = v, v
 		})
 	})
 	return out, nil
+}
+
+// mixXlog2xGo is the portable mixXlog2x: float64 xlog2x with four
+// independent sums, so that the CPU overlaps the logarithms' dependency
+// chains; the order is fixed, so is the result.
+func mixXlog2xGo(pa, pb []float32) float64 {
+	pb = pb[:len(pa)]
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(pa); k += 4 {
+		s0 += xlog2x(0.5 * (float64(pa[k]) + float64(pb[k])))
+		s1 += xlog2x(0.5 * (float64(pa[k+1]) + float64(pb[k+1])))
+		s2 += xlog2x(0.5 * (float64(pa[k+2]) + float64(pb[k+2])))
+		s3 += xlog2x(0.5 * (float64(pa[k+3]) + float64(pb[k+3])))
+	}
+	for ; k < len(pa); k++ {
+		s0 += xlog2x(0.5 * (float64(pa[k]) + float64(pb[k])))
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // xlog2x returns x·log2(x), and 0 for x ≤ 0. With x = 2^e·f, f in

@@ -77,12 +77,36 @@ func appendNum(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
-// Interval is a confidence interval [lo, hi]; NaN bounds marshal as null.
-// Companion fields named <measure>_ci use it.
+// Interval is a confidence interval [lo, hi]. Companion fields named
+// <measure>_ci use it. An interval with two NaN bounds is undefined and
+// marshals as null; a single NaN bound marshals as a null element.
 type Interval [2]float64
 
-// MarshalJSON writes the interval as a two-element array.
-func (iv Interval) MarshalJSON() ([]byte, error) { return appendVec(nil, iv[:]), nil }
+// MarshalJSON writes the interval as a two-element array, or null.
+func (iv Interval) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(iv[0]) && math.IsNaN(iv[1]) {
+		return []byte("null"), nil
+	}
+	return appendVec(nil, iv[:]), nil
+}
+
+// whyCI is the reason of an interval that the bootstrap leaves undefined.
+const whyCI = "undefined: the measure is undefined on more than half of the bootstrap replicates"
+
+// interval records why iv, at the JSON path, is undefined, unless a
+// reason is already there.
+func (r Reasons) interval(path string, iv Interval, why string) {
+	if math.IsNaN(iv[0]) && math.IsNaN(iv[1]) && r[path] == "" {
+		r[path] = why
+	}
+}
+
+// num records why v, at the JSON path, is undefined.
+func (r Reasons) num(path string, v float64, why string) {
+	if (math.IsNaN(v) || math.IsInf(v, 0)) && r[path] == "" {
+		r[path] = why
+	}
+}
 
 // marshalWithExtra marshals v (a struct without a MarshalJSON method) and
 // then appends the members of extra in sorted key order, so that later

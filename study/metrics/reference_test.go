@@ -55,7 +55,8 @@ func TestMeasuresMatchScikitLearnAndNumpy(t *testing.T) {
 		}
 		mats := squares(&r.Pairwise)
 		mats["jsd"], mats["capa"] = r.Pairwise.JSD, r.Pairwise.CAPA
-		tol := map[string]float64{"jsd": 1e-9, "capa": 1e-6}
+		// JSD: the AVX2 kernel is float32, within about 1e-7 relative.
+		tol := map[string]float64{"jsd": 1e-7, "capa": 1e-6}
 		for name, want := range rc.Expected {
 			t.Run(fmt.Sprintf("%s of %s matches", name, rc.Name), func(t *testing.T) {
 				switch name {

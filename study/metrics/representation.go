@@ -1,0 +1,325 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/study-harness/study/study/predmat"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Defaults of the representation measures.
+const (
+	// DefaultKNN is k of mutual k-NN alignment (Huh et al. 2024 use 10).
+	DefaultKNN = 10
+	// DefaultRBFThreshold sets the RBF kernel width of a model's features
+	// to this multiple of their median pairwise distance.
+	DefaultRBFThreshold = 0.5
+	// maxKernelBytes bounds the M×n² float64 kernel matrices.
+	maxKernelBytes = 1 << 30
+)
+
+// Representation holds the similarity of the models' penultimate-layer
+// features on the feature subset of instances, M×M with the diagonal
+// (NaN for models without features).
+type Representation struct {
+	// CKALinear is linear CKA (Kornblith et al. 2019), ⟨HKH, HLH⟩ /
+	// (‖HKH‖ ‖HLH‖) with K = XXᵀ, L = YYᵀ and H the centring matrix.
+	CKALinear Square `json:"cka_linear"`
+	// CKADebiased is linear CKA with the unbiased HSIC estimator (Song et
+	// al. 2012); it can be negative.
+	CKADebiased Square `json:"cka_debiased"`
+	// CKARBF is CKA with Gaussian kernels exp(−‖x_i − x_j‖²/(2σ²)), σ =
+	// RBFThreshold × the median distance between distinct instances of
+	// the model's own features.
+	CKARBF Square `json:"cka_rbf"`
+	// MutualKNN is mutual k-NN alignment (Huh et al. 2024): mean_i
+	// |kNN_A(i) ∩ kNN_B(i)|/k, Euclidean neighbours excluding i, ties
+	// broken by the lower instance index.
+	MutualKNN    Square  `json:"mutual_knn"`
+	K            int     `json:"knn_k"`
+	RBFThreshold float64 `json:"rbf_threshold"`
+	NInstances   int     `json:"n_instances"` // the size of the feature subset
+}
+
+// Representations computes the representation measures of the models
+// with features in x (k ≤ 0: DefaultKNN; threshold ≤ 0:
+// DefaultRBFThreshold). It returns nil and a reason under
+// "representation" when no model has features or the subset is too small
+// or too large.
+func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (*Representation, Reasons) {
+	why := Reasons{}
+	m, n := x.M(), len(x.FeatureIdx)
+	have := 0
+	for a := range m {
+		if a < len(x.Features) && x.Features[a] != nil {
+			have++
+		}
+	}
+	switch {
+	case have == 0:
+		why["representation"] = "no model has penultimate-layer features"
+		return nil, why
+	case n < 4:
+		why["representation"] = fmt.Sprintf("the feature subset has %d instances; debiased CKA needs at least 4", n)
+		return nil, why
+	case float64(m)*float64(n)*float64(n)*8 > maxKernelBytes:
+		why["representation"] = fmt.Sprintf("the feature subset of %d instances is too large for %d models (the kernels would take more than 1 GiB)", n, m)
+		return nil, why
+	}
+	if k <= 0 {
+		k = DefaultKNN
+	}
+	k = min(k, n-1)
+	if threshold <= 0 {
+		threshold = DefaultRBFThreshold
+	}
+	// Per model: the Gram matrix XXᵀ of its features.
+	grams := make([][]float64, m)
+	bad := make([]string, m)
+	for a := range m {
+		if a >= len(x.Features) || x.Features[a] == nil {
+			continue
+		}
+		d := x.FeatureDims[a]
+		if d <= 0 || len(x.Features[a]) != n*d {
+			bad[a] = fmt.Sprintf("model %q has %d feature values, want %d instances × %d dims", x.Models[a], len(x.Features[a]), n, d)
+			continue
+		}
+		grams[a] = gramOf(x.Features[a], n, d)
+	}
+	rep := &Representation{K: k, RBFThreshold: threshold, NInstances: n}
+	nn := n * n
+	flat := make([]float64, m*nn)
+	fill := func(f func(a int, g, dst []float64)) {
+		clear(flat)
+		for a, g := range grams {
+			if g != nil {
+				f(a, g, flat[a*nn:(a+1)*nn])
+			}
+		}
+	}
+	cka := func(g []float64) Square {
+		s := NewSquare(m)
+		for a := range m {
+			for b := range m {
+				s[a][b] = math.NaN()
+				if grams[a] != nil && grams[b] != nil {
+					s[a][b] = g[a*m+b] / math.Sqrt(g[a*m+a]*g[b*m+b])
+				}
+			}
+		}
+		return s
+	}
+	// Linear CKA: centred Grams.
+	fill(func(_ int, g, dst []float64) { center(g, n, dst) })
+	rep.CKALinear = cka(gram64(flat, m, nn, workers))
+
+	// Debiased: Grams with zeroed diagonals, their row sums and totals.
+	rows := make([][]float64, m)
+	tot := make([]float64, m)
+	fill(func(a int, g, dst []float64) {
+		copy(dst, g)
+		rows[a] = make([]float64, n)
+		for i := range n {
+			dst[i*n+i] = 0
+			for j := range n {
+				rows[a][i] += dst[i*n+j]
+			}
+			tot[a] += rows[a][i]
+		}
+	})
+	g := gram64(flat, m, nn, workers)
+	fn := float64(n)
+	hsic := func(a, b int) float64 {
+		dot := 0.0
+		for i := range n {
+			dot += rows[a][i] * rows[b][i]
+		}
+		return (g[a*m+b] + tot[a]*tot[b]/((fn-1)*(fn-2)) - 2*dot/(fn-2)) / (fn * (fn - 3))
+	}
+	rep.CKADebiased = NewSquare(m)
+	for a := range m {
+		for b := range m {
+			rep.CKADebiased[a][b] = math.NaN()
+			if grams[a] != nil && grams[b] != nil {
+				rep.CKADebiased[a][b] = hsic(a, b) / math.Sqrt(hsic(a, a)*hsic(b, b))
+			}
+		}
+	}
+
+	// RBF: centred Gaussian kernels; and the k-NN lists from the same
+	// distances.
+	knn := make([][]int32, m)
+	fill(func(a int, g, dst []float64) {
+		d2 := sqDistances(g, n)
+		knn[a] = neighbours(d2, n, k)
+		var dist []float64
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				dist = append(dist, math.Sqrt(d2[i*n+j]))
+			}
+		}
+		slices.Sort(dist)
+		sigma := threshold * quantileSorted(dist, 0.5)
+		kern := make([]float64, nn)
+		for i, v := range d2 {
+			if sigma > 0 {
+				kern[i] = math.Exp(-v / (2 * sigma * sigma))
+			} else if v == 0 {
+				kern[i] = 1
+			}
+		}
+		center(kern, n, dst)
+	})
+	rep.CKARBF = cka(gram64(flat, m, nn, workers))
+
+	rep.MutualKNN = NewSquare(m)
+	for a := range m {
+		for b := range m {
+			rep.MutualKNN[a][b] = math.NaN()
+			if knn[a] != nil && knn[b] != nil {
+				rep.MutualKNN[a][b] = mutualKNN(knn[a], knn[b], n, k)
+			}
+		}
+	}
+	for name, s := range map[string]Square{"cka_linear": rep.CKALinear, "cka_debiased": rep.CKADebiased, "cka_rbf": rep.CKARBF, "mutual_knn": rep.MutualKNN} {
+		for a := range m {
+			for b := range m {
+				if math.IsNaN(s[a][b]) {
+					w := "0/0: a model's centred kernel is zero (constant features)"
+					switch {
+					case bad[a] != "":
+						w = bad[a]
+					case bad[b] != "":
+						w = bad[b]
+					case grams[a] == nil || grams[b] == nil:
+						w = "a model has no features"
+					}
+					why[fmt.Sprintf("representation.%s[%d][%d]", name, a, b)] = w
+				}
+			}
+		}
+	}
+	return rep, why
+}
+
+// gramOf returns XXᵀ (n×n) of the row-major n×d features.
+func gramOf(f []float32, n, d int) []float64 {
+	x := make([]float64, n*d)
+	for i, v := range f {
+		x[i] = float64(v)
+	}
+	g := make([]float64, n*n)
+	xa := blas64.General{Rows: n, Cols: d, Stride: d, Data: x}
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1, xa, xa, 0, blas64.General{Rows: n, Cols: n, Stride: n, Data: g})
+	return g
+}
+
+// center writes HKH to dst: K minus its row and column means plus its
+// grand mean.
+func center(k []float64, n int, dst []float64) {
+	mean := make([]float64, n)
+	all := 0.0
+	for i := range n {
+		s := 0.0
+		for j := range n {
+			s += k[i*n+j]
+		}
+		mean[i] = s / float64(n)
+		all += s
+	}
+	all /= float64(n) * float64(n)
+	for i := range n {
+		for j := range n {
+			dst[i*n+j] = k[i*n+j] - mean[i] - mean[j] + all
+		}
+	}
+}
+
+// sqDistances returns ‖x_i − x_j‖² from the Gram matrix, clamped at 0.
+func sqDistances(g []float64, n int) []float64 {
+	d := make([]float64, n*n)
+	for i := range n {
+		for j := range n {
+			if i != j {
+				d[i*n+j] = max(g[i*n+i]+g[j*n+j]-2*g[i*n+j], 0)
+			}
+		}
+	}
+	return d
+}
+
+// neighbours returns, for each instance, the sorted indices of its k
+// nearest other instances (ties to the lower index), n×k.
+func neighbours(d2 []float64, n, k int) []int32 {
+	out := make([]int32, n*k)
+	idx := make([]int32, 0, n)
+	for i := range n {
+		idx = idx[:0]
+		for j := range n {
+			if j != i {
+				idx = append(idx, int32(j))
+			}
+		}
+		row := d2[i*n : (i+1)*n]
+		slices.SortFunc(idx, func(p, q int32) int {
+			if row[p] != row[q] {
+				if row[p] < row[q] {
+					return -1
+				}
+				return 1
+			}
+			return int(p - q)
+		})
+		nb := out[i*k : (i+1)*k]
+		copy(nb, idx[:k])
+		slices.Sort(nb)
+	}
+	return out
+}
+
+// mutualKNN returns mean_i |A(i) ∩ B(i)|/k of two sorted n×k lists.
+func mutualKNN(na, nb []int32, n, k int) float64 {
+	hits := 0
+	for i := range n {
+		a, b := na[i*k:(i+1)*k], nb[i*k:(i+1)*k]
+		p, q := 0, 0
+		for p < k && q < k {
+			switch {
+			case a[p] == b[q]:
+				hits++
+				p++
+				q++
+			case a[p] < b[q]:
+				p++
+			default:
+				q++
+			}
+		}
+	}
+	return float64(hits) / float64(n*k)
+}
+
+// gram64 returns the m×m matrix F Fᵀ of the row-major m×k float64 matrix
+// f, tile by tile on the worker pool.
+func gram64(f []float64, m, k, workers int) []float64 {
+	g := make([]float64, m*m)
+	forTiles(upperTiles(m, capaTile), workers, func(t tile) {
+		ra, rb := t.a1-t.a0, t.b1-t.b0
+		part := make([]float64, ra*rb)
+		a := blas64.General{Rows: ra, Cols: k, Stride: k, Data: f[t.a0*k:]}
+		b := blas64.General{Rows: rb, Cols: k, Stride: k, Data: f[t.b0*k:]}
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, blas64.General{Rows: ra, Cols: rb, Stride: rb, Data: part})
+		for i := range ra {
+			for j := range rb {
+				v := part[i*rb+j]
+				g[(t.a0+i)*m+t.b0+j] = v
+				g[(t.b0+j)*m+t.a0+i] = v
+			}
+		}
+	})
+	return g
+}
