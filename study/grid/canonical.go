@@ -113,6 +113,9 @@ func encodeFields(buf *bytes.Buffer, v reflect.Value, first *bool) {
 		if strings.Contains(","+opts+",", ",omitempty,") && isEmpty(v.Field(i)) {
 			continue
 		}
+		if strings.Contains(","+opts+",", ",omitzero,") && isZero(v.Field(i)) {
+			continue
+		}
 		if !*first {
 			buf.WriteByte(',')
 		}
@@ -122,6 +125,15 @@ func encodeFields(buf *bytes.Buffer, v reflect.Value, first *bool) {
 		buf.WriteByte(':')
 		encode(buf, v.Field(i))
 	}
+}
+
+// isZero is encoding/json's test for omitzero: the IsZero method when the
+// type has one, else the zero value.
+func isZero(v reflect.Value) bool {
+	if z, ok := v.Interface().(interface{ IsZero() bool }); ok {
+		return z.IsZero()
+	}
+	return v.IsZero()
 }
 
 // isEmpty is encoding/json's test for omitempty.

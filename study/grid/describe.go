@@ -53,6 +53,15 @@ func Describe(w io.Writer, s *spec.Spec, cap int) error {
 	if err != nil {
 		return err
 	}
+	runs, err := Expand(s, cap)
+	if err != nil {
+		return err
+	}
+	if deps := countParents(runs); deps > 0 {
+		if _, err := fmt.Fprintf(w, "dependencies: %d runs start from another run's weights\n", deps); err != nil {
+			return err
+		}
+	}
 	total, _ := product(s, cap)
 	_, err = fmt.Fprintf(w, "grid: %d runs (%s = %d, %d excluded)\n", n, lengthsOrOne(s), total, total-n)
 	return err
@@ -63,4 +72,14 @@ func lengthsOrOne(s *spec.Spec) string {
 		return "no axes"
 	}
 	return lengths(s)
+}
+
+func countParents(runs []Run) int {
+	n := 0
+	for _, r := range runs {
+		if len(r.Parents) > 0 {
+			n++
+		}
+	}
+	return n
 }

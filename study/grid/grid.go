@@ -24,6 +24,10 @@ type Run struct {
 	Name   string
 	Config spec.Config // resolved, validated config
 	Values []KV        // every axis key with its value, in axis order
+	// Parents are the indices of the runs whose trained weights this run
+	// starts from (its init selector's match): empty for a run from
+	// scratch, otherwise one index.
+	Parents []int
 }
 
 // KV is one axis key of a run and the readable form of its value.
@@ -165,7 +169,9 @@ func Size(s *spec.Spec, cap int) (int, error) {
 // package comment). Each run's config is resolved and validated by
 // spec.Spec.Resolve, so an invalid combination is an *spec.Error at the
 // value that caused it. Expand fails like Size when the grid exceeds cap,
-// and when two runs would get the same name.
+// when two runs would get the same name, and when an init selector
+// matches no run or several runs or the runs' dependencies form a cycle
+// (an *spec.Error wrapping ErrDependency, at the init value).
 func Expand(s *spec.Spec, cap int) ([]Run, error) {
 	n, err := Size(s, cap)
 	if err != nil {
@@ -208,6 +214,9 @@ func Expand(s *spec.Spec, cap int) ([]Run, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := resolveParents(s, runs); err != nil {
 		return nil, err
 	}
 	return runs, nil

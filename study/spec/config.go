@@ -39,6 +39,24 @@ type Config struct {
 	// for this many epochs, keeping the best epoch's weights; 0 = off.
 	Patience       int     `json:"patience,omitempty"`
 	LabelSmoothing float64 `json:"label_smoothing,omitempty"` // in [0, 1)
+	// Init is where the weights start: scratch (the zero value) or another
+	// run's trained weights; see Init. omitzero keeps it out of the
+	// canonical config (and run id) of runs from scratch.
+	Init Init `json:"init,omitzero"`
+	// SaveWeights stores the trained weights as runs/<id>/weights.safetensors.
+	// The grid turns it on for every run that another run starts from.
+	SaveWeights bool `json:"save_weights,omitempty"`
+	// Role is a free label; runs with role pretrain are auxiliary: trained
+	// and cached, but left out of the prediction matrix and the metrics.
+	Role string `json:"role,omitempty"`
+	// Labels trains and tests the run only on these classes, remapped to
+	// 0..k−1 in the order given (pretraining on digits 0–4, say).
+	Labels []int `json:"labels,omitempty"`
+	// Positive makes the run a binary task of its own: the classes in
+	// Positive become 1, the others 0 (a backbone for transfer across
+	// tasks). Labels and Positive are of the original dataset's classes,
+	// and need role pretrain, since the run's test set is not the study's.
+	Positive []int `json:"positive,omitempty"`
 }
 
 // Defaults of the run fields that have one; see Default.
@@ -68,7 +86,8 @@ func Default() Config {
 // naming the field by its spec key. It checks the architecture options and
 // the optimizer settings (models.Options.Validate, optim.Settings.Validate),
 // then batch, epochs, the augmentation names, data_subset (see
-// ParseDataSubset), patience ≥ 0 and label_smoothing in [0, 1).
+// ParseDataSubset), patience ≥ 0, label_smoothing in [0, 1), and the sharing fields init,
+// role, labels and positive.
 func (c Config) Validate() error {
 	if err := c.Options.Validate(); err != nil {
 		return err
@@ -96,7 +115,7 @@ func (c Config) Validate() error {
 	if !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1) {
 		return &models.FieldError{Field: "label_smoothing", Msg: fmt.Sprintf("label_smoothing %v must be in [0, 1)", c.LabelSmoothing)}
 	}
-	return nil
+	return c.validateSharing()
 }
 
 // augments holds the known augmentation names. It is written only from

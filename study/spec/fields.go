@@ -53,6 +53,9 @@ func structFields(t reflect.Type) []field {
 	return out
 }
 
+// initType is decoded specially: a scalar or a mapping.
+var initType = reflect.TypeFor[Init]()
+
 // runFields are the run fields: the keys valid in fixed, axes, zip and
 // exclude.
 var runFields = structFields(reflect.TypeOf(Config{}))
@@ -172,6 +175,15 @@ func decodeValue(n *yaml.Node, t reflect.Type, path string) (reflect.Value, *dec
 	}
 	bad := func() (reflect.Value, *decodeError) {
 		return reflect.Value{}, &decodeError{node: n, path: path, msg: typeError(t, n)}
+	}
+	if t == initType {
+		// init is the word scratch or a mapping {from, freeze}.
+		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value == InitScratch {
+			return reflect.ValueOf(Init{}), nil
+		}
+		if n.Kind != yaml.MappingNode {
+			return reflect.Value{}, &decodeError{node: n, path: path, msg: "want scratch or a mapping {from: SELECTOR, freeze: [PREFIXES]}, got " + describeNode(n)}
+		}
 	}
 	switch t.Kind() {
 	case reflect.Slice:
@@ -305,6 +317,9 @@ func eachPair(n *yaml.Node, path string, fn func(k, v *yaml.Node, key, kpath str
 // compare values: numbers in their shortest form, lists joined by "+", the
 // empty list as none.
 func text(v reflect.Value) string {
+	if v.Type() == initType {
+		return v.Interface().(Init).String()
+	}
 	switch v.Kind() {
 	case reflect.String:
 		return v.String()
