@@ -1,0 +1,123 @@
+package metrics
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/study-harness/study/study/predmat"
+)
+
+// featureMatrix returns a matrix of len(feats) models on n instances
+// whose features on all n instances are feats (row-major n×dims[m]).
+func featureMatrix(feats [][]float32, dims []int, n int) *predmat.Matrix {
+	x := constant(len(feats), n, 2, 1, 0)
+	x.Features, x.FeatureDims = feats, dims
+	for i := range n {
+		x.FeatureIdx = append(x.FeatureIdx, i)
+	}
+	return x
+}
+
+func TestCKAMatchesTheWorkedExample(t *testing.T) {
+	x := featureMatrix([][]float32{
+		{1, 2, 2, 0, 0, 1, 3, 3, 1, -1},
+		{1, 0, 1, 0, 1, 2, 2, 2, 0, 1, 1, 1, 3, 0, -1},
+	}, []int{2, 3}, 5)
+	rep, why := Representations(x, 0, 0, 2)
+	if rep == nil {
+		t.Fatalf("no representation: %v", why)
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"linear CKA(X, Y)", rep.CKALinear[0][1], 0.268480},
+		{"linear CKA(Y, X)", rep.CKALinear[1][0], 0.268480},
+		{"debiased linear CKA(X, Y)", rep.CKADebiased[0][1], -0.216574},
+		{"linear CKA(X, X)", rep.CKALinear[0][0], 1},
+		{"debiased CKA(Y, Y)", rep.CKADebiased[1][1], 1},
+	} {
+		t.Run(tc.name+" matches the sheet", func(t *testing.T) {
+			if math.Abs(tc.got-tc.want) > 1e-6 {
+				t.Errorf("got %.9g, want %.9g", tc.got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRepresentationsMatchNumpy(t *testing.T) {
+	var ref struct {
+		N        int                    `json:"n"`
+		K        int                    `json:"k"`
+		Features [][][]float64          `json:"features"`
+		Dims     []int                  `json:"dims"`
+		Expected map[string][][]float64 `json:"expected"`
+	}
+	if err := json.Unmarshal(mustRead(t, "testdata/representation.json"), &ref); err != nil {
+		t.Fatal(err)
+	}
+	var feats [][]float32
+	for _, f := range ref.Features {
+		var flat []float32
+		for _, row := range f {
+			for _, v := range row {
+				flat = append(flat, float32(v))
+			}
+		}
+		feats = append(feats, flat)
+	}
+	rep, why := Representations(featureMatrix(feats, ref.Dims, ref.N), ref.K, 0, 2)
+	if rep == nil {
+		t.Fatalf("no representation: %v", why)
+	}
+	got := map[string]Square{"cka_linear": rep.CKALinear, "cka_debiased": rep.CKADebiased, "cka_rbf": rep.CKARBF, "mutual_knn": rep.MutualKNN}
+	for name, want := range ref.Expected {
+		t.Run(name+" matches numpy", func(t *testing.T) {
+			for a := range want {
+				for b := range want[a] {
+					if g := got[name][a][b]; math.Abs(g-want[a][b]) > 1e-9 {
+						t.Errorf("[%d][%d] = %.12g, want %.12g", a, b, g, want[a][b])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRepresentationsExplainWhenUndefined(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		x    *predmat.Matrix
+		path string
+	}{
+		{"a matrix without features", constant(2, 10, 2, 1, 0), "representation"},
+		{"a feature subset of 3 instances", featureMatrix([][]float32{{1, 2, 3}, {3, 1, 2}}, []int{1, 1}, 3), "representation"},
+		{"a model without features", featureMatrix([][]float32{{1, 2, 3, 5}, nil}, []int{1, 0}, 4), "representation.cka_linear[0][1]"},
+		{"a model with too few feature values", featureMatrix([][]float32{{1, 2, 3, 5}, {1, 2}}, []int{1, 1}, 4), "representation.mutual_knn[1][0]"},
+		{"a model with constant features", featureMatrix([][]float32{{1, 2, 3, 5}, {1, 1, 1, 1}}, []int{1, 1}, 4), "representation.cka_rbf[0][1]"},
+	} {
+		t.Run(tc.name+" gives a reason at "+tc.path, func(t *testing.T) {
+			r, err := Compute(tc.x, Options{Bootstrap: -1, Permutations: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Reasons[tc.path] == "" {
+				t.Errorf("no reason at %s; reasons: %v", tc.path, r.Reasons)
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			nulls := map[string]bool{}
+			walkNulls(doc, "", nulls)
+			if !nulls[tc.path] {
+				t.Errorf("%s is not null", tc.path)
+			}
+		})
+	}
+}
