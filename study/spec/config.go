@@ -31,7 +31,8 @@ type Config struct {
 	OrderSeed int64 `json:"order_seed"` // minibatch order
 	AugSeed   int64 `json:"aug_seed"`   // augmentation draws
 	// DataSubset selects the training data of a run: full (default),
-	// bootstrap, half-a, half-b, or a fraction in (0, 1) such as "0.5",
+	// bootstrap, half-a, half-b, overlap-a, overlap-b (halves sharing 50%),
+	// or a fraction in (0, 1) such as "0.5",
 	// drawn from the data_seed stream so that runs can share data or not.
 	DataSubset string `json:"data_subset,omitempty"`
 	DataSeed   int64  `json:"data_seed,omitempty"` // training-data subset draws; defaults to seed

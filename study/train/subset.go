@@ -18,6 +18,9 @@ import (
 //   - half-a, half-b: a uniform random permutation of the rows cut in two;
 //     half-a is the first ⌊n/2⌋ rows and half-b the rest, each sorted, so
 //     the two are disjoint complements for the same seeds;
+//   - overlap-a, overlap-b: the same permutation cut into quarters of
+//     q = ⌊n/4⌋ rows Q1..Q4; overlap-a is Q1∪Q2 and overlap-b Q2∪Q3, each
+//     sorted, so they share exactly q of their 2q rows (50%);
 //   - a fraction f: the first max(1, round(f·n)) rows of the same
 //     permutation, sorted (so "0.5" is half-a when n is even).
 //
@@ -52,6 +55,10 @@ func SubsetRows(subset string, n int, specSeed, dataSeed int64) ([]int, error) {
 		out = all[:n/2]
 	case spec.SubsetHalfB:
 		out = all[n/2:]
+	case spec.SubsetOverlapA:
+		out = all[:2*(n/4)]
+	case spec.SubsetOverlapB:
+		out = all[n/4 : 3*(n/4)]
 	default:
 		k := min(n, max(1, int(math.Round(frac*float64(n)))))
 		out = all[:k]

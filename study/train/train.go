@@ -38,6 +38,16 @@ type Job struct {
 	// Evals are further evaluation inputs with the test labels, each
 	// NTest×In (corrupted copies of the test set, for distribution shift).
 	Evals [][]float32
+	// Init holds a parent run's trained weights by tensor name
+	// (models.TensorNames); every parameter whose name and size match is
+	// copied in after initialisation, the others keep their fresh values
+	// (a head of another size is re-initialised). Nil trains from scratch.
+	Init map[string][]float32
+	// Freeze lists tensor-name prefixes whose parameters the optimizer
+	// leaves unchanged (models.HasPrefix).
+	Freeze []string
+	// SaveWeights returns the trained parameters in Result.Weights.
+	SaveWeights bool
 }
 
 // Eval is a model's predictions on one evaluation input.
@@ -79,6 +89,10 @@ type Result struct {
 	// TrainRows is the number of training rows the run used (its data
 	// subset; with bootstrap, rows drawn twice count twice).
 	TrainRows int
+	// Weights are the trained parameters, with Job.SaveWeights on a Net.
+	Weights []*models.Param
+	// Transferred names the tensors copied from Job.Init, in order.
+	Transferred []string
 }
 
 // Run trains the run described by job. It returns ctx.Err() when ctx is
@@ -133,6 +147,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 	var pred predictor
 	switch m := model.(type) {
 	case models.Fitter:
+		if job.Init != nil || len(job.Freeze) > 0 {
+			return nil, fmt.Errorf("train: init: arch %s is fitted, not trained by gradient descent, so it cannot start from a parent's weights", cfg.Arch)
+		}
 		x, y := d.TrainX, d.TrainY
 		if cfg.DataSubset != "" && cfg.DataSubset != spec.SubsetFull {
 			x, y = gather(d, rows)
@@ -146,8 +163,17 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		}
 	case models.Net:
 		pred = netPredictor{m, shape.Out}
+		if job.Init != nil {
+			res.Transferred = models.LoadWeights(m.Params(), job.Init)
+			if len(res.Transferred) == 0 {
+				return nil, fmt.Errorf("train: init: no parameter of %s matches the parent's weights by name and size (tensors %v)", cfg.Arch, models.TensorNames(m.Params()))
+			}
+		}
 		if err := descend(ctx, job, shape, m, augs, rows, res); err != nil {
 			return nil, err
+		}
+		if job.SaveWeights {
+			res.Weights = m.Params()
 		}
 	default:
 		return nil, fmt.Errorf("train: arch %s built a %T, which is neither a models.Net nor a models.Fitter", cfg.Arch, model)
@@ -258,6 +284,21 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 	orderRNG := seeds.Stream("order", job.SpecSeed, cfg.OrderSeed)
 	augRNG := seeds.Stream("augment", job.SpecSeed, cfg.AugSeed)
 	params := net.Params()
+	// The optimizer and clipping see only the parameters not frozen, in a
+	// slice fixed for the whole run (optim.Method keys state by position).
+	trainable := params
+	if len(job.Freeze) > 0 {
+		frozen := models.Frozen(params, job.Freeze)
+		trainable = nil
+		for i, p := range params {
+			if !frozen[i] {
+				trainable = append(trainable, p)
+			}
+		}
+		if len(trainable) == len(params) {
+			return fmt.Errorf("train: init.freeze %v matches no tensor of %s (tensors %v)", job.Freeze, cfg.Arch, models.TensorNames(params))
+		}
+	}
 	n, in, k := len(rows), d.In, shape.Out
 	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
 	totalSteps := stepsPerEpoch * cfg.Epochs
@@ -324,9 +365,9 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 			}
 			net.Backward(grad[:b*k])
 			if cfg.ClipNorm > 0 {
-				optim.ClipGradNorm(params, cfg.ClipNorm)
+				optim.ClipGradNorm(trainable, cfg.ClipNorm)
 			}
-			method.Step(params, float32(cfg.LRAt(step, stepsPerEpoch, totalSteps)))
+			method.Step(trainable, float32(cfg.LRAt(step, stepsPerEpoch, totalSteps)))
 			step++
 			sum += loss
 		}
