@@ -116,3 +116,11 @@ func xlog2x(x float64) float64 {
 	ln := 2 * s * (1 + s2*(1.0/3+s2*(1.0/5+s2*(1.0/7+s2*(1.0/9+s2*(1.0/11+s2*(1.0/13+s2*(1.0/15))))))))
 	return x * (float64(e) + ln*math.Log2E)
 }
+
+// mixXlog2xEachGo is the portable mixXlog2xEach.
+func mixXlog2xEachGo(a, b, out []float32) {
+	b, out = b[:len(a)], out[:len(a)]
+	for k := range a {
+		out[k] = float32(xlog2x(0.5 * (float64(a[k]) + float64(b[k]))))
+	}
+}

@@ -164,6 +164,7 @@ func TestDefinedMeasuresHaveNoReason(t *testing.T) {
 		{"the worked example", workedExample()},
 		{"perfect models", constant(3, 10, 3, 1, 1)},
 		{"always-wrong models", constant(4, 10, 3, 1, 2)},
+		{"a grid with features", gridWithFeatures()},
 	} {
 		t.Run("every reason of "+tc.name+" belongs to a NaN", func(t *testing.T) {
 			r, err := Compute(tc.x, Options{})

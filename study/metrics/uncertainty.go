@@ -122,10 +122,20 @@ func jsdInstances(x *predmat.Matrix, pairs [][2]int) []float64 {
 	n, c := x.N(), x.Classes
 	v := make([]float64, n)
 	deg := make([]int, x.M())
+	buf := make([]float32, jsdChunk*c)
 	for _, pr := range pairs {
 		a, b := x.ProbRow(pr[0]), x.ProbRow(pr[1])
-		for i := range v {
-			v[i] -= mixXlog2x(a[i*c:(i+1)*c], b[i*c:(i+1)*c])
+		for i0 := 0; i0 < n; i0 += jsdChunk {
+			i1 := min(i0+jsdChunk, n)
+			out := buf[:(i1-i0)*c]
+			mixXlog2xEach(a[i0*c:i1*c], b[i0*c:i1*c], out)
+			for i := i0; i < i1; i++ {
+				s := 0.0
+				for _, t := range out[(i-i0)*c : (i-i0+1)*c] {
+					s += float64(t)
+				}
+				v[i] -= s
+			}
 		}
 		deg[pr[0]]++
 		deg[pr[1]]++

@@ -398,3 +398,25 @@ func TestJSDGoFallbackIsExact(t *testing.T) {
 		}
 	}
 }
+
+// gridWithFeatures is a small study: two axes, probabilities, features.
+func gridWithFeatures() *predmat.Matrix {
+	x := gridMatrix(60, 3, map[string][]string{"arch": {"a", "b"}, "seed": {"1", "2"}}, func(cfg map[string]string, i int) int32 {
+		return hashPred(cfg["arch"]+cfg["seed"], i, 3, 0.7)
+	})
+	r := randomMatrix(3, x.M(), x.N(), 3, 0.5)
+	x.Prob = r.Prob
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range x.M() {
+		f := make([]float32, 20*4)
+		for k := range f {
+			f[k] = float32(rng.NormFloat64())
+		}
+		x.Features = append(x.Features, f)
+		x.FeatureDims = append(x.FeatureDims, 4)
+	}
+	for i := range 20 {
+		x.FeatureIdx = append(x.FeatureIdx, 3*i)
+	}
+	return x
+}

@@ -91,3 +91,32 @@ loop:
 	VZEROUPPER
 	MOVSD        X14, ret+24(FP)
 	RET
+
+// func mixXlog2xEachAVX2(a, b, out *float32, n int)
+//
+// Writes out[k] = m_k·log2(m_k), m_k = (a_k + b_k)/2, for n elements, n
+// a positive multiple of 16, with the lanes of mixXlog2xAVX2.
+TEXT ·mixXlog2xEachAVX2(SB), NOSPLIT, $0-32
+	MOVQ    a+0(FP), SI
+	MOVQ    b+8(FP), DI
+	MOVQ    out+16(FP), DX
+	MOVQ    n+24(FP), CX
+	VMOVUPS half<>(SB), Y9
+	VMOVUPS one<>(SB), Y11
+
+each:
+	VMOVUPS (SI), Y0
+	VADDPS  (DI), Y0, Y0
+	VMOVUPS 32(SI), Y6
+	VADDPS  32(DI), Y6, Y6
+	CHAIN(Y0, Y1, Y2, Y3, Y4, Y5)
+	CHAIN(Y6, Y7, Y8, Y10, Y12, Y13)
+	VMOVUPS Y1, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	ADDQ    $64, DX
+	SUBQ    $16, CX
+	JNZ     each
+	VZEROUPPER
+	RET
