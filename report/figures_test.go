@@ -68,7 +68,7 @@ func TestWriteFiguresManyModels(t *testing.T) {
 		wantErr bool
 	}{
 		{"200 models fit a column without names", 200, false},
-		{"1100 models do not fit a column", 1100, true},
+		{"2100 models do not fit a page-wide figure", 2100, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

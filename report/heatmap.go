@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -11,7 +12,6 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -20,15 +20,31 @@ import (
 // sans is the typeface of every plot; gonum/plot defaults to a serif.
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-// nanColor fills heatmap cells whose agreement is NaN.
+// nanColor fills heatmap cells whose value is NaN.
 var nanColor = color.RGBA{R: 0xd9, G: 0xd9, B: 0xd9, A: 0xff}
 
 // maxLabelRunes is the longest model name drawn on a plot axis; longer
 // names are cut and end in "…". The HTML tables show the full names.
 const maxLabelRunes = 28
 
+// familyColors are the Okabe–Ito colours that tell model families apart,
+// without the yellow (unreadable as text on white); they stay distinct
+// for colour-blind readers. Families past the seventh reuse them.
+var familyColors = []color.Color{
+	color.NRGBA{R: 0x00, G: 0x72, B: 0xb2, A: 0xff}, // blue
+	color.NRGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}, // vermillion
+	color.NRGBA{R: 0x00, G: 0x9e, B: 0x73, A: 0xff}, // bluish green
+	color.NRGBA{R: 0xcc, G: 0x79, B: 0xa7, A: 0xff}, // reddish purple
+	color.NRGBA{R: 0xe6, G: 0x9f, B: 0x00, A: 0xff}, // orange
+	color.NRGBA{R: 0x56, G: 0xb4, B: 0xe9, A: 0xff}, // sky blue
+	color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0xff}, // black
+}
+
+// familyColor returns the colour of family k (its index in sorted order).
+func familyColor(k int) color.Color { return familyColors[k%len(familyColors)] }
+
 // viridis returns a viridis-like sequential colour map: dark blue for low
-// agreement through green to yellow for high. Its luminance rises
+// values through green to yellow for high. Its luminance rises
 // monotonically, so it prints in grey scale and reads for colour-blind
 // readers. The control points are viridis at ten even steps.
 func viridis() (palette.ColorMap, error) {
@@ -63,30 +79,14 @@ func noControl(s string) string {
 	}, s)
 }
 
-// agreementGrid is the heatmap grid for the models in order: column c and
-// row r are models order[c] and order[M-1-r], so the first model is at the
-// top left, like a printed matrix.
-type agreementGrid struct {
-	a     [][]float64
-	order []int
-}
-
-func (g agreementGrid) Dims() (c, r int) { return len(g.order), len(g.order) }
-func (g agreementGrid) Z(c, r int) float64 {
-	m := len(g.order)
-	return g.a[g.order[m-1-r]][g.order[c]]
-}
-func (g agreementGrid) X(c int) float64 { return float64(c) }
-func (g agreementGrid) Y(r int) float64 { return float64(r) }
-
-// agreementRange returns the colour range of the heatmap: from the lowest
-// to the highest finite agreement, widened when all values are equal so
-// the colour bar has a range.
+// agreementRange returns the colour range of a heatmap: from the lowest
+// to the highest finite value, widened when all values are equal so the
+// colour bar has a range.
 func agreementRange(a [][]float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, row := range a {
 		for _, v := range row {
-			if math.IsNaN(v) {
+			if !finite(v) {
 				continue
 			}
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -101,7 +101,7 @@ func agreementRange(a [][]float64) (lo, hi float64) {
 	return lo, hi
 }
 
-// heatmapSize sets the geometry of an agreement figure.
+// heatmapSize sets the geometry of a heatmap figure.
 type heatmapSize struct {
 	cell  vg.Length // side of one cell; 0 to derive it from width
 	width vg.Length // total width when cell is 0
@@ -116,159 +116,269 @@ type figure struct {
 	draw func(c draw.Canvas)
 }
 
-// agreementFigure draws the clustered agreement heatmap with model names
-// on both axes and a colour bar on the right.
-func agreementFigure(models []string, a [][]float64, order []int, size heatmapSize) (*figure, error) {
-	m := len(order)
+// heatmap is a clustered M×M matrix of one pairwise measure.
+type heatmap struct {
+	measure  string      // shown above the colour bar, e.g. "agreement"
+	models   []string    // names, input order
+	families []string    // family of each model; nil or all equal: no colours
+	values   [][]float64 // M×M, input order; NaN is drawn grey
+	merges   []Merge     // average-linkage tree on 1 − values
+	order    []int       // leaf order of merges
+}
+
+// newHeatmap clusters values (a similarity with 1 at most, such as
+// agreement, κ or CKA) by average linkage on 1 − value.
+func newHeatmap(measure string, models, families []string, values [][]float64) (*heatmap, error) {
+	n := len(values)
+	if n != len(models) {
+		return nil, fmt.Errorf("report: %s matrix has %d rows for %d models", measure, n, len(models))
+	}
+	dist := make([][]float64, n)
+	for i, row := range values {
+		if len(row) != n {
+			return nil, fmt.Errorf("report: %s row %d (%q) has %d values, want %d", measure, i, models[i], len(row), n)
+		}
+		dist[i] = make([]float64, n)
+		for j, v := range row {
+			dist[i][j] = 1 - v
+		}
+	}
+	merges, err := AverageLinkage(dist)
+	if err != nil {
+		return nil, err
+	}
+	return &heatmap{measure: measure, models: models, families: families, values: values, merges: merges, order: LeafOrder(merges, n)}, nil
+}
+
+// familyIndex returns each distinct family in sorted order, or nil when
+// there are fewer than two.
+func familyIndex(families []string) []string {
+	fs := slices.Clone(families)
+	slices.Sort(fs)
+	fs = slices.Compact(fs)
+	if len(fs) < 2 {
+		return nil
+	}
+	return fs
+}
+
+// textStyle returns a sans text style of the given size and colour.
+func textStyle(size vg.Length, c color.Color) text.Style {
+	return text.Style{Font: font.From(sans, size), Color: c, XAlign: draw.XLeft, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler}
+}
+
+// figure lays the heatmap out: a dendrogram above the cells, model names
+// on the left and below (coloured by family), a colour bar with its
+// range on the right, and a family legend at the bottom.
+func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
+	m := len(hm.order)
 	if m == 0 {
-		return nil, fmt.Errorf("report: agreement figure needs at least one model")
+		return nil, fmt.Errorf("report: %s figure needs at least one model", hm.measure)
 	}
 	cmap, err := viridis()
 	if err != nil {
-		return nil, fmt.Errorf("report: agreement colour map: %w", err)
+		return nil, fmt.Errorf("report: colour map: %w", err)
 	}
-	lo, hi := agreementRange(a)
+	lo, hi := agreementRange(hm.values)
 	cmap.SetMin(lo)
 	cmap.SetMax(hi)
 
-	labelSize := vg.Points(10)
+	labelSize := vg.Points(9)
 	switch {
 	case m > 100:
 		labelSize = vg.Points(3)
 	case m > 60:
 		labelSize = vg.Points(4)
 	case m > 30:
-		labelSize = vg.Points(6)
+		labelSize = vg.Points(5)
 	case m > 15:
-		labelSize = vg.Points(8)
+		labelSize = vg.Points(6.5)
 	}
-	labelFont := font.From(sans, labelSize)
-
-	xnames := make([]string, m)
-	ynames := make([]string, m)
-	for i, k := range order {
-		xnames[i] = plotLabel(models[k])
-		ynames[m-1-i] = xnames[i]
+	fams := familyIndex(hm.families)
+	famOf := func(i int) color.Color {
+		if fams == nil {
+			return color.Black
+		}
+		k, _ := slices.BinarySearch(fams, hm.families[i])
+		return familyColor(k)
 	}
-
-	p := plot.New()
-	hm := plotter.NewHeatMap(agreementGrid{a: a, order: order}, cmap.Palette(256))
-	hm.Min, hm.Max = lo, hi
-	hm.NaN = nanColor
-	pal := hm.Palette.Colors()
-	hm.Underflow, hm.Overflow = pal[0], pal[len(pal)-1]
-	p.Add(hm)
-	p.NominalX(xnames...)
-	p.NominalY(ynames...)
-	p.X.Tick.Label.Font = labelFont
-	p.Y.Tick.Label.Font = labelFont
-	p.X.Tick.Label.Rotation = math.Pi / 2
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
-	p.X.Padding, p.Y.Padding = 0, 0
-	p.BackgroundColor = nil
-
-	// Geometry: the label band is as wide as the longest name.
+	names := make([]string, m)
+	label := textStyle(labelSize, color.Black)
 	var labelW vg.Length
-	for _, s := range xnames {
-		labelW = max(labelW, p.Y.Tick.Label.Width(s))
+	for i, k := range hm.order {
+		names[i] = plotLabel(hm.models[k])
+		labelW = max(labelW, label.Width(names[i]))
 	}
-	labelW += p.Y.Tick.Label.Width(" ") + vg.Points(2)
+	labelW += vg.Points(3)
+	small := textStyle(vg.Points(7), color.Black)
 	const (
-		gap    = vg.Length(10) // between heatmap and colour bar
-		barW   = vg.Length(12) // colour bar width
-		top    = vg.Length(8)  // room for the top colour-bar label
-		margin = vg.Length(2)  // left of the longest name
+		gap    = vg.Length(8)  // between cells and colour bar
+		barW   = vg.Length(9)  // colour bar width
+		margin = vg.Length(2)  // around the figure
+		legGap = vg.Length(10) // between family chips
 	)
-	cb := plot.New()
-	cb.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true, Colors: 256})
-	cb.HideX()
-	cb.X.Padding, cb.Y.Padding = 0, 0
-	cb.Y.Tick.Label.Font = font.From(sans, vg.Points(8))
-	cb.Y.Tick.Length = vg.Points(3)
-	cb.BackgroundColor = nil
-	barBand := gap + barW + cb.Y.Tick.Label.Width("0.000 ") + cb.Y.Tick.Length
+	barBand := gap + barW + vg.Points(3) + small.Width("−0.000")
+	legendH := vg.Length(0)
+	if fams != nil {
+		legendH = small.Height("Xg") + vg.Points(4)
+	}
 
 	cell := size.cell
+	showNames := true
 	if cell == 0 {
-		cell = (size.width - margin - labelW - barBand) / vg.Length(m)
-		if cell < labelSize*0.8 {
+		cell = (size.width - 2*margin - labelW - barBand) / vg.Length(m)
+		if cell < labelSize*0.9 {
 			// Names would overlap: leave them out (the HTML table has
 			// them) and give their room to the cells.
-			p.X.Tick.Marker = plot.ConstantTicks(nil)
-			p.Y.Tick.Marker = plot.ConstantTicks(nil)
-			labelW = vg.Points(2)
-			cell = (size.width - margin - labelW - barBand) / vg.Length(m)
+			showNames, labelW = false, vg.Points(2)
+			cell = (size.width - 2*margin - labelW - barBand) / vg.Length(m)
 		}
 		if cell < minCell {
 			return nil, fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, size.width.Points())
 		}
 	}
+	side := vg.Length(m) * cell
+	dendroH := max(vg.Points(18), min(vg.Points(48), side*0.15))
+	titleH := small.Height("Xg") + vg.Points(2)
 	f := &figure{
-		w: labelW + vg.Length(m)*cell + barBand,
-		h: top + vg.Length(m)*cell + labelW,
+		w: 2*margin + labelW + side + barBand,
+		h: 2*margin + legendH + labelW + side + max(dendroH, titleH),
 	}
-
-	// Cell values are written into the cells while they are readable.
-	if m <= 12 && cell >= 18 {
-		lbl, err := cellLabels(a, order, cmap, lo, hi)
-		if err != nil {
-			return nil, err
-		}
-		p.Add(lbl)
-	}
-
-	f.w += margin
 	f.draw = func(c draw.Canvas) {
-		c = draw.Crop(c, margin, 0, 0, -top)
-		left := draw.Crop(c, 0, -barBand, 0, 0)
-		p.Draw(left)
-		data := p.DataCanvas(left)
-		bar := c
-		bar.Min.X = c.Max.X - barW - cb.Y.Tick.Label.Width("0.000 ") - cb.Y.Tick.Length
-		bar.Min.Y, bar.Max.Y = data.Min.Y, data.Max.Y
-		cb.Draw(bar)
+		x0 := c.Min.X + margin + labelW           // left edge of the cells
+		y0 := c.Min.Y + margin + legendH + labelW // bottom edge of the cells
+		// Cells: column j is model order[j]; row i from the top.
+		for i := range m {
+			for j := range m {
+				v := hm.values[hm.order[i]][hm.order[j]]
+				col := color.Color(nanColor)
+				if finite(v) {
+					col, _ = cmap.At(math.Max(lo, math.Min(hi, v)))
+				}
+				r := vg.Rectangle{
+					Min: vg.Point{X: x0 + vg.Length(j)*cell, Y: y0 + side - vg.Length(i+1)*cell},
+					Max: vg.Point{X: x0 + vg.Length(j+1)*cell, Y: y0 + side - vg.Length(i)*cell},
+				}
+				c.SetColor(col)
+				c.Fill(r.Path())
+			}
+		}
+		// Values in the cells while they are readable.
+		if m <= 12 && cell >= 18 {
+			for i := range m {
+				for j := range m {
+					v := hm.values[hm.order[i]][hm.order[j]]
+					s, col := "n/a", color.Color(color.Black)
+					if finite(v) {
+						s = fmt.Sprintf("%.2f", v)
+						if cc, err := cmap.At(math.Max(lo, math.Min(hi, v))); err == nil && luminance(cc) < 0.45 {
+							col = color.White
+						}
+					}
+					st := textStyle(min(vg.Points(8), cell/3), col)
+					st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
+					c.FillText(st, vg.Point{X: x0 + (vg.Length(j)+0.5)*cell, Y: y0 + side - (vg.Length(i)+0.5)*cell}, s)
+				}
+			}
+		}
+		// Names: rows on the left, columns below, in family colours.
+		if showNames {
+			for i, k := range hm.order {
+				st := textStyle(labelSize, famOf(k))
+				st.XAlign, st.YAlign = draw.XRight, draw.YCenter
+				c.FillText(st, vg.Point{X: x0 - vg.Points(2), Y: y0 + side - (vg.Length(i)+0.5)*cell}, names[i])
+				st.Rotation = math.Pi / 2
+				c.FillText(st, vg.Point{X: x0 + (vg.Length(i)+0.5)*cell, Y: y0 - vg.Points(2)}, names[i])
+			}
+		}
+		hm.drawDendrogram(c, x0, y0+side+vg.Points(2), cell, dendroH-vg.Points(4))
+		// Colour bar with its range and the measure's name.
+		bx := x0 + side + gap
+		const steps = 64
+		for s := range steps {
+			v := lo + (hi-lo)*(float64(s)+0.5)/steps
+			col, _ := cmap.At(v)
+			c.SetColor(col)
+			r := vg.Rectangle{
+				Min: vg.Point{X: bx, Y: y0 + side*vg.Length(s)/steps},
+				Max: vg.Point{X: bx + barW, Y: y0 + side*vg.Length(s+1)/steps + 0.2},
+			}
+			c.Fill(r.Path())
+		}
+		ticks := []float64{lo, (lo + hi) / 2, hi}
+		for k, v := range ticks {
+			y := y0 + side*vg.Length(k)/2
+			c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, bx+barW, y, bx+barW+vg.Points(2), y)
+			st := small
+			st.YAlign = draw.YCenter
+			c.FillText(st, vg.Point{X: bx + barW + vg.Points(3), Y: y}, tickText(v))
+		}
+		st := small
+		st.XAlign = draw.XRight
+		c.FillText(st, vg.Point{X: c.Max.X - margin, Y: y0 + side + vg.Points(3)}, plotLabel(hm.measure))
+		// Family legend.
+		if fams != nil {
+			x := c.Min.X + margin
+			for k, fam := range fams {
+				chip := vg.Rectangle{Min: vg.Point{X: x, Y: c.Min.Y + margin + 1}, Max: vg.Point{X: x + vg.Points(7), Y: c.Min.Y + margin + vg.Points(8)}}
+				c.SetColor(familyColor(k))
+				c.Fill(chip.Path())
+				st := small
+				st.Color = familyColor(k)
+				name := plotLabel(fam)
+				c.FillText(st, vg.Point{X: x + vg.Points(9), Y: c.Min.Y + margin + 1}, name)
+				x += vg.Points(9) + st.Width(name) + legGap
+			}
+		}
 	}
 	return f, nil
 }
 
-// cellLabels writes each agreement value (or "n/a") in its cell, in white
-// on dark cells and black on light ones.
-func cellLabels(a [][]float64, order []int, cmap palette.ColorMap, lo, hi float64) (*plotter.Labels, error) {
-	m := len(order)
-	xyl := plotter.XYLabels{XYs: make(plotter.XYs, 0, m*m), Labels: make([]string, 0, m*m)}
-	dark := make([]bool, 0, m*m)
-	for c := range m {
-		for r := range m {
-			v := a[order[m-1-r]][order[c]]
-			xyl.XYs = append(xyl.XYs, plotter.XY{X: float64(c), Y: float64(r)})
-			if math.IsNaN(v) {
-				xyl.Labels = append(xyl.Labels, "n/a")
-				dark = append(dark, false)
-				continue
-			}
-			xyl.Labels = append(xyl.Labels, fmt.Sprintf("%.2f", v))
-			col, err := cmap.At(math.Max(lo, math.Min(hi, v)))
-			dark = append(dark, err == nil && luminance(col) < 0.45)
+// drawDendrogram draws the clustering tree above the cells: leaves at the
+// cell centres, merge heights scaled to h; merges with no finite distance
+// are drawn at the top.
+func (hm *heatmap) drawDendrogram(c draw.Canvas, x0, y0, cell, h vg.Length) {
+	n := len(hm.order)
+	if len(hm.merges) != n-1 || n < 2 {
+		return
+	}
+	pos := make([]vg.Length, 2*n-1)
+	height := make([]float64, 2*n-1)
+	for i, k := range hm.order {
+		pos[k] = x0 + (vg.Length(i)+0.5)*cell
+	}
+	top := 0.0
+	for _, m := range hm.merges {
+		if finite(m.Height) {
+			top = math.Max(top, m.Height)
 		}
 	}
-	l, err := plotter.NewLabels(xyl)
-	if err != nil {
-		return nil, fmt.Errorf("report: agreement cell labels: %w", err)
+	if top <= 0 {
+		top = 1
 	}
-	for i := range l.TextStyle {
-		l.TextStyle[i] = text.Style{
-			Font:    font.From(sans, vg.Points(8)),
-			XAlign:  draw.XCenter,
-			YAlign:  draw.YCenter,
-			Color:   color.Black,
-			Handler: plot.DefaultTextHandler,
+	for k, m := range hm.merges {
+		ht := m.Height
+		if !finite(ht) {
+			ht = top
 		}
-		if dark[i] {
-			l.TextStyle[i].Color = color.White
-		}
+		ht = math.Max(ht, math.Max(height[m.A], height[m.B]))
+		id := n + k
+		height[id] = ht
+		pos[id] = (pos[m.A] + pos[m.B]) / 2
+		y := func(v float64) vg.Length { return y0 + h*vg.Length(v/top) }
+		c.StrokeLines(draw.LineStyle{Color: color.Gray{Y: 0x40}, Width: vg.Points(0.5)}, []vg.Point{
+			{X: pos[m.A], Y: y(height[m.A])}, {X: pos[m.A], Y: y(ht)}, {X: pos[m.B], Y: y(ht)}, {X: pos[m.B], Y: y(height[m.B])},
+		})
 	}
-	return l, nil
+}
+
+// tickText formats a colour-bar value with three decimals.
+func tickText(v float64) string {
+	s := fmt.Sprintf("%.3f", v)
+	if s == "-0.000" {
+		s = "0.000"
+	}
+	return strings.Replace(s, "-", "−", 1)
 }
 
 // luminance returns the relative luminance of c in [0, 1].

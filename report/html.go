@@ -38,9 +38,11 @@ func WriteHTML(path string, in *Input) error {
 
 // RenderHTML returns the bytes that WriteHTML writes.
 func RenderHTML(in *Input) ([]byte, error) {
-	if err := in.check(); err != nil {
+	b, err := build(in)
+	if err != nil {
 		return nil, err
 	}
+	in = b.in
 	title := in.Title
 	if title == "" {
 		title = "Study report"
@@ -50,7 +52,7 @@ func RenderHTML(in *Input) ([]byte, error) {
 		Sections []pageSection
 	}{Title: title}
 	for _, s := range sections {
-		data, err := s.data(in)
+		data, err := s.data(b)
 		if err != nil {
 			return nil, fmt.Errorf("section %s: %w", s.id, err)
 		}
@@ -63,7 +65,18 @@ func RenderHTML(in *Input) ([]byte, error) {
 	}
 	for i, s := range in.Sections {
 		var buf bytes.Buffer
-		if err := templates.ExecuteTemplate(&buf, "extra", s); err != nil {
+		data := struct {
+			Section
+			Figs []block
+		}{Section: s}
+		if s.Figure != "" {
+			fb, err := b.figBlock("The figure "+s.Figure+" has no data.", s.Figure)
+			if err != nil {
+				return nil, fmt.Errorf("section %d (%q): %w", i, s.Title, err)
+			}
+			data.Figs = []block{fb}
+		}
+		if err := templates.ExecuteTemplate(&buf, "extra", data); err != nil {
 			return nil, fmt.Errorf("section %d (%q): %w", i, s.Title, err)
 		}
 		id := s.ID

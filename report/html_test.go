@@ -24,8 +24,11 @@ func TestRenderHTMLShowsEverySection(t *testing.T) {
 	for _, want := range []string{
 		`<section id="summary">`,
 		`<section id="runs">`,
-		`<section id="agreement">`,
-		`<section id="curves">`,
+		`<section id="heatmaps">`,
+		`<section id="headline">`,
+		`<section id="homogenization">`,
+		`<section id="scatter">`,
+		`<section id="evaluation">`,
 		`<table class="sortable" id="runs-table">`,
 		"model.width", "seed", // axes
 		"loss is NaN at epoch 3", "cancelled", // reasons of unfinished runs
@@ -38,7 +41,7 @@ func TestRenderHTMLShowsEverySection(t *testing.T) {
 		}
 	}
 	if n := strings.Count(page, "<svg"); n != 2 {
-		t.Errorf("page has %d <svg> elements, want 2 (heatmap and loss curves)", n)
+		t.Errorf("page has %d <svg> elements, want 2 (heatmap and loss curves: the sample has no metrics or matrix)", n)
 	}
 	if strings.Contains(page, "<?xml") {
 		t.Error("page contains an XML prolog from an inlined SVG")
@@ -65,7 +68,7 @@ func TestRenderHTMLEscapesUserStrings(t *testing.T) {
 		})
 	}
 	t.Run("the hostile name is escaped inside the heatmap SVG too", func(t *testing.T) {
-		svg := between(t, page, `<section id="agreement">`, "</figure>")
+		svg := between(t, page, `<section id="heatmaps">`, "</figure>")
 		if !strings.Contains(svg, "<text") || !strings.Contains(svg, "&lt;script&gt;alert(1)&lt;/script&gt;</text>") {
 			t.Error("heatmap SVG does not draw the escaped name as text")
 		}

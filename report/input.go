@@ -3,6 +3,10 @@ package report
 import (
 	"fmt"
 	"math"
+	"strings"
+
+	"github.com/study-harness/study/study/metrics"
+	"github.com/study-harness/study/study/predmat"
 )
 
 // Run statuses as shown in the report.
@@ -31,6 +35,16 @@ type Input struct {
 	// pair without a value: it is drawn as a grey cell and shown as "n/a".
 	// Nil means no agreement was computed.
 	Agreement [][]float64
+	// Matrix is the prediction matrix the metrics were computed from; the
+	// evaluation views (confusion matrices, ROC curves, reliability) are
+	// drawn from it. Nil leaves them out.
+	Matrix *predmat.Matrix
+	// Metrics is the metrics stage's result for Matrix. When set, Models
+	// and Agreement default to its models and agreement matrix, and the
+	// report shows its ensemble measures, intervals, p-values, factor
+	// attribution, representation similarity and shift data (each when
+	// present). Nil leaves those sections empty.
+	Metrics *metrics.Result
 	// Environment describes where the study ran (Go version, CPU,
 	// GOMAXPROCS, commit, start time, ...). It is shown sorted by key.
 	Environment map[string]string
@@ -70,6 +84,10 @@ type Section struct {
 	Title string   // heading
 	Text  []string // paragraphs of plain text
 	Table *Table   // optional
+	// Figure optionally names a report figure drawn after the table, for
+	// example "shift" (agreement on the line, from the metrics'
+	// agreement_on_the_line member).
+	Figure string
 }
 
 // Table is a plain table of strings for a Section.
@@ -78,11 +96,62 @@ type Table struct {
 	Rows   [][]string // cells, row by row
 }
 
+// resolved returns in with Models and Agreement taken from Metrics when
+// they are unset. in itself is not changed.
+func (in *Input) resolved() *Input {
+	if in == nil || in.Metrics == nil {
+		return in
+	}
+	out := *in
+	if out.Models == nil {
+		out.Models = in.Metrics.Models
+	}
+	if out.Agreement == nil && len(in.Metrics.Pairwise.Agreement) > 0 {
+		out.Agreement = in.Metrics.Pairwise.Agreement
+	}
+	return &out
+}
+
+// Families returns the family of each of in.Models: the model's "arch"
+// value (from Matrix.Configs, else from its run's Config), else the name's
+// prefix up to the first '-', '_', '/', ':', '=', '.' or space.
+func (in *Input) Families() []string {
+	in = in.resolved()
+	byRun := map[string]string{}
+	for _, r := range in.Runs {
+		if a := r.Config["arch"]; a != "" {
+			byRun[r.Name] = a
+		}
+	}
+	out := make([]string, len(in.Models))
+	for m, name := range in.Models {
+		if in.Matrix != nil && m < len(in.Matrix.Configs) && in.Matrix.Configs[m]["arch"] != "" {
+			out[m] = in.Matrix.Configs[m]["arch"]
+			continue
+		}
+		if a, ok := byRun[name]; ok {
+			out[m] = a
+			continue
+		}
+		if i := strings.IndexAny(name, "-_/:=. "); i > 0 {
+			name = name[:i]
+		}
+		out[m] = name
+	}
+	return out
+}
+
 // check reports the first structural problem with in: the agreement
 // matrix must be M×M for M models and hold finite values or NaN.
 func (in *Input) check() error {
 	if in == nil {
 		return fmt.Errorf("report: nil input")
+	}
+	if in.Matrix != nil && in.Metrics != nil && in.Matrix.M() != len(in.Metrics.Models) {
+		return fmt.Errorf("report: the matrix has %d models but the metrics %d", in.Matrix.M(), len(in.Metrics.Models))
+	}
+	if in.Matrix != nil && len(in.Models) != in.Matrix.M() && in.Models != nil {
+		return fmt.Errorf("report: %d model names for a matrix of %d models", len(in.Models), in.Matrix.M())
 	}
 	m := len(in.Models)
 	if in.Agreement == nil {

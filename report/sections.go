@@ -12,20 +12,23 @@ import (
 
 // section is one built-in section of the HTML page: its anchor, heading,
 // the template (in templates/) that draws it and the function that turns
-// the Input into that template's data. A new section is a new template
-// file plus one entry in sections.
+// the built report into that template's data. A new section is a new
+// template file (or a list of blocks) plus one entry in sections.
 type section struct {
 	id, title, tmpl string
-	data            func(in *Input) (any, error)
+	data            func(b *built) (any, error)
 }
 
 // sections lists the built-in sections in page order. Input.Sections
 // follow them.
 var sections = []section{
 	{"summary", "Summary", "summary", summaryData},
-	{"runs", "Runs", "runs", runsData},
-	{"agreement", "Pairwise agreement", "agreement", agreementData},
-	{"curves", "Training curves", "curves", curvesData},
+	{"headline", "What makes models disagree", "blocks", headlineData},
+	{"homogenization", "Homogenization", "blocks", homogenizationData},
+	{"heatmaps", "Pairwise heatmaps", "blocks", heatmapsData},
+	{"scatter", "Accuracy, diversity and disagreement", "blocks", scatterData},
+	{"runs", "Runs", "runsall", runsAllData},
+	{"evaluation", "Evaluation views", "blocks", evaluationData},
 }
 
 // summaryView is the data of the summary section.
@@ -63,7 +66,8 @@ func accuracyStats(runs []Run) (mean, lo, hi float64, n int) {
 	return mean / float64(n), lo, hi, n
 }
 
-func summaryData(in *Input) (any, error) {
+func summaryData(b *built) (any, error) {
+	in := b.in
 	v := summaryView{Runs: len(in.Runs), Models: len(in.Models), Axes: in.Axes, Spec: in.SpecYAML}
 	for _, r := range in.Runs {
 		switch r.Status {
@@ -121,7 +125,7 @@ type runsView struct {
 	Rows []runRow
 }
 
-func runsData(in *Input) (any, error) {
+func runsData(in *Input) runsView {
 	var v runsView
 	for _, a := range in.Axes {
 		v.Axes = append(v.Axes, a.Key)
@@ -141,97 +145,7 @@ func runsData(in *Input) (any, error) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return v, nil
-}
-
-type cellView struct {
-	Text string
-	NaN  bool
-}
-
-type agreementRow struct {
-	Name   string
-	Values []cellView
-}
-
-type agreementView struct {
-	Models []string
-	SVG    template.HTML
-	Lo, Hi string
-	NaN    int
-	Order  []string
-	Cells  []agreementRow
-}
-
-func agreementData(in *Input) (any, error) {
-	v := agreementView{Models: in.Models}
-	if len(in.Models) == 0 || in.Agreement == nil {
-		return v, nil
-	}
-	order, err := AgreementOrder(in.Agreement)
-	if err != nil {
-		return nil, err
-	}
-	f, err := agreementFigure(in.Models, in.Agreement, order, heatmapSize{cell: htmlCell(len(order))})
-	if err != nil {
-		return nil, err
-	}
-	svg, err := inlineSVG(f)
-	if err != nil {
-		return nil, err
-	}
-	// The SVG comes from gonum's SVG backend, which escapes every text
-	// it draws (html.EscapeString), so it is trusted here.
-	v.SVG = template.HTML(svg)
-	lo, hi := agreementRange(in.Agreement)
-	v.Lo, v.Hi = fmt.Sprintf("%.3f", lo), fmt.Sprintf("%.3f", hi)
-	for _, i := range order {
-		v.Order = append(v.Order, in.Models[i])
-	}
-	for _, i := range order {
-		row := agreementRow{Name: in.Models[i]}
-		for _, j := range order {
-			a := in.Agreement[i][j]
-			if math.IsNaN(a) {
-				row.Values = append(row.Values, cellView{Text: "n/a", NaN: true})
-				v.NaN++
-				continue
-			}
-			row.Values = append(row.Values, cellView{Text: fmt.Sprintf("%.3f", a)})
-		}
-		v.Cells = append(v.Cells, row)
-	}
-	return v, nil
-}
-
-// htmlCell is the heatmap cell side on the page: big for few models,
-// shrinking so that the heatmap stays about 480pt wide, never below 4pt.
-func htmlCell(m int) vg.Length {
-	return vg.Length(max(4, min(48, 480/float64(m))))
-}
-
-type curvesView struct {
-	SVG          template.HTML
-	Shown, Total int
-	Legend       bool
-}
-
-func curvesData(in *Input) (any, error) {
-	idx, total := curveRuns(in.Runs)
-	v := curvesView{Shown: len(idx), Total: total, Legend: len(idx) <= maxLegend}
-	if len(idx) == 0 {
-		return v, nil
-	}
-	f, err := lossFigure(in.Runs, idx, 6*vg.Inch, 3.5*vg.Inch)
-	if err != nil {
-		return nil, err
-	}
-	svg, err := inlineSVG(f)
-	if err != nil {
-		return nil, err
-	}
-	v.SVG = template.HTML(svg) // escaped by the SVG backend, as above
-	return v, nil
+	return v
 }
 
 // percent formats a fraction as a percentage, "—" when unknown.
@@ -263,4 +177,256 @@ func duration(s float64) string {
 	}
 	t := int(math.Round(s / 60))
 	return fmt.Sprintf("%d h %02d min", t/60, t%60)
+}
+
+// block is one piece of a section drawn by the "blocks" template.
+type block struct {
+	Kind  string // "h3", "p", "empty", "facts", "figures" or "table"
+	Text  string
+	Facts []keyValue
+	Figs  []figView
+	Table *paperTable
+}
+
+// figView is one figure on the page.
+type figView struct {
+	Name, Caption string
+	SVG           template.HTML
+	Wide, Heatmap bool
+}
+
+func para(s string) block    { return block{Kind: "p", Text: s} }
+func empty(s string) block   { return block{Kind: "empty", Text: s} }
+func heading(s string) block { return block{Kind: "h3", Text: s} }
+
+// figBlock shows the named paper figures that exist, side by side, or the
+// note when none does.
+func (b *built) figBlock(note string, names ...string) (block, error) {
+	bl := block{Kind: "figures"}
+	for _, n := range names {
+		f, ok := b.figs[n]
+		if !ok {
+			continue
+		}
+		svg, err := svgOf(f.f)
+		if err != nil {
+			return block{}, fmt.Errorf("figure %s: %w", n, err)
+		}
+		bl.Figs = append(bl.Figs, figView{Name: n, Caption: f.caption, SVG: svg, Wide: f.wide})
+	}
+	if len(bl.Figs) == 0 {
+		return empty(note), nil
+	}
+	return bl, nil
+}
+
+// table returns the named paper table, nil when absent.
+func (b *built) table(name string) *paperTable {
+	for _, t := range b.tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func headlineData(b *built) (any, error) {
+	switch {
+	case b.in.Metrics == nil:
+		return []block{empty("No metrics were computed.")}, nil
+	case !b.x.hasAttribution:
+		why := "not computed"
+		if r := b.in.Metrics.Reasons["attribution"]; r != "" {
+			why += ": " + r
+		}
+		return []block{empty("Factor attribution " + why + ".")}, nil
+	case len(b.x.attribution) == 0:
+		return []block{empty("Factor attribution: no pair of runs differs in exactly one axis.")}, nil
+	}
+	top := b.x.attribution[0]
+	for _, a := range b.x.attribution {
+		if a.Rank == 1 {
+			top = a
+		}
+	}
+	return []block{
+		para(fmt.Sprintf("Changing %s alone changes the most predictions: a mean disagreement of %s over %d pairs of runs that differ in nothing else.", top.Axis, num(float64(top.MeanDisagreement), 4), top.NPairs)),
+		{Kind: "table", Table: b.table("attribution")},
+		para("Pairs of runs that differ in exactly one axis, everything else equal. Intervals resample test instances (the same indices for every model), never pairs, since pairs that share a model are not independent. The variance share is the axis' part of the variance of pairwise disagreement over all pairs."),
+	}, nil
+}
+
+func homogenizationData(b *built) (any, error) {
+	r := b.in.Metrics
+	if r == nil {
+		return []block{empty("No metrics were computed.")}, nil
+	}
+	e := &r.Ensemble
+	ci := func(key string, prec int) string {
+		iv, ok := b.x.ensembleCI[key]
+		if !ok || !iv.ok() {
+			return "interval not computed"
+		}
+		return "95% interval [" + num(float64(iv[0]), prec) + ", " + num(float64(iv[1]), prec) + "]"
+	}
+	p := "p-value not computed"
+	if v, ok := b.x.ensembleP["homogenization"]; ok && finite(float64(v)) {
+		p = "permutation p " + pValue(float64(v))
+	}
+	h := float64(e.Homogenization)
+	hText := num(h, 3)
+	if !finite(h) {
+		hText = "undefined"
+		if why := r.Reasons["ensemble.homogenization"]; why != "" {
+			hText += " (" + why + ")"
+		}
+	}
+	facts := []keyValue{
+		{"Systemic failure rate", fmt.Sprintf("%s of instances every model gets wrong (%s)", num(float64(e.SystemicFailureRate), 4), ci("systemic_failure_rate", 4))},
+		{"… if independent", fmt.Sprintf("%s = ∏ e_m, the product of the models' error rates", sci(float64(e.IndependentFailureRate)))},
+		{"Homogenization H", fmt.Sprintf("%s = systemic / independent (Bommasani et al. 2022; %s; %s)", hText, ci("homogenization", 3), p)},
+		{"All-correct rate", fmt.Sprintf("%s against %s = ∏ a_m if independent", num(float64(e.AllCorrectRate), 4), sci(float64(e.IndependentAllCorrectRate)))},
+		{"Majority vote", fmt.Sprintf("accuracy %s against mean %s and best %s", num(float64(e.MajorityVoteAccuracy), 4), num(float64(e.MeanAccuracy), 4), num(float64(e.BestAccuracy), 4))},
+		{"Fleiss' κ", num(float64(e.FleissKappa), 4)},
+	}
+	fb, err := b.figBlock("No failure-count histogram (fewer than one model).", "failures")
+	if err != nil {
+		return nil, err
+	}
+	out := []block{{Kind: "facts", Facts: facts}, fb}
+	if t := b.table("ensemble"); t != nil {
+		out = append(out, heading("Every whole-set measure"), block{Kind: "table", Table: t})
+	}
+	if t := b.table("pairwise"); t != nil {
+		out = append(out, heading("Pairwise measures, mean over pairs"), block{Kind: "table", Table: t})
+	}
+	return out, nil
+}
+
+// sci formats small probabilities in scientific notation.
+func sci(x float64) string {
+	if !finite(x) {
+		return "—"
+	}
+	if x != 0 && math.Abs(x) < 1e-3 {
+		return strconv.FormatFloat(x, 'e', 2, 64)
+	}
+	return num(x, 4)
+}
+
+func heatmapsData(b *built) (any, error) {
+	in := b.in
+	if len(in.Models) == 0 {
+		return []block{empty("There are no finished runs, so there is nothing to compare.")}, nil
+	}
+	var out []block
+	for _, h := range b.heatmapSources() {
+		if h.values == nil {
+			why := ""
+			if in.Metrics != nil {
+				key := "pairwise." + h.name
+				if h.name == "cka_linear" {
+					key = "representation"
+				}
+				if r := in.Metrics.Reasons[key]; r != "" {
+					why = ": " + r
+				}
+			}
+			out = append(out, empty(fmt.Sprintf("No %s matrix was computed%s.", h.measure, why)))
+			continue
+		}
+		hm, err := newHeatmap(h.measure, in.Models, b.fams, h.values)
+		if err != nil {
+			return nil, err
+		}
+		f, err := hm.figure(heatmapSize{cell: htmlCell(len(in.Models))})
+		if err != nil {
+			return nil, err
+		}
+		svg, err := svgOf(f)
+		if err != nil {
+			return nil, err
+		}
+		cap := heatmapCaption(h.measure, len(in.Models), h.values)
+		if h.cite != "" {
+			cap += " (" + h.cite + ")"
+		}
+		out = append(out, block{Kind: "figures", Figs: []figView{{Name: h.name, Caption: cap, SVG: svg, Wide: true, Heatmap: true}}})
+	}
+	return out, nil
+}
+
+// htmlCell is the heatmap cell side on the page: big for few models,
+// shrinking so that the heatmap stays about 480pt wide, never below 4pt.
+func htmlCell(m int) vg.Length {
+	return vg.Length(max(4, min(40, 480/float64(m))))
+}
+
+func scatterData(b *built) (any, error) {
+	var out []block
+	fb, err := b.figBlock("No pairwise measures to plot.", "accuracy_vs_error_consistency", "diversity_accuracy")
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, fb)
+	note := "Generalisation–disagreement not computed."
+	if b.in.Metrics != nil {
+		if r := b.in.Metrics.Reasons["generalization_disagreement"]; r != "" {
+			note = "Generalisation–disagreement not computed: " + r + "."
+		}
+	}
+	if b.x.hasRecipes && len(b.x.recipes) == 0 {
+		note = "Generalisation–disagreement: no recipe has two or more seeds."
+	}
+	fb, err = b.figBlock(note, "generalization_disagreement")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, fb), nil
+}
+
+type runsAll struct {
+	Runs   runsView
+	Curves []block
+}
+
+func runsAllData(b *built) (any, error) {
+	v := runsAll{Runs: runsData(b.in)}
+	fb, err := b.figBlock("No run recorded a training loss.", "training_loss")
+	if err != nil {
+		return nil, err
+	}
+	v.Curves = []block{heading("Training curves"), fb}
+	return v, nil
+}
+
+func evaluationData(b *built) (any, error) {
+	x := b.in.Matrix
+	if x == nil {
+		return []block{empty("No prediction matrix was given, so there are no evaluation views.")}, nil
+	}
+	var out []block
+	fb, err := b.figBlock("No confusion matrix (fewer than two classes, or more than 50).", "confusion")
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, heading("Confusion matrices"), fb)
+	rocNote := fmt.Sprintf("ROC curves are drawn for binary tasks with probabilities; this task has %d classes.", x.Classes)
+	if x.Classes == 2 && x.Prob == nil {
+		rocNote = "ROC curves need class probabilities; the predictions have labels only."
+	}
+	fb, err = b.figBlock(rocNote, "roc")
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, heading("ROC curves"), fb)
+	fb, err = b.figBlock("A reliability diagram needs class probabilities; the predictions have labels only.", "reliability")
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, heading("Calibration"), fb)
+	if t := b.table("calibration"); t != nil {
+		out = append(out, block{Kind: "table", Table: t})
+	}
+	return out, nil
 }

@@ -13,10 +13,16 @@ import (
 // each run's name, test accuracy, wall time and status, then the mean,
 // min and max test accuracy of the finished runs and the mean pairwise
 // agreement (off-diagonal, ignoring NaN).
+//
+// With Metrics it adds the top-line numbers (homogenization with its
+// interval and p-value, systemic failure against independence, majority
+// vote) and the factor ranking when the attribution was computed.
 func Summary(w io.Writer, in *Input) error {
-	if err := in.check(); err != nil {
+	b, err := build(in)
+	if err != nil {
 		return err
 	}
+	in = b.in
 	t := tablewriter.NewTable(w,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft}}),
@@ -49,7 +55,75 @@ func Summary(w io.Writer, in *Input) error {
 	} else {
 		fmt.Fprintf(ew, "mean pairwise agreement: n/a (%d models)\n", len(in.Models))
 	}
+	if ew.err == nil && in.Metrics != nil {
+		if err := b.topLine(w); err != nil {
+			return err
+		}
+	}
 	return ew.err
+}
+
+// topLine writes the headline measures and the factor ranking.
+func (b *built) topLine(w io.Writer) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}),
+	)
+	t.Header("measure", "value", "95% interval", "p")
+	for _, e := range ensembleRows(b.in.Metrics) {
+		switch e.key {
+		case "systemic_failure_rate", "independent_failure_rate", "homogenization", "majority_vote_accuracy", "mean_accuracy", "fleiss_kappa":
+		default:
+			continue
+		}
+		iv, ok := b.x.ensembleCI[e.key]
+		ivs := "—"
+		if ok && iv.ok() {
+			ivs = "[" + num(float64(iv[0]), e.prec) + ", " + num(float64(iv[1]), e.prec) + "]"
+		}
+		p := "—"
+		if v, ok := b.x.ensembleP[e.key]; ok {
+			p = pValue(float64(v))
+		}
+		if err := t.Append(e.label, sci(e.v), ivs, p); err != nil {
+			return fmt.Errorf("report: summary table: %w", err)
+		}
+	}
+	if v, iv, p := b.x.pairMeanValue("error_consistency"); finite(v) {
+		ivs := "—"
+		if iv.ok() {
+			ivs = "[" + num(float64(iv[0]), 4) + ", " + num(float64(iv[1]), 4) + "]"
+		}
+		if err := t.Append("mean error consistency κ", num(v, 4), ivs, pValue(p)); err != nil {
+			return fmt.Errorf("report: summary table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("report: summary table: %w", err)
+	}
+	if !b.x.hasAttribution || len(b.x.attribution) == 0 {
+		_, err := fmt.Fprintln(w, "what makes models disagree: not computed")
+		return err
+	}
+	if _, err := fmt.Fprintln(w, "what makes models disagree (pairs differing in one axis only):"); err != nil {
+		return err
+	}
+	at := attributionTable(b.x.attribution)
+	t = tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
+	t.Header(at.Header)
+	for _, r := range at.Rows {
+		row := make([]string, len(r))
+		for j, c := range r {
+			row[j] = noControl(c.Text)
+		}
+		if err := t.Append(row); err != nil {
+			return fmt.Errorf("report: factor table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("report: factor table: %w", err)
+	}
+	return nil
 }
 
 // errWriter keeps the first write error so a run of Fprintf calls can be

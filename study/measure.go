@@ -45,12 +45,14 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 	}
 	if shifted != nil {
 		names, _ := runs.EvalSets(dir)
-		in.Sections = append(in.Sections, shiftSection(res, names, shifted))
+		sec := shiftSection(res, names, shifted)
+		sec.Figure = "shift" // agreement on the line, drawn from res
+		in.Sections = append(in.Sections, sec)
 	}
 	if err := report.WriteHTML(filepath.Join(dir, store.ReportFile), in); err != nil {
 		return err
 	}
-	if err := report.WriteFigures(dir, in); err != nil {
+	if err := report.WritePaper(dir, in); err != nil {
 		return err
 	}
 	if err := report.Summary(stdout, in); err != nil {
@@ -64,9 +66,9 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 // it holds a study) and the measured matrix.
 func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.Input, error) {
 	in := &report.Input{
-		Title:     filepath.Base(filepath.Clean(dir)),
-		Models:    x.Models,
-		Agreement: res.Pairwise.Agreement,
+		Title:   filepath.Base(filepath.Clean(dir)),
+		Matrix:  x,
+		Metrics: res,
 	}
 	entries, err := store.ReadManifest(dir)
 	switch {

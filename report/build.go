@@ -1,0 +1,378 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/study-harness/study/study/metrics"
+)
+
+// built is everything the report shows, derived once from an Input:
+// the paper figures, the tables and the optional metrics members.
+type built struct {
+	in   *Input // resolved
+	fams []string
+	x    extras
+	figs map[string]*namedFigure
+	// figOrder lists figure names in the order they are written.
+	figOrder []string
+	tables   []*paperTable
+	// eval views
+	aucs      []float64
+	eceFams   []string
+	eces      []float64
+	// figErr is why a paper figure could not be drawn; the page shows
+	// the others, WriteFigures fails with it.
+	figErr error
+}
+
+// namedFigure is one paper figure.
+type namedFigure struct {
+	name, caption string
+	wide          bool
+	f             *figure
+}
+
+// figureNames lists every figure the report can draw, in order; each is
+// written as figures/<name>.pdf and .svg when its data is present.
+var figureNames = []string{
+	"agreement", "error_consistency", "cka_linear", "failures",
+	"accuracy_vs_error_consistency", "diversity_accuracy", "generalization_disagreement",
+	"training_loss", "confusion", "roc", "reliability", "shift",
+}
+
+// heatmapSources returns the matrices drawn as heatmaps, by figure name,
+// with the measure's name; absent ones are nil.
+func (b *built) heatmapSources() []struct {
+	name, measure, cite string
+	values              [][]float64
+} {
+	in := b.in
+	var ec, cka [][]float64
+	if in.Metrics != nil {
+		if len(in.Metrics.Pairwise.ErrorConsistency) == len(in.Models) {
+			ec = in.Metrics.Pairwise.ErrorConsistency
+		}
+		if b.x.rep != nil {
+			cka = squareOf(b.x.rep.CKALinear, len(in.Models))
+		}
+	}
+	return []struct {
+		name, measure, cite string
+		values              [][]float64
+	}{
+		{"agreement", "agreement", "", in.Agreement},
+		{"error_consistency", "error consistency κ", "Geirhos et al. 2020", ec},
+		{"cka_linear", "linear CKA", "Kornblith et al. 2019", cka},
+	}
+}
+
+// build derives the report's figures and tables from in.
+func build(in *Input) (*built, error) {
+	in = in.resolved()
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	b := &built{in: in, fams: in.Families(), x: readExtras(in.Metrics), figs: map[string]*namedFigure{}}
+	add := func(name, caption string, wide bool, f *figure, err error) error {
+		if err != nil {
+			return fmt.Errorf("figure %s: %w", name, err)
+		}
+		if f != nil {
+			b.figs[name] = &namedFigure{name: name, caption: caption, wide: wide, f: f}
+			b.figOrder = append(b.figOrder, name)
+		}
+		return nil
+	}
+	m := len(in.Models)
+	width := ColumnWidth
+	if m > 12 {
+		width = WideWidth
+	}
+	for _, h := range b.heatmapSources() {
+		if h.values == nil || m == 0 {
+			continue
+		}
+		if vg.Length(m)*minCell > width {
+			// Checked before clustering, which is cubic in m.
+			b.figErr = fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, width.Points())
+			continue
+		}
+		hm, err := newHeatmap(h.measure, in.Models, b.fams, h.values)
+		if err != nil {
+			return nil, err
+		}
+		f, err := hm.figure(heatmapSize{width: width})
+		if err := add(h.name, heatmapCaption(h.measure, m, h.values), m > 12, f, err); err != nil {
+			return nil, err
+		}
+	}
+	if r := in.Metrics; r != nil {
+		f, err := failuresFigure(&r.Ensemble)
+		if err := add("failures", "Failure-count histogram: the fraction of test instances that exactly k models get wrong (bars), beside the Poisson-binomial distribution expected if every model failed independently at its own error rate (points). Mass at the right end beyond the points is homogenization.", false, f, err); err != nil {
+			return nil, err
+		}
+		if len(b.fams) == m {
+			f, err = accuracyECFigure(r, b.fams)
+			if err := add("accuracy_vs_error_consistency", "Accuracy against error consistency: one point per pair of models, the pair's mean accuracy against its error consistency κ_err (Geirhos et al. 2020). κ_err = 0 means the pair's errors overlap no more than their accuracies imply.", false, f, err); err != nil {
+				return nil, err
+			}
+			f, err = diversityFigure(r, b.fams)
+			if err := add("diversity_accuracy", "Diversity–accuracy plane (Fort et al. 2019): one point per ordered pair (reference a, model b), the accuracy of b against the fraction of test labels on which b differs from a divided by a's error rate. 1 means b disagrees with a as often as a is wrong.", false, f, err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if b.x.hasRecipes {
+		f, err := genDisFigure(b.x.recipes)
+		if err := add("generalization_disagreement", "Generalisation–disagreement (Jiang et al. 2022): one point per recipe (a configuration without its seed), the mean disagreement between pairs of its seeds against its mean test error, with 95% bootstrap intervals. Points on the dashed line y = x: disagreement estimates the test error without labels.", false, f, err); err != nil {
+			return nil, err
+		}
+	}
+	if idx, _ := curveRuns(in.Runs); len(idx) > 0 {
+		f, err := lossFigure(in.Runs, idx, ColumnWidth, plotHeight)
+		if err := add("training_loss", "Training loss per epoch, one line per run.", false, f, err); err != nil {
+			return nil, err
+		}
+	}
+	if x := in.Matrix; x != nil && x.M() > 0 && len(b.fams) == x.M() {
+		names, _ := familyGroups(b.fams)
+		w := min(WideWidth, vg.Length(len(names))*ColumnWidth)
+		f, err := confusionFigure(x, b.fams, w)
+		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate, numbers are counts.", len(names) > 1, f, err); err != nil {
+			return nil, err
+		}
+		f, b.aucs, err = rocFigure(x, b.fams)
+		if err := add("roc", "ROC curves of every model (score: the probability of class 1), coloured by family, with the mean area under the curve per family.", false, f, err); err != nil {
+			return nil, err
+		}
+		f, b.eceFams, b.eces, err = reliabilityFigure(x, b.fams)
+		if err := add("reliability", fmt.Sprintf("Reliability diagram per family (models pooled): top-label confidence in %d equal-width bins against the accuracy of the top label in each bin; the dashed diagonal is perfect calibration. ECE = Σ_b (n_b/N)·|acc_b − conf_b|.", ReliabilityBins), false, f, err); err != nil {
+			return nil, err
+		}
+	}
+	if len(b.x.onTheLine) > 0 {
+		var names []string
+		for _, s := range in.Sections {
+			if s.ID == "shift" && s.Table != nil {
+				for _, r := range s.Table.Rows[min(1, len(s.Table.Rows)):] {
+					if len(r) > 0 {
+						names = append(names, r[0])
+					}
+				}
+			}
+		}
+		if len(names) == 0 {
+			names = sortedKeys(b.x.onTheLine)
+		}
+		f, err := shiftFigure(names, b.x.onTheLine)
+		if err := add("shift", "Agreement on the line (Baek et al. 2022), per evaluation set, on probit axes: out-of-distribution against in-distribution accuracy of each model (circles) and agreement of each pair (triangles), with least-squares lines. When the two lines coincide, agreement, which needs no labels, predicts OOD accuracy.", true, f, err); err != nil {
+			return nil, err
+		}
+	}
+	b.buildTables()
+	return b, nil
+}
+
+func heatmapCaption(measure string, m int, values [][]float64) string {
+	lo, hi := agreementRange(values)
+	return fmt.Sprintf("Pairwise %s between the %d finished models, ordered by average-linkage clustering on 1 − %s (dendrogram above); names coloured by model family. Colours run from %.3f to %.3f; grey cells have no value (n/a).", measure, m, measure, lo, hi)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// buildTables makes the paper tables: the attribution headline, the
+// homogenization measures, the pairwise means, the runs, the calibration
+// and every extra section's table.
+func (b *built) buildTables() {
+	in := b.in
+	if b.x.hasAttribution && len(b.x.attribution) > 0 {
+		b.tables = append(b.tables, attributionTable(b.x.attribution))
+	}
+	if r := in.Metrics; r != nil {
+		t := &paperTable{
+			Name:      "ensemble",
+			Caption:   "Whole-set measures over all models: value ± half the 95% paired-bootstrap interval, and the permutation p-value where computed.",
+			Header:    []string{"measure", "value", "95% interval", "p"},
+			CSVHeader: []string{"measure", "value", "ci_lo", "ci_hi", "p"},
+		}
+		for _, e := range ensembleRows(r) {
+			iv := b.x.ensembleCI[e.key]
+			if iv == (interval{}) {
+				iv = nanInterval
+			}
+			p := math.NaN()
+			if v, ok := b.x.ensembleP[e.key]; ok {
+				p = float64(v)
+			}
+			ivText := "not computed"
+			if iv.ok() {
+				ivText = "[" + num(float64(iv[0]), e.prec) + ", " + num(float64(iv[1]), e.prec) + "]"
+			}
+			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: withCI(e.v, iv, e.prec), Num: true}, {Text: ivText, Num: true}, {Text: pValue(p), Num: true}})
+			t.CSV = append(t.CSV, []string{e.key, raw(e.v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
+		}
+		b.tables = append(b.tables, t)
+		if b.x.pairMean != nil {
+			t := &paperTable{
+				Name:      "pairwise",
+				Caption:   "Pairwise measures, mean over all pairs of models ± half the 95% paired-bootstrap interval (instances resampled, never pairs).",
+				Header:    []string{"measure", "mean over pairs", "p"},
+				CSVHeader: []string{"measure", "mean", "ci_lo", "ci_hi", "p"},
+			}
+			for _, k := range []struct{ key, label string }{
+				{"agreement", "agreement"}, {"cohen_kappa", "Cohen's κ"}, {"error_consistency", "error consistency κ"},
+				{"q_statistic", "Yule's Q"}, {"correlation", "correlation ρ"}, {"double_fault", "double fault"},
+				{"jsd", "Jensen–Shannon divergence (bits)"}, {"capa", "CAPA"},
+			} {
+				v, iv, p := b.x.pairMeanValue(k.key)
+				if !finite(v) {
+					continue
+				}
+				t.Rows = append(t.Rows, []tcell{{Text: k.label}, {Text: withCI(v, iv, 4), Num: true}, {Text: pValue(p), Num: true}})
+				t.CSV = append(t.CSV, []string{k.key, raw(v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
+			}
+			b.tables = append(b.tables, t)
+		}
+	}
+	if len(in.Runs) > 0 {
+		t := &paperTable{Name: "runs", Caption: "Runs of the grid: test and validation accuracy; best test accuracy in bold."}
+		t.Header = append(t.Header, "run")
+		t.CSVHeader = append(t.CSVHeader, "run", "id")
+		for _, a := range in.Axes {
+			t.Header = append(t.Header, a.Key)
+			t.CSVHeader = append(t.CSVHeader, a.Key)
+		}
+		t.Header = append(t.Header, "test acc.", "val. acc.", "status")
+		t.CSVHeader = append(t.CSVHeader, "test_accuracy", "val_accuracy", "wall_seconds", "status", "reason")
+		var accs []float64
+		for _, r := range in.Runs {
+			row := []tcell{{Text: r.Name}}
+			rec := []string{r.Name, r.ID}
+			for _, a := range in.Axes {
+				row = append(row, tcell{Text: r.Config[a.Key]})
+				rec = append(rec, r.Config[a.Key])
+			}
+			test, val := r.TestAccuracy, r.ValAccuracy
+			if r.Status != StatusOK {
+				test, val = math.NaN(), math.NaN()
+			}
+			row = append(row, tcell{Text: num(test, 4), Num: true}, tcell{Text: num(val, 4), Num: true}, tcell{Text: r.Status})
+			rec = append(rec, raw(test), raw(val), raw(r.WallSeconds), r.Status, r.Reason)
+			accs = append(accs, test)
+			t.Rows = append(t.Rows, row)
+			t.CSV = append(t.CSV, rec)
+		}
+		boldMax(t.Rows, len(in.Axes)+1, accs)
+		b.tables = append(b.tables, t)
+	}
+	if len(b.eces) > 0 || b.aucs != nil {
+		t := &paperTable{Name: "calibration", Caption: fmt.Sprintf("Calibration per family: expected calibration error over %d equal-width bins of top-label confidence (models pooled); for binary tasks the mean ROC AUC of the family's models.", ReliabilityBins),
+			Header: []string{"family", "models", "ECE"}, CSVHeader: []string{"family", "n_models", "ece"}}
+		names, members := familyGroups(b.fams)
+		if b.aucs != nil {
+			t.Header = append(t.Header, "mean AUC")
+			t.CSVHeader = append(t.CSVHeader, "mean_auc")
+		}
+		for fi, name := range names {
+			ece := math.NaN()
+			if fi < len(b.eces) {
+				ece = b.eces[fi]
+			}
+			row := []tcell{{Text: name}, {Text: strconv.Itoa(len(members[fi])), Num: true}, {Text: num(ece, 4), Num: true}}
+			rec := []string{name, strconv.Itoa(len(members[fi])), raw(ece)}
+			if b.aucs != nil {
+				var s float64
+				for _, m := range members[fi] {
+					s += b.aucs[m]
+				}
+				auc := s / float64(len(members[fi]))
+				row = append(row, tcell{Text: num(auc, 4), Num: true})
+				rec = append(rec, raw(auc))
+			}
+			t.Rows = append(t.Rows, row)
+			t.CSV = append(t.CSV, rec)
+		}
+		b.tables = append(b.tables, t)
+	}
+	for i, s := range in.Sections {
+		if s.Table == nil || len(s.Table.Rows) == 0 {
+			continue
+		}
+		name := s.ID
+		if name == "" {
+			name = fmt.Sprintf("extra-%d", i+1)
+		}
+		b.tables = append(b.tables, tableFromSection(s, safeName(name)))
+	}
+}
+
+// safeName keeps letters, digits, '-' and '_' of s for a file name.
+func safeName(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			out = append(out, r)
+		default:
+			out = append(out, '_')
+		}
+	}
+	if len(out) == 0 {
+		return "table"
+	}
+	return "section-" + string(out)
+}
+
+// ensembleRow is one whole-set measure with its JSON key.
+type ensembleRow struct {
+	key, label string
+	v          float64
+	prec       int
+}
+
+// ensembleRows lists the whole-set measures shown, in order.
+func ensembleRows(r *metrics.Result) []ensembleRow {
+	e := &r.Ensemble
+	return []ensembleRow{
+		{"systemic_failure_rate", "systemic failure rate (all models wrong)", float64(e.SystemicFailureRate), 4},
+		{"independent_failure_rate", "… if independent (∏ e_m)", float64(e.IndependentFailureRate), 4},
+		{"homogenization", "homogenization H", float64(e.Homogenization), 3},
+		{"all_correct_rate", "all-correct rate", float64(e.AllCorrectRate), 4},
+		{"independent_all_correct_rate", "… if independent (∏ a_m)", float64(e.IndependentAllCorrectRate), 4},
+		{"fleiss_kappa", "Fleiss' κ", float64(e.FleissKappa), 4},
+		{"entropy", "entropy E", float64(e.Entropy), 4},
+		{"kw_variance", "Kohavi–Wolpert variance", float64(e.KWVariance), 4},
+		{"interrater_kappa", "interrater κ", float64(e.InterraterKappa), 4},
+		{"difficulty", "difficulty θ", float64(e.Difficulty), 4},
+		{"generalized_diversity", "generalized diversity", float64(e.GeneralizedDiversity), 4},
+		{"coincident_failure_diversity", "coincident failure diversity", float64(e.CoincidentFailureDiversity), 4},
+		{"majority_vote_accuracy", "majority-vote accuracy", float64(e.MajorityVoteAccuracy), 4},
+		{"mean_accuracy", "mean accuracy", float64(e.MeanAccuracy), 4},
+		{"best_accuracy", "best accuracy", float64(e.BestAccuracy), 4},
+		{"label_entropy", "label entropy (bits)", float64(e.LabelEntropy), 4},
+	}
+}
+
+// svgOf renders f for the page.
+func svgOf(f *figure) (template.HTML, error) {
+	svg, err := inlineSVG(f)
+	if err != nil {
+		return "", err
+	}
+	// The SVG comes from gonum's SVG backend, which escapes every text it
+	// draws, so it is trusted here.
+	return template.HTML(svg), nil
+}

@@ -1,0 +1,358 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/study-harness/study/study/metrics"
+)
+
+// Paper figure sizes: one column, or the width of the page for wide ones.
+const (
+	// WideWidth is the width of a figure that spans both columns.
+	WideWidth = 7 * vg.Inch
+	// plotHeight is the height of a scatter or line figure.
+	plotHeight = 2.5 * vg.Inch
+)
+
+// newPlot returns a plot with the report's fonts and no background.
+func newPlot(xlabel, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.BackgroundColor = nil
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(sans, vg.Points(8))
+		ax.Tick.Label.Font = font.From(sans, vg.Points(7))
+	}
+	p.Title.TextStyle.Font = font.From(sans, vg.Points(8))
+	p.Legend.TextStyle.Font = font.From(sans, vg.Points(7))
+	p.Legend.ThumbnailWidth = vg.Points(12)
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// plotFigure wraps one plot as a figure.
+func plotFigure(p *plot.Plot, w, h vg.Length) *figure {
+	return &figure{w: w, h: h, draw: p.Draw}
+}
+
+// gridFigure draws plots side by side in one row.
+func gridFigure(ps []*plot.Plot, w, h vg.Length) *figure {
+	return &figure{w: w, h: h, draw: func(c draw.Canvas) {
+		t := draw.Tiles{Rows: 1, Cols: len(ps), PadX: vg.Points(6), PadTop: vg.Points(2), PadBottom: vg.Points(2), PadLeft: vg.Points(2), PadRight: vg.Points(4)}
+		cs := plot.Align([][]*plot.Plot{ps}, t, c)
+		for i, p := range ps {
+			p.Draw(cs[0][i])
+		}
+	}}
+}
+
+// scatter adds a series of points in colour col (and, with name, a legend
+// entry). Empty series are left out.
+func scatter(p *plot.Plot, xys plotter.XYs, col color.Color, shape draw.GlyphDrawer, name string) error {
+	if len(xys) == 0 {
+		return nil
+	}
+	s, err := plotter.NewScatter(xys)
+	if err != nil {
+		return err
+	}
+	s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(1.8), Shape: shape}
+	p.Add(s)
+	if name != "" {
+		p.Legend.Add(plotLabel(name), s)
+	}
+	return nil
+}
+
+// failuresFigure draws the failure-count histogram (bars: the fraction of
+// instances that exactly k models get wrong) beside the Poisson-binomial
+// distribution expected if the models failed independently (points on a
+// line).
+func failuresFigure(e *metrics.EnsembleStats) (*figure, error) {
+	hist, pb := e.FailureCountHistogram, e.PoissonBinomial
+	if len(hist) < 2 {
+		return nil, nil
+	}
+	p := newPlot("models that get an instance wrong (k)", "fraction of instances")
+	bars := make(plotter.Values, len(hist))
+	for k, v := range hist {
+		bars[k] = math.Max(0, v)
+		if !finite(v) {
+			bars[k] = 0
+		}
+	}
+	w := max(vg.Points(1), vg.Points(160/float64(len(hist))))
+	b, err := plotter.NewBarChart(bars, w)
+	if err != nil {
+		return nil, fmt.Errorf("report: failure histogram: %w", err)
+	}
+	b.Color = color.NRGBA{R: 0x56, G: 0xb4, B: 0xe9, A: 0xff}
+	b.LineStyle.Width = 0
+	p.Add(b)
+	p.Legend.Add("observed", b)
+	if len(pb) == len(hist) {
+		var xys plotter.XYs
+		for k, v := range pb {
+			if finite(v) {
+				xys = append(xys, plotter.XY{X: float64(k), Y: v})
+			}
+		}
+		if len(xys) > 0 {
+			l, s, err := plotter.NewLinePoints(xys)
+			if err != nil {
+				return nil, fmt.Errorf("report: Poisson-binomial: %w", err)
+			}
+			l.Color = familyColor(1)
+			l.Width = vg.Points(0.8)
+			s.GlyphStyle = draw.GlyphStyle{Color: familyColor(1), Radius: vg.Points(1.6), Shape: draw.CircleGlyph{}}
+			p.Add(l, s)
+			p.Legend.Add("independent (Poisson-binomial)", l, s)
+		}
+	}
+	p.Legend.Top = true
+	p.Legend.Left = false
+	p.Y.Min = 0
+	return plotFigure(p, ColumnWidth, plotHeight), nil
+}
+
+// pairSeries splits the pairs a < b into same-family and cross-family
+// points given by f(a, b); ok is false to leave a pair out.
+func pairSeries(fams []string, f func(a, b int) (x, y float64, ok bool)) (same, cross plotter.XYs) {
+	m := len(fams)
+	for a := range m {
+		for b := a + 1; b < m; b++ {
+			x, y, ok := f(a, b)
+			if !ok || !finite(x) || !finite(y) {
+				continue
+			}
+			if fams[a] == fams[b] {
+				same = append(same, plotter.XY{X: x, Y: y})
+			} else {
+				cross = append(cross, plotter.XY{X: x, Y: y})
+			}
+		}
+	}
+	return same, cross
+}
+
+// pairScatter draws same-family and cross-family pairs in two colours.
+func pairScatter(p *plot.Plot, same, cross plotter.XYs) error {
+	if len(cross) == 0 {
+		return scatter(p, same, familyColor(0), draw.CircleGlyph{}, "")
+	}
+	if err := scatter(p, same, familyColor(0), draw.CircleGlyph{}, "same family"); err != nil {
+		return err
+	}
+	return scatter(p, cross, familyColor(1), draw.TriangleGlyph{}, "different families")
+}
+
+// accuracyECFigure plots, per pair of models, the mean accuracy of the
+// pair against its error consistency κ_err.
+func accuracyECFigure(r *metrics.Result, fams []string) (*figure, error) {
+	ec, acc := r.Pairwise.ErrorConsistency, r.PerModel.Accuracy
+	if len(ec) != len(fams) || len(acc) != len(fams) || len(fams) < 2 {
+		return nil, nil
+	}
+	same, cross := pairSeries(fams, func(a, b int) (float64, float64, bool) {
+		return (acc[a] + acc[b]) / 2, ec[a][b], true
+	})
+	if len(same)+len(cross) == 0 {
+		return nil, nil
+	}
+	p := newPlot("mean accuracy of the pair", "error consistency κ_err")
+	if err := pairScatter(p, same, cross); err != nil {
+		return nil, fmt.Errorf("report: accuracy vs error consistency: %w", err)
+	}
+	p.Legend.Top = true
+	return plotFigure(p, ColumnWidth, plotHeight), nil
+}
+
+// diversityFigure is the diversity–accuracy plane of Fort et al. (2019):
+// for every ordered pair (reference a, model b), the accuracy of b against
+// the fraction of test labels on which b differs from a, divided by a's
+// error rate (error-normalised disagreement; 1 means b disagrees with a
+// as often as a is wrong).
+func diversityFigure(r *metrics.Result, fams []string) (*figure, error) {
+	end, acc := r.Pairwise.ErrorNormalizedDisagreement, r.PerModel.Accuracy
+	m := len(fams)
+	if len(end) != m || len(acc) != m || m < 2 {
+		return nil, nil
+	}
+	var same, cross plotter.XYs
+	for a := range m {
+		for b := range m {
+			if a == b || !finite(end[a][b]) || !finite(acc[b]) {
+				continue
+			}
+			pt := plotter.XY{X: acc[b], Y: end[a][b]}
+			if fams[a] == fams[b] {
+				same = append(same, pt)
+			} else {
+				cross = append(cross, pt)
+			}
+		}
+	}
+	if len(same)+len(cross) == 0 {
+		return nil, nil
+	}
+	p := newPlot("accuracy of the model", "disagreement / error of the reference")
+	if err := pairScatter(p, same, cross); err != nil {
+		return nil, fmt.Errorf("report: diversity–accuracy plane: %w", err)
+	}
+	p.Legend.Top = true
+	return plotFigure(p, ColumnWidth, plotHeight), nil
+}
+
+// genDisFigure plots, per recipe, the mean disagreement between its seed
+// pairs against its test error, with the line y = x on which Jiang et al.
+// (2022) find well-calibrated ensembles.
+func genDisFigure(recipes []recipePoint) (*figure, error) {
+	var xys plotter.XYs
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range recipes {
+		x, y := float64(r.Disagreement), float64(r.TestError)
+		if !finite(x) || !finite(y) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: x, Y: y})
+		lo, hi = math.Min(lo, math.Min(x, y)), math.Max(hi, math.Max(x, y))
+	}
+	if len(xys) == 0 {
+		return nil, nil
+	}
+	pad := math.Max(0.01, 0.08*(hi-lo))
+	lo, hi = math.Max(0, lo-pad), math.Min(1, hi+pad)
+	p := newPlot("disagreement between seeds", "test error")
+	diag, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+	if err != nil {
+		return nil, err
+	}
+	diag.Color = color.Gray{Y: 0x80}
+	diag.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+	diag.Width = vg.Points(0.8)
+	p.Add(diag)
+	p.Legend.Add("y = x", diag)
+	// Interval bars: 95% bootstrap intervals of both coordinates.
+	for _, r := range recipes {
+		x, y := float64(r.Disagreement), float64(r.TestError)
+		if !finite(x) || !finite(y) {
+			continue
+		}
+		var segs []plotter.XYs
+		if r.DisagreementCI.ok() {
+			segs = append(segs, plotter.XYs{{X: float64(r.DisagreementCI[0]), Y: y}, {X: float64(r.DisagreementCI[1]), Y: y}})
+		}
+		if r.TestErrorCI.ok() {
+			segs = append(segs, plotter.XYs{{X: x, Y: float64(r.TestErrorCI[0])}, {X: x, Y: float64(r.TestErrorCI[1])}})
+		}
+		for _, s := range segs {
+			l, err := plotter.NewLine(s)
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width = familyColor(0), vg.Points(0.6)
+			p.Add(l)
+		}
+	}
+	if err := scatter(p, xys, familyColor(0), draw.CircleGlyph{}, "recipe"); err != nil {
+		return nil, err
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
+	p.Legend.Top, p.Legend.Left = true, true
+	return plotFigure(p, ColumnWidth, ColumnWidth*0.8), nil
+}
+
+// probitTicks labels a probit axis with the probabilities they stand for.
+type probitTicks struct{}
+
+func (probitTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, p := range []float64{0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999} {
+		v := distuv.UnitNormal.Quantile(p)
+		if v >= lo && v <= hi {
+			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprint(p)})
+		}
+	}
+	return ts
+}
+
+// probit maps a probability to the standard normal quantile; 0 and 1 give
+// false.
+func probit(p float64) (float64, bool) {
+	if !(p > 0 && p < 1) {
+		return 0, false
+	}
+	return distuv.UnitNormal.Quantile(p), true
+}
+
+// shiftFigure draws, per evaluation set, the OOD against the ID accuracy
+// of each model and agreement of each pair, on probit axes, with the
+// least-squares lines of both (Baek et al. 2022). On the line, the
+// agreement line (which needs no labels) predicts the accuracy line.
+func shiftFigure(names []string, lines map[string]onTheLine) (*figure, error) {
+	var ps []*plot.Plot
+	for _, name := range names {
+		l, ok := lines[name]
+		if !ok {
+			continue
+		}
+		p := newPlot("ID (clean test set)", "OOD: "+plotLabel(name))
+		p.X.Tick.Marker, p.Y.Tick.Marker = probitTicks{}, probitTicks{}
+		pts := func(xs, ys []fnum) plotter.XYs {
+			var out plotter.XYs
+			for i := range min(len(xs), len(ys)) {
+				x, okx := probit(float64(xs[i]))
+				y, oky := probit(float64(ys[i]))
+				if okx && oky {
+					out = append(out, plotter.XY{X: x, Y: y})
+				}
+			}
+			return out
+		}
+		acc, agr := pts(l.IDAccuracy, l.OODAccuracy), pts(l.IDAgreement, l.OODAgreement)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, pt := range append(append(plotter.XYs{}, acc...), agr...) {
+			lo, hi = math.Min(lo, pt.X), math.Max(hi, pt.X)
+		}
+		if lo > hi {
+			continue
+		}
+		if err := scatter(p, agr, familyColor(5), draw.TriangleGlyph{}, "agreement"); err != nil {
+			return nil, err
+		}
+		if err := scatter(p, acc, familyColor(1), draw.CircleGlyph{}, "accuracy"); err != nil {
+			return nil, err
+		}
+		for _, fit := range []struct {
+			ln  line
+			col color.Color
+		}{{l.AgreementLine, familyColor(5)}, {l.AccuracyLine, familyColor(1)}} {
+			s, b := float64(fit.ln.Slope), float64(fit.ln.Intercept)
+			if !finite(s) || !finite(b) {
+				continue
+			}
+			ln, err := plotter.NewLine(plotter.XYs{{X: lo, Y: s*lo + b}, {X: hi, Y: s*hi + b}})
+			if err != nil {
+				return nil, err
+			}
+			ln.Color, ln.Width = fit.col, vg.Points(0.8)
+			p.Add(ln)
+		}
+		p.Legend.Top, p.Legend.Left = true, true
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	w := min(WideWidth, vg.Length(len(ps))*1.9*vg.Inch)
+	return gridFigure(ps, w, 2*vg.Inch), nil
+}
