@@ -2,6 +2,7 @@ package runs
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,12 +11,14 @@ import (
 
 	"github.com/study-harness/study/study/atomic"
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/spec"
 	"github.com/study-harness/study/study/store"
 )
 
 // Collect builds the prediction matrix of a results folder from its
-// finished runs, in manifest order, and writes it to predictions.csv. Failed
-// and unfinished runs are left out. It reads only stored files, so it also
+// finished runs, in manifest order, and writes it to predictions.csv. Failed,
+// skipped and unfinished runs are left out, and so are auxiliary runs
+// (role pretrain), whose test set may not be the study's. It reads only stored files, so it also
 // merges the shards of a study run on several machines.
 func Collect(dir string) (*predmat.Matrix, error) {
 	return collect(dir, store.PredictionsFile)
@@ -55,7 +58,7 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rec.Status != store.StatusOK {
+		if rec.Status != store.StatusOK || Auxiliary(e) {
 			continue
 		}
 		path := filepath.Join(store.RunPath(dir, e.ID), file)
@@ -103,6 +106,15 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		return nil, err
 	}
 	return all, nil
+}
+
+// Auxiliary reports whether the manifest entry is a run with role pretrain,
+// which the prediction matrix and the metrics leave out.
+func Auxiliary(e store.Entry) bool {
+	var c struct {
+		Role string `json:"role"`
+	}
+	return json.Unmarshal(e.Config, &c) == nil && c.Role == spec.RolePretrain
 }
 
 // appendModel appends the single model of x to all, checking that both

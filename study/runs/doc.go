@@ -23,6 +23,20 @@
 // place only when complete. An I/O error (a full disk, a permission error)
 // stops the sweep and is returned; the runs finished before it are kept.
 //
+// Dependencies. A run whose init names a parent (spec.Init, resolved by the
+// grid) waits for its parent to finish, reused or trained, before it takes
+// a worker; it then starts from the parent's runs/<id>/weights.safetensors.
+// Its id hashes its parent's id, so retraining a parent retrains its
+// children. When a parent failed or was skipped, the child is not trained
+// but recorded with status skipped and the reason "parent <name> failed:
+// ..."; skipped runs are listed with the failures and, like them, make the
+// exit code non-zero. A skipped run is tried again on every later
+// execution, since its parent may have been retrained. Sharding assigns
+// each run to the shard of its dependency root (Plan.Roots), so a shard
+// holds whole dependency trees; study run --shard then study merge equals
+// an unsharded run. Runs with role pretrain are trained and cached like any
+// other but left out of the prediction matrix.
+//
 // Collect gathers the finished runs into the prediction matrix in manifest
 // order, the input of the metrics and report stages.
 package runs

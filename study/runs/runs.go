@@ -14,10 +14,12 @@ import (
 	"runtime/debug"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/atomic"
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/grid"
@@ -38,8 +40,11 @@ type Options struct {
 	Progress    Progress
 }
 
-// Shard selects a deterministic 1/Count of a grid: the runs whose index
-// modulo Count is Index. The zero value selects the whole grid.
+// Shard selects a deterministic 1/Count of a grid: the runs whose
+// dependency root's index modulo Count is Index (see Plan.Roots; a run
+// without parent is its own root, so without dependencies this is the
+// run's own index). A shard thus trains every parent its runs start from.
+// The zero value selects the whole grid.
 type Shard struct{ Index, Count int }
 
 func (s Shard) lockName() string {
@@ -49,7 +54,7 @@ func (s Shard) lockName() string {
 	return fmt.Sprintf("%d-of-%d", s.Index, s.Count)
 }
 
-// Has reports whether run index i belongs to the shard.
+// Has reports whether the run whose root index is i belongs to the shard.
 func (s Shard) Has(i int) bool { return s.Count <= 1 || i%s.Count == s.Index }
 
 // Run is one planned run: the grid point and its content-addressed id.
@@ -70,6 +75,13 @@ type Plan struct {
 	FeatureIdx []int
 	// Evals are the corrupted test inputs of the spec's eval_sets, in order.
 	Evals [][]float32
+	// Raw is the dataset with its original classes, which run-level labels
+	// and positive refer to: Data itself unless the dataset maps classes
+	// to a binary task (dataset.positive) and some run needs the original.
+	Raw *data.Set
+	// Roots holds, for each run, the index of the root of its dependency
+	// tree (grid.Roots); shards are assigned by root.
+	Roots []int
 }
 
 // FeatureSubset is the size of the fixed test subset whose features are
@@ -98,9 +110,32 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 		}
 		p.Evals = append(p.Evals, x)
 	}
+	p.Raw = ds
 	for _, r := range gr {
-		p.Runs = append(p.Runs, Run{Run: r, ID: runID(s, ds, r)})
+		if (len(r.Config.Labels) > 0 || len(r.Config.Positive) > 0) && s.Dataset.Binary() && p.Raw == ds {
+			raw := s.Dataset
+			raw.Positive = nil
+			if p.Raw, err = data.Load(raw, s.Seed, filepath.Dir(s.File)); err != nil {
+				return nil, fmt.Errorf("%s: dataset without positive, for run-level labels: %w", s.File, err)
+			}
+		}
 	}
+	ids := make([]string, len(gr))
+	var id func(i int) string
+	id = func(i int) string {
+		if ids[i] == "" {
+			parent := ""
+			if len(gr[i].Parents) > 0 {
+				parent = id(gr[i].Parents[0]) // the grid has no cycles
+			}
+			ids[i] = runID(s, ds, gr[i], parent)
+		}
+		return ids[i]
+	}
+	for i, r := range gr {
+		p.Runs = append(p.Runs, Run{Run: r, ID: id(i)})
+	}
+	p.Roots = grid.Roots(gr)
 	return p, nil
 }
 
@@ -117,13 +152,17 @@ func featureSubset(seed int64, n int) []int {
 
 // runID hashes what determines a run's outcome: the format version, the
 // task, the spec seed (it keys every stream), the dataset fingerprint, the
-// evaluation sets (a run stores predictions on each) and the canonical
-// resolved config.
-func runID(s *spec.Spec, ds *data.Set, r grid.Run) string {
+// evaluation sets (a run stores predictions on each), the id of the parent
+// whose weights it starts from (so retraining a parent changes its
+// children), and the canonical resolved config.
+func runID(s *spec.Spec, ds *data.Set, r grid.Run, parent string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "study-run v%d\ntask=%s\nseed=%d\ndata=%s\n", store.FormatVersion, s.Task, s.Seed, ds.Fingerprint)
 	for _, sh := range s.EvalSets {
 		fmt.Fprintf(h, "eval=%s/%s/%d\n", sh.Name, sh.Corruption, sh.Severity)
+	}
+	if parent != "" {
+		fmt.Fprintf(h, "parent=%s\n", parent)
 	}
 	h.Write(grid.Canonical(r.Config))
 	return hex.EncodeToString(h.Sum(nil))[:16]
@@ -134,7 +173,8 @@ type Outcome struct {
 	Total    int       // runs in the plan (in this shard)
 	Reused   int       // finished before and not retrained
 	Trained  int       // trained now and succeeded
-	Failures []Failure // runs recorded as failed, reused or new
+	Failures []Failure // runs recorded as failed or skipped, reused or new
+	Skipped  int       // of Failures, runs skipped because a parent failed
 }
 
 // Failure names a failed run and why it failed.
@@ -164,12 +204,17 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	}
 
 	out := &Outcome{}
+	// state[i] is the record of run i once known: reused now, or written
+	// by its goroutine before done[i] is closed.
+	state := make([]*store.Record, len(p.Runs))
+	done := make([]chan struct{}, len(p.Runs))
 	var pending []Run
 	for _, r := range p.Runs {
-		if !opts.Shard.Has(r.Index) {
+		if !opts.Shard.Has(p.Roots[r.Index]) {
 			continue
 		}
 		out.Total++
+		done[r.Index] = make(chan struct{})
 		if opts.Force || !store.Finished(p.Dir, r.ID) {
 			pending = append(pending, r)
 			continue
@@ -178,11 +223,15 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rec.Status == store.StatusFailed && opts.RetryFailed {
+		// A skipped run is tried again whenever the study runs: its
+		// parent may have been retrained since.
+		if rec.Status == store.StatusSkipped || (rec.Status == store.StatusFailed && opts.RetryFailed) {
 			pending = append(pending, r)
 			continue
 		}
 		out.Reused++
+		state[r.Index] = rec
+		close(done[r.Index])
 		if rec.Status == store.StatusFailed {
 			out.Failures = append(out.Failures, Failure{r.ID, r.Name, rec.Reason})
 		}
@@ -194,14 +243,50 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	}
 	prog.Start(out.Total, out.Reused)
 	results := make([]*store.Record, len(pending))
+	// Every pending run gets a goroutine that waits for its parent and
+	// then for one of the workers slots: parents finish before their
+	// children start, and at most workers runs train at once. Runs are
+	// launched in grid order, so without dependencies the order is as
+	// before.
+	slots := make(chan struct{}, workers)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
 	for i, r := range pending {
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			rec, err := p.trainOne(gctx, r)
+			defer close(done[r.Index])
+			var parent *store.Record
+			var parentRun Run
+			if len(r.Parents) > 0 {
+				parentRun = p.Runs[r.Parents[0]]
+				ch := done[parentRun.Index]
+				if ch == nil { // not in this shard; cannot happen with root sharding
+					return fmt.Errorf("run %s: parent %s is not in shard %d/%d", r.Name, parentRun.Name, opts.Shard.Index, opts.Shard.Count)
+				}
+				select {
+				case <-ch:
+				case <-gctx.Done():
+					return nil
+				}
+				if parent = state[parentRun.Index]; parent == nil {
+					return nil // the parent was interrupted
+				}
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-gctx.Done():
+				return nil
+			}
+			defer func() { <-slots }()
+			var rec *store.Record
+			var err error
+			if parent != nil && parent.Status != store.StatusOK {
+				reason, _, _ := strings.Cut(parent.Reason, "\n")
+				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason))
+			} else {
+				rec, err = p.trainOne(gctx, r, parentRun.ID)
+			}
 			if err != nil {
 				return err
 			}
@@ -209,6 +294,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 				return nil
 			}
 			results[i] = rec
+			state[r.Index] = rec
 			prog.Done(rec)
 			return nil
 		})
@@ -219,9 +305,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		if rec == nil {
 			continue
 		}
-		if rec.Status == store.StatusFailed {
+		switch rec.Status {
+		case store.StatusFailed:
 			out.Failures = append(out.Failures, Failure{pending[i].ID, pending[i].Name, rec.Reason})
-		} else {
+		case store.StatusSkipped:
+			out.Skipped++
+			out.Failures = append(out.Failures, Failure{pending[i].ID, pending[i].Name, "skipped: " + rec.Reason})
+		default:
 			out.Trained++
 		}
 	}
@@ -232,6 +322,28 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		return out, ctx.Err()
 	}
 	return out, nil
+}
+
+// skip records run r as skipped, with the reason, without training it.
+func (p *Plan) skip(r Run, reason string) (*store.Record, error) {
+	rec := &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusSkipped, Reason: reason}
+	tmp, err := store.TempRunDir(p.Dir, r.ID)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", r.Name, err)
+	}
+	if err := store.WriteJSON(filepath.Join(tmp, store.ConfigFile), r.Config); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := store.WriteJSON(filepath.Join(tmp, store.MetricsFile), rec); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := store.PublishRun(p.Dir, r.ID, tmp); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return rec, nil
 }
 
 // writeHeader writes spec.yaml, manifest.jsonl and environment.json.
@@ -269,9 +381,14 @@ func (p *Plan) writeHeader(workers int) error {
 // trainOne trains run r and publishes its folder. It returns a nil record
 // and no error when ctx was cancelled, and an error only for I/O failures,
 // which stop the sweep.
-func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err error) {
+func (p *Plan) trainOne(ctx context.Context, r Run, parentID string) (rec *store.Record, err error) {
 	start := time.Now()
-	res, terr := p.train(ctx, r)
+	d, testRows, verr := View(p, r)
+	var res *train.Result
+	terr := verr
+	if terr == nil {
+		res, terr = p.train(ctx, r, d, testRows != nil, parentID)
+	}
 	if ctx.Err() != nil {
 		return nil, nil
 	}
@@ -301,12 +418,22 @@ func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err erro
 		return nil, err
 	}
 	if res != nil {
-		if err := p.writePredictions(filepath.Join(tmp, store.PredictionsFile), r, res.TestPred, res.TestProb); err != nil {
+		if err := writePredictions(filepath.Join(tmp, store.PredictionsFile), r, d, testRows, res.TestPred, res.TestProb); err != nil {
 			return nil, err
+		}
+		if res.Weights != nil {
+			var buf bytes.Buffer
+			meta := map[string]string{"format": "pt", "study_run": r.ID, "name": r.Name, "arch": r.Config.Arch}
+			if err := models.WriteSafetensors(&buf, res.Weights, meta); err != nil {
+				return nil, fmt.Errorf("run %s: %w", r.Name, err)
+			}
+			if err := atomic.WriteFile(filepath.Join(tmp, store.WeightsFile), buf.Bytes(), 0o644); err != nil {
+				return nil, err
+			}
 		}
 		for i, e := range res.Evals {
 			path := filepath.Join(tmp, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name))
-			if err := p.writePredictions(path, r, e.Pred, e.Prob); err != nil {
+			if err := writePredictions(path, r, d, nil, e.Pred, e.Prob); err != nil {
 				return nil, err
 			}
 		}
@@ -327,33 +454,84 @@ func (p *Plan) trainOne(ctx context.Context, r Run) (rec *store.Record, err erro
 
 // train runs one training job, turning a panic into an error so that one
 // bad run cannot take the sweep down.
-func (p *Plan) train(ctx context.Context, r Run) (res *train.Result, err error) {
+// A run with its own labels or positive classes (a view of the data)
+// trains and tests on that view only: it is not evaluated on the eval
+// sets and stores no features, since both are indexed by the study's test
+// rows.
+func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentID string) (res *train.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
 		}
 	}()
-	return train.Run(ctx, train.Job{
-		Config:     r.Config,
-		SpecSeed:   p.Spec.Seed,
-		Data:       p.Data,
-		Binary:     p.Spec.Task == spec.TaskBinary,
-		FeatureIdx: p.FeatureIdx,
-		Evals:      p.Evals,
-	})
+	job := train.Job{
+		Config:      r.Config,
+		SpecSeed:    p.Spec.Seed,
+		Data:        d,
+		Binary:      p.Spec.Task == spec.TaskBinary,
+		FeatureIdx:  p.FeatureIdx,
+		Evals:       p.Evals,
+		Freeze:      r.Config.Init.Freeze,
+		SaveWeights: r.Config.SaveWeights,
+	}
+	if view {
+		job.Binary = len(r.Config.Positive) > 0
+		job.FeatureIdx, job.Evals = nil, nil
+	}
+	if parentID != "" {
+		if job.Init, err = readWeights(p.Dir, parentID); err != nil {
+			return nil, err
+		}
+	}
+	return train.Run(ctx, job)
 }
 
-func (p *Plan) writePredictions(path string, r Run, pred []int32, prob []float32) error {
-	n := p.Data.NTest()
+// readWeights reads the stored weights of run id by tensor name.
+func readWeights(dir, id string) (map[string][]float32, error) {
+	path := filepath.Join(store.RunPath(dir, id), store.WeightsFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("init: parent weights: %w", err)
+	}
+	defer f.Close()
+	ts, _, err := models.ReadSafetensors(f)
+	if err != nil {
+		return nil, fmt.Errorf("init: %s: %w", path, err)
+	}
+	out := make(map[string][]float32, len(ts))
+	for k, t := range ts {
+		out[k] = t.Data
+	}
+	return out, nil
+}
+
+// View returns the data run r trains and tests on: the plan's data, or
+// for a run with labels or positive a view of the original classes
+// (train.View) and the study test rows it keeps.
+func View(p *Plan, r Run) (*data.Set, []int, error) {
+	if len(r.Config.Labels) == 0 && len(r.Config.Positive) == 0 {
+		return p.Data, nil, nil
+	}
+	return train.View(p.Raw, r.Config.Labels, r.Config.Positive)
+}
+
+// writePredictions stores the predictions of run r on the test set of d;
+// testRows, when not nil, are the study test rows of d's rows, which
+// become the instance ids.
+func writePredictions(path string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
+	n := d.NTest()
 	x := &predmat.Matrix{
 		Models:    []string{r.Name},
 		Instances: instanceIDs(n),
-		Classes:   p.Data.Classes,
+		Classes:   d.Classes,
 		Labels:    make([]int32, n),
 		Pred:      pred,
 		Prob:      prob,
 	}
-	for i, y := range p.Data.TestY {
+	for i, row := range testRows {
+		x.Instances[i] = strconv.Itoa(row)
+	}
+	for i, y := range d.TestY {
 		x.Labels[i] = int32(y)
 	}
 	var buf bytes.Buffer

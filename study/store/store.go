@@ -28,15 +28,19 @@ const (
 	ConfigFile       = "config.json"
 	ReportFile       = "report.html"
 	RunsDir          = "runs"
-	FeaturesFile     = "features.npy"       // per run: penultimate features on the fixed subset
-	FeatureIndexFile = "feature_index.json" // the fixed subset of test instances
-	EvalSetsFile     = "eval_sets.json"     // names of the evaluation sets, in spec order
+	FeaturesFile     = "features.npy"        // per run: penultimate features on the fixed subset
+	FeatureIndexFile = "feature_index.json"  // the fixed subset of test instances
+	EvalSetsFile     = "eval_sets.json"      // names of the evaluation sets, in spec order
+	WeightsFile      = "weights.safetensors" // per run with save_weights: trained weights (models.WriteSafetensors)
 )
 
 // Status values of a run record.
 const (
 	StatusOK     = "ok"
 	StatusFailed = "failed"
+	// StatusSkipped marks a run not trained because the parent it starts
+	// from failed or was skipped; Reason names the parent.
+	StatusSkipped = "skipped"
 )
 
 // KV is one axis value of a run, as written in its readable name.
