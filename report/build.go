@@ -23,9 +23,9 @@ type built struct {
 	figOrder []string
 	tables   []*paperTable
 	// eval views
-	aucs      []float64
-	eceFams   []string
-	eces      []float64
+	aucs    []float64
+	eceFams []string
+	eces    []float64
 	// figErr is why a paper figure could not be drawn; the page shows
 	// the others, WriteFigures fails with it.
 	figErr error

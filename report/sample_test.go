@@ -6,6 +6,9 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/study-harness/study/study/metrics"
+	"github.com/study-harness/study/study/predmat"
 )
 
 var sampleOut = flag.String("sample", "", "also write the sample report to this HTML `file`, to look at")
@@ -74,4 +77,82 @@ func TestSampleReportRenders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// syntheticMatrix returns m models of two families on n instances of c
+// classes: each model copies the true label with a probability that
+// depends on its family, with probabilities peaked on its prediction. It
+// is deterministic.
+func syntheticMatrix(m, n, c int, names []string) *predmat.Matrix {
+	x := &predmat.Matrix{Classes: c, Models: names}
+	state := uint64(12345)
+	rnd := func() float64 {
+		state ^= state << 13
+		state ^= state >> 7
+		state ^= state << 17
+		return float64(state>>11) / (1 << 53)
+	}
+	hard := make([]float64, n) // some instances are hard for everyone
+	for i := range n {
+		x.Instances = append(x.Instances, fmt.Sprint(i))
+		x.Labels = append(x.Labels, int32(i%c))
+		hard[i] = rnd()
+	}
+	for k := range m {
+		arch := []string{"mlp", "logreg"}[k%2]
+		x.Configs = append(x.Configs, map[string]string{"arch": arch, "seed": fmt.Sprint(k/2 + 1)})
+		skill := 0.9 - 0.2*float64(k%2)
+		for i := range n {
+			p := x.Labels[i]
+			if hard[i] > skill || rnd() > 0.95 {
+				p = int32((int(p) + 1 + int(rnd()*float64(c-1))) % c)
+			}
+			x.Pred = append(x.Pred, p)
+			conf := 0.5 + 0.45*rnd()
+			for j := range c {
+				v := (1 - conf) / float64(c-1)
+				if int32(j) == p {
+					v = conf
+				}
+				x.Prob = append(x.Prob, float32(v))
+			}
+		}
+	}
+	return x
+}
+
+// metricsInput is sampleInput with a prediction matrix, its metrics and a
+// distribution-shift section: everything the report can show.
+func metricsInput(t testing.TB) *Input {
+	in := sampleInput()
+	names := []string{"mlp-s1", "logreg-s1", "mlp-s2", "logreg-s2", "<script>alert(1)</script>", "50%_{x}&"}
+	x := syntheticMatrix(len(names), 400, 3, names)
+	res, err := metrics.Compute(x, metrics.Options{})
+	if err != nil {
+		t.Fatalf("metrics.Compute: %v", err)
+	}
+	in.Matrix, in.Metrics = x, res
+	in.Models, in.Agreement = nil, nil
+	in.Runs = nil
+	for m, name := range names {
+		in.Runs = append(in.Runs, Run{Name: name, ID: fmt.Sprint("r", m), Config: x.Configs[m], Status: StatusOK,
+			TestAccuracy: res.PerModel.Accuracy[m], ValAccuracy: math.NaN(), WallSeconds: 1, Loss: []float64{1, 0.5, 0.3}})
+	}
+	in.Axes = []Axis{{Key: "arch", Values: []string{"mlp", "logreg"}}, {Key: "seed", Values: []string{"1", "2", "3"}}}
+	// Agreement on the line for one evaluation set, as metrics.json holds it.
+	if res.Extra == nil {
+		res.Extra = map[string]any{}
+	}
+	res.Extra["agreement_on_the_line"] = map[string]any{
+		"noise & <b>": map[string]any{
+			"id_accuracy": []float64{0.9, 0.7, 0.88, 0.72}, "ood_accuracy": []float64{0.8, 0.5, 0.77, 0.55},
+			"id_agreement": []float64{0.75, 0.95, 0.74}, "ood_agreement": []float64{0.6, 0.88, 0.58},
+			"accuracy_line":  map[string]any{"slope": 1.1, "intercept": -0.4},
+			"agreement_line": map[string]any{"slope": 1.0, "intercept": -0.35},
+		},
+	}
+	in.Sections = append(in.Sections, Section{ID: "shift", Title: "Distribution shift", Text: []string{"Corrupted copies."},
+		Table:  &Table{Header: []string{"evaluation set", "mean accuracy"}, Rows: [][]string{{"clean test set", "0.8"}, {"noise & <b>", "0.65"}}},
+		Figure: "shift"})
+	return in
 }
