@@ -36,6 +36,13 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 		res.Extra["eval_sets"] = shifted
 		res.Extra["agreement_on_the_line"] = lines
 	}
+	sh := sharingAnalysis(x) // component sharing: see sharing.go
+	if sh != nil {
+		if res.Extra == nil {
+			res.Extra = map[string]any{}
+		}
+		res.Extra["sharing"] = sh
+	}
 	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {
 		return err
 	}
@@ -48,6 +55,9 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 		sec := shiftSection(res, names, shifted)
 		sec.Figure = "shift" // agreement on the line, drawn from res
 		in.Sections = append(in.Sections, sec)
+	}
+	if sh != nil {
+		in.Sections = append(in.Sections, sharingSection(sh))
 	}
 	if err := report.WriteHTML(filepath.Join(dir, store.ReportFile), in); err != nil {
 		return err

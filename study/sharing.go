@@ -1,0 +1,359 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/study-harness/study/report"
+	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/seeds"
+	"github.com/study-harness/study/study/spec"
+)
+
+// The component-sharing analysis (the monoculture hypothesis: models that
+// share a pretrained backbone or training data fail together more often).
+//
+// The sharing axes are the spec's axes named init and data_subset. For
+// each, the models of the matrix (pretrain runs are already left out) are
+// grouped into conditions:
+//
+//   - init: by value; each condition is labelled with its kind, scratch,
+//     shared (a selector without placeholders: one backbone for all) or
+//     per-run (a selector with a placeholder: a backbone per run);
+//   - data_subset: by overlap family: half-a and half-b form "disjoint
+//     halves", overlap-a and overlap-b "50% overlap", and any other value
+//     (full, a fraction, bootstrap) its own condition. With data_seed
+//     fixed, models of one family on the same half see identical data.
+//
+// For each condition it measures, on the test instances, the mean
+// accuracy, the systemic failure rate (the fraction every model of the
+// condition gets wrong), and over all pairs of its models the mean
+// pairwise homogenization H = SFR_ab / (e_a·e_b) (Bommasani et al. 2022,
+// for a pair; 1 under independent errors) and the mean error consistency
+// (Geirhos et al. 2020). Pairwise H, unlike the ensemble H, does not grow
+// with the number of models, so conditions of different sizes compare.
+//
+// Intervals are 95% percentile intervals of a paired bootstrap over test
+// instances: every replicate resamples the instances once and recomputes
+// every condition, so the difference between two conditions has an
+// interval too. Models are not exchangeable across conditions (their
+// accuracies differ), so conditions are not compared by permuting labels.
+// The report says that sharing raised (lowered) homogenization only when
+// the interval of the difference from the reference condition (scratch;
+// for data, disjoint halves, else the first condition) lies above (below) 0.
+
+// sharingBootstrap is the number of bootstrap replicates; sharingSeed keys
+// their stream.
+const (
+	sharingBootstrap = 200
+	sharingSeed      = 0
+)
+
+// Condition labels of the data axis.
+const (
+	dataDisjoint = "disjoint halves"
+	dataOverlap  = "50% overlap"
+)
+
+// sharing is the metrics.json member "sharing".
+type sharing struct {
+	Bootstrap int           `json:"bootstrap"`
+	Axes      []sharingAxis `json:"axes"`
+}
+
+type sharingAxis struct {
+	Key         string             `json:"key"`
+	Reference   string             `json:"reference"`
+	Conditions  []sharingCondition `json:"conditions"`
+	Differences []sharingDiff      `json:"differences"`
+	Sentence    string             `json:"sentence"`
+}
+
+type sharingCondition struct {
+	Condition        string     `json:"condition"`
+	Kind             string     `json:"kind"`
+	Models           []string   `json:"models"`
+	MeanAccuracy     float64    `json:"mean_accuracy"`
+	SFR              float64    `json:"systemic_failure_rate"`
+	SFRCI            [2]float64 `json:"systemic_failure_rate_ci"`
+	PairwiseH        float64    `json:"pairwise_homogenization"`
+	PairwiseHCI      [2]float64 `json:"pairwise_homogenization_ci"`
+	ErrorConsistency float64    `json:"mean_error_consistency"`
+	ECCI             [2]float64 `json:"mean_error_consistency_ci"`
+}
+
+// sharingDiff is condition minus reference, with its interval.
+type sharingDiff struct {
+	Condition   string     `json:"condition"`
+	PairwiseH   float64    `json:"pairwise_homogenization_difference"`
+	PairwiseHCI [2]float64 `json:"pairwise_homogenization_difference_ci"`
+	EC          float64    `json:"error_consistency_difference"`
+	ECCI        [2]float64 `json:"error_consistency_difference_ci"`
+	Verdict     string     `json:"verdict"` // raised, lowered or no detectable change
+}
+
+// sharingKeys are the axes the analysis looks at.
+var sharingKeys = []string{"init", "data_subset"}
+
+// conditionOf maps a model's value of a sharing axis to its condition
+// label and kind.
+func conditionOf(key, value string) (label, kind string) {
+	if key == "init" {
+		kind = spec.InitShared
+		switch {
+		case value == spec.InitScratch || value == "":
+			kind = spec.InitScratch
+		case strings.Contains(value, "{"):
+			kind = spec.InitPerRun
+		}
+		return value, kind
+	}
+	switch value {
+	case spec.SubsetHalfA, spec.SubsetHalfB:
+		return dataDisjoint, "disjoint"
+	case spec.SubsetOverlapA, spec.SubsetOverlapB:
+		return dataOverlap, "overlap"
+	}
+	return value, "identical"
+}
+
+// sharingAnalysis runs the analysis on x, or returns nil when x has no
+// sharing axis with two or more conditions.
+func sharingAnalysis(x *predmat.Matrix) *sharing {
+	if len(x.Configs) != x.M() || x.M() < 2 {
+		return nil
+	}
+	type group struct {
+		label, kind string
+		models      []int
+	}
+	var axes [][]group
+	var keys []string
+	for _, key := range sharingKeys {
+		var gs []group
+		pos := map[string]int{}
+		for m, cfg := range x.Configs {
+			v, ok := cfg[key]
+			if !ok {
+				continue
+			}
+			label, kind := conditionOf(key, v)
+			i, ok := pos[label]
+			if !ok {
+				i = len(gs)
+				pos[label] = i
+				gs = append(gs, group{label: label, kind: kind})
+			}
+			gs[i].models = append(gs[i].models, m)
+		}
+		if len(gs) >= 2 {
+			axes = append(axes, gs)
+			keys = append(keys, key)
+		}
+	}
+	if len(axes) == 0 {
+		return nil
+	}
+	n, M := x.N(), x.M()
+	correct := make([][]bool, M)
+	for m := range M {
+		correct[m] = make([]bool, n)
+		for i, p := range x.Row(m) {
+			correct[m][i] = p == x.Labels[i]
+		}
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	reps := make([][]int, sharingBootstrap)
+	for r := range reps {
+		rng := seeds.Stream("sharing/bootstrap", sharingSeed, int64(r))
+		reps[r] = make([]int, n)
+		for i := range reps[r] {
+			reps[r][i] = rng.IntN(n)
+		}
+	}
+	out := &sharing{Bootstrap: sharingBootstrap}
+	for a, gs := range axes {
+		ax := sharingAxis{Key: keys[a]}
+		ref := 0
+		for i, g := range gs {
+			if g.kind == spec.InitScratch || g.label == dataDisjoint {
+				ref = i
+				break
+			}
+		}
+		ax.Reference = gs[ref].label
+		point := make([]groupStats, len(gs))
+		boot := make([][]groupStats, len(gs))
+		for i, g := range gs {
+			point[i] = measureGroup(correct, g.models, all)
+			for _, rows := range reps {
+				boot[i] = append(boot[i], measureGroup(correct, g.models, rows))
+			}
+			c := sharingCondition{
+				Condition: g.label, Kind: g.kind, MeanAccuracy: point[i].acc,
+				SFR: point[i].sfr, PairwiseH: point[i].h, ErrorConsistency: point[i].ec,
+				SFRCI:       interval(boot[i], func(s groupStats) float64 { return s.sfr }),
+				PairwiseHCI: interval(boot[i], func(s groupStats) float64 { return s.h }),
+				ECCI:        interval(boot[i], func(s groupStats) float64 { return s.ec }),
+			}
+			for _, m := range g.models {
+				c.Models = append(c.Models, x.Models[m])
+			}
+			ax.Conditions = append(ax.Conditions, c)
+		}
+		var sentences []string
+		for i, g := range gs {
+			if i == ref {
+				continue
+			}
+			d := sharingDiff{Condition: g.label, PairwiseH: point[i].h - point[ref].h, EC: point[i].ec - point[ref].ec}
+			dh := make([]groupStats, len(reps))
+			for r := range reps {
+				dh[r] = groupStats{h: boot[i][r].h - boot[ref][r].h, ec: boot[i][r].ec - boot[ref][r].ec}
+			}
+			d.PairwiseHCI = interval(dh, func(s groupStats) float64 { return s.h })
+			d.ECCI = interval(dh, func(s groupStats) float64 { return s.ec })
+			switch {
+			case d.PairwiseHCI[0] > 0:
+				d.Verdict = "raised"
+			case d.PairwiseHCI[1] < 0:
+				d.Verdict = "lowered"
+			default:
+				d.Verdict = "no detectable change"
+			}
+			ax.Differences = append(ax.Differences, d)
+			sentences = append(sentences, verdictSentence(keys[a], g.label, g.kind, gs[ref].label, point[i].h, point[ref].h, d))
+		}
+		ax.Sentence = strings.Join(sentences, " ")
+		out.Axes = append(out.Axes, ax)
+	}
+	return out
+}
+
+func verdictSentence(key, cond, kind, ref string, h, href float64, d sharingDiff) string {
+	what := fmt.Sprintf("%s = %s", key, cond)
+	if key == "init" {
+		what = fmt.Sprintf("a %s backbone (init = %s)", kind, cond)
+	} else {
+		what = fmt.Sprintf("training data with %s (data_subset)", cond)
+	}
+	iv := fmt.Sprintf("difference in mean pairwise H %+.3f, 95%% interval [%+.3f, %+.3f]", d.PairwiseH, d.PairwiseHCI[0], d.PairwiseHCI[1])
+	switch d.Verdict {
+	case "raised":
+		return fmt.Sprintf("In this study, %s raised homogenization compared with %s: mean pairwise H %.3f against %.3f (%s).", what, ref, h, href, iv)
+	case "lowered":
+		return fmt.Sprintf("In this study, %s lowered homogenization compared with %s: mean pairwise H %.3f against %.3f (%s).", what, ref, h, href, iv)
+	}
+	return fmt.Sprintf("In this study, %s did not measurably change homogenization compared with %s: mean pairwise H %.3f against %.3f (%s, which includes 0).", what, ref, h, href, iv)
+}
+
+// groupStats are a condition's measures on one set of instances.
+type groupStats struct{ acc, sfr, h, ec float64 }
+
+// measureGroup measures the models on the instances rows (with repeats).
+func measureGroup(correct [][]bool, models, rows []int) groupStats {
+	n := float64(len(rows))
+	acc := make([]float64, len(models))
+	var st groupStats
+	allWrong := 0
+	for _, i := range rows {
+		wrong := true
+		for k, m := range models {
+			if correct[m][i] {
+				acc[k]++
+				wrong = false
+			}
+		}
+		if wrong {
+			allWrong++
+		}
+	}
+	for k := range acc {
+		acc[k] /= n
+		st.acc += acc[k] / float64(len(acc))
+	}
+	st.sfr = float64(allWrong) / n
+	var hs, ecs []float64
+	for x := 0; x < len(models); x++ {
+		for y := x + 1; y < len(models); y++ {
+			a, b := correct[models[x]], correct[models[y]]
+			both, same := 0, 0
+			for _, i := range rows {
+				if a[i] == b[i] {
+					same++
+					if !a[i] {
+						both++
+					}
+				}
+			}
+			ea, eb := 1-acc[x], 1-acc[y]
+			if ea > 0 && eb > 0 {
+				hs = append(hs, float64(both)/n/(ea*eb))
+			}
+			cexp := acc[x]*acc[y] + ea*eb
+			if cexp < 1 {
+				ecs = append(ecs, (float64(same)/n-cexp)/(1-cexp))
+			}
+		}
+	}
+	st.h, st.ec = mean(hs), mean(ecs)
+	return st
+}
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// interval is the 95% percentile interval of f over the replicates,
+// ignoring NaN.
+func interval(reps []groupStats, f func(groupStats) float64) [2]float64 {
+	var v []float64
+	for _, r := range reps {
+		if x := f(r); !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	if len(v) == 0 {
+		return [2]float64{math.NaN(), math.NaN()}
+	}
+	sort.Float64s(v)
+	q := func(p float64) float64 { return v[min(len(v)-1, int(math.Floor(p*float64(len(v)-1)+0.5)))] }
+	return [2]float64{q(0.025), q(0.975)}
+}
+
+// sharingSection is the report's "Component sharing" section.
+func sharingSection(s *sharing) report.Section {
+	t := &report.Table{Header: []string{"axis", "condition", "models", "mean accuracy", "systemic failure rate [95% CI]", "mean pairwise H [95% CI]", "mean error consistency [95% CI]"}}
+	ci := func(v float64, c [2]float64, f string) string {
+		return fmt.Sprintf(f+" ["+f+", "+f+"]", v, c[0], c[1])
+	}
+	text := []string{"Do models that share components fail together? Conditions are the values of the sharing axes " +
+		"(init: scratch, a shared backbone, or a backbone per run; data_subset: disjoint halves or halves with 50% overlap). " +
+		"Pairwise H is the rate at which both models of a pair fail divided by the product of their error rates (1 = independent), " +
+		fmt.Sprintf("averaged over the pairs of a condition. Intervals: paired bootstrap over test instances (%d replicates).", s.Bootstrap)}
+	for _, ax := range s.Axes {
+		for _, c := range ax.Conditions {
+			label := c.Condition
+			if c.Kind != "" && !slices.Contains([]string{c.Condition}, c.Kind) && ax.Key == "init" {
+				label += " (" + c.Kind + ")"
+			}
+			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", c.MeanAccuracy),
+				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), ci(c.ErrorConsistency, c.ECCI, "%.3f")})
+		}
+		text = append(text, ax.Sentence)
+	}
+	return report.Section{ID: "sharing", Title: "Component sharing", Text: text, Table: t}
+}

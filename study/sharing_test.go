@@ -1,0 +1,97 @@
+package study
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/study-harness/study/study/predmat"
+)
+
+// synthMatrix has 4 scratch models with independent 10% errors and 4
+// models from a shared backbone whose errors fall, with probability
+// together, on one common set of instances.
+func synthMatrix(together float64) *predmat.Matrix {
+	const n, per = 3000, 4
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := &predmat.Matrix{Classes: 2, Labels: make([]int32, n)}
+	for i := range n {
+		x.Instances = append(x.Instances, strconv.Itoa(i))
+	}
+	common := make([]bool, n)
+	for i := range common {
+		common[i] = rng.Float64() < 0.1
+	}
+	for _, init := range []string{"scratch", "from(role=pretrain seed=1)"} {
+		for s := range per {
+			x.Models = append(x.Models, init+" "+strconv.Itoa(s))
+			x.Configs = append(x.Configs, map[string]string{"init": init, "seed": strconv.Itoa(s)})
+			for i := range n {
+				wrong := rng.Float64() < 0.1
+				if init != "scratch" && rng.Float64() < together {
+					wrong = common[i]
+				}
+				p := int32(0)
+				if wrong {
+					p = 1
+				}
+				x.Pred = append(x.Pred, p)
+			}
+		}
+	}
+	return x
+}
+
+func TestSharingAnalysis(t *testing.T) {
+	cases := []struct {
+		name    string
+		x       *predmat.Matrix
+		verdict string
+		phrase  string
+	}{
+		{"a shared backbone whose models err together raised homogenization", synthMatrix(0.9), "raised", "raised homogenization compared with scratch"},
+		{"a shared backbone whose models err independently changed nothing", synthMatrix(0), "no detectable change", "did not measurably change homogenization"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := sharingAnalysis(c.x)
+			if s == nil || len(s.Axes) != 1 {
+				t.Fatalf("analysis %+v, want one axis", s)
+			}
+			ax := s.Axes[0]
+			if ax.Reference != "scratch" || len(ax.Differences) != 1 {
+				t.Fatalf("reference %q, %d differences", ax.Reference, len(ax.Differences))
+			}
+			d := ax.Differences[0]
+			if d.Verdict != c.verdict {
+				t.Errorf("verdict %q (difference %v %v), want %q", d.Verdict, d.PairwiseH, d.PairwiseHCI, c.verdict)
+			}
+			if !strings.Contains(ax.Sentence, c.phrase) {
+				t.Errorf("sentence %q, want %q", ax.Sentence, c.phrase)
+			}
+			if sh := ax.Conditions[1]; sh.Kind != "shared" || len(sh.Models) != 4 {
+				t.Errorf("condition %+v, want 4 shared models", sh)
+			}
+			if c.verdict == "raised" && !(ax.Conditions[1].PairwiseHCI[0] > ax.Conditions[0].PairwiseHCI[1]) {
+				t.Errorf("shared H interval %v is not above the scratch one %v", ax.Conditions[1].PairwiseHCI, ax.Conditions[0].PairwiseHCI)
+			}
+		})
+	}
+	t.Run("a matrix without sharing axes has no analysis", func(t *testing.T) {
+		x := synthMatrix(0)
+		for _, c := range x.Configs {
+			delete(c, "init")
+		}
+		if s := sharingAnalysis(x); s != nil {
+			t.Errorf("analysis %+v, want nil", s)
+		}
+	})
+	t.Run("data subsets group into overlap families", func(t *testing.T) {
+		for v, want := range map[string]string{"half-a": dataDisjoint, "half-b": dataDisjoint, "overlap-a": dataOverlap, "overlap-b": dataOverlap, "full": "full"} {
+			if got, _ := conditionOf("data_subset", v); got != want {
+				t.Errorf("%s: %q, want %q", v, got, want)
+			}
+		}
+	})
+}
