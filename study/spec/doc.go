@@ -50,6 +50,16 @@
 // written as a YAML number (data_subset: 0.25). Other fields keep their
 // zero value, which means "the architecture's default".
 //
+// Component sharing: init is scratch (the default) or {from: SELECTOR,
+// freeze: [PREFIXES]}, starting the run from the trained weights of the one
+// run that SELECTOR ("role=pretrain seed={seed}") matches; see Init and
+// Selector (the grid resolves selectors and refuses missing, ambiguous and
+// cyclic parents). save_weights stores a run's weights; role pretrain marks
+// auxiliary runs left out of the metrics; labels and positive give a
+// pretrain run a task of its own. data_subset also takes overlap-a and
+// overlap-b, two halves sharing exactly 50% of their rows. All these fields
+// are left out of the canonical config when unset, so older run ids stay.
+//
 // Every error is an *Error that names the file, the line and column of the
 // offending YAML node, and the field, as in
 //
