@@ -103,7 +103,7 @@ func build(in *Input) (*built, error) {
 			b.figErr = fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, width.Points())
 			continue
 		}
-		hm, err := newHeatmap(h.measure, in.Models, b.fams, h.values)
+		hm, err := newHeatmap(h.measure, in.plotNames(), b.fams, h.values)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +181,7 @@ func build(in *Input) (*built, error) {
 
 func heatmapCaption(measure string, m int, values [][]float64) string {
 	lo, hi := agreementRange(values)
-	return fmt.Sprintf("Pairwise %s between the %d finished models, ordered by average-linkage clustering on 1 − %s (dendrogram above); names coloured by model family. Colours run from %.3f to %.3f; grey cells have no value (n/a).", measure, m, measure, lo, hi)
+	return fmt.Sprintf("Pairwise %s between the %d finished models (labelled by the values of the axes that vary), ordered by average-linkage clustering on 1 − %s (dendrogram above); names coloured by model family. Colours run from %.3f to %.3f; grey cells have no value (n/a).", measure, m, measure, lo, hi)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -239,7 +239,7 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 	}
 	side := vg.Length(m) * cell
 	dendroH := max(vg.Points(18), min(vg.Points(48), side*0.15))
-	titleH := small.Height("Xg") + vg.Points(2)
+	titleH := small.Height("Xg") + vg.Points(8)
 	f := &figure{
 		w: 2*margin + labelW + side + barBand,
 		h: 2*margin + legendH + labelW + side + max(dendroH, titleH),
@@ -315,7 +315,7 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 		}
 		st := small
 		st.XAlign = draw.XRight
-		c.FillText(st, vg.Point{X: c.Max.X - margin, Y: y0 + side + vg.Points(3)}, plotLabel(hm.measure))
+		c.FillText(st, vg.Point{X: c.Max.X - margin, Y: y0 + side + vg.Points(7)}, plotLabel(hm.measure))
 		// Family legend.
 		if fams != nil {
 			x := c.Min.X + margin

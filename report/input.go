@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/study-harness/study/study/metrics"
@@ -137,6 +138,65 @@ func (in *Input) Families() []string {
 			name = name[:i]
 		}
 		out[m] = name
+	}
+	return out
+}
+
+// plotNames returns the labels drawn for in.Models on plot axes: when
+// every model has a configuration (Matrix.Configs), the values of the
+// fields that vary between models, joined by spaces in axis order
+// ("mlp flip 2 adam 0.001"), which stay readable where full run names
+// would be cut; otherwise, or when two labels would be equal, the names.
+func (in *Input) plotNames() []string {
+	in = in.resolved()
+	x := in.Matrix
+	if x == nil || len(x.Configs) != len(in.Models) || len(in.Models) < 2 {
+		return in.Models
+	}
+	var keys []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		for _, c := range x.Configs[1:] {
+			if c[k] != x.Configs[0][k] {
+				keys = append(keys, k)
+				return
+			}
+		}
+	}
+	for _, a := range in.Axes {
+		add(a.Key)
+	}
+	var rest []string
+	for _, c := range x.Configs {
+		for k := range c {
+			if !seen[k] {
+				rest = append(rest, k)
+			}
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		add(k)
+	}
+	if len(keys) == 0 {
+		return in.Models
+	}
+	out := make([]string, len(in.Models))
+	used := map[string]bool{}
+	for m, c := range x.Configs {
+		vals := make([]string, len(keys))
+		for i, k := range keys {
+			vals[i] = c[k]
+		}
+		out[m] = strings.Join(vals, " ")
+		if used[out[m]] {
+			return in.Models
+		}
+		used[out[m]] = true
 	}
 	return out
 }

@@ -124,6 +124,15 @@ func failuresFigure(e *metrics.EnsembleStats) (*figure, error) {
 	return plotFigure(p, ColumnWidth, plotHeight), nil
 }
 
+// legendRoom raises the top of p's y axis so that a legend at the top
+// sits above the data.
+func legendRoom(p *plot.Plot, frac float64) {
+	lo, hi := p.Y.Min, p.Y.Max
+	if finite(lo) && finite(hi) && hi > lo {
+		p.Y.Max = hi + frac*(hi-lo)
+	}
+}
+
 // pairSeries splits the pairs a < b into same-family and cross-family
 // points given by f(a, b); ok is false to leave a pair out.
 func pairSeries(fams []string, f func(a, b int) (x, y float64, ok bool)) (same, cross plotter.XYs) {
@@ -173,6 +182,9 @@ func accuracyECFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, fmt.Errorf("report: accuracy vs error consistency: %w", err)
 	}
 	p.Legend.Top = true
+	if len(cross) > 0 {
+		legendRoom(p, 0.25)
+	}
 	return plotFigure(p, ColumnWidth, plotHeight), nil
 }
 
@@ -209,6 +221,9 @@ func diversityFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, fmt.Errorf("report: diversity–accuracy plane: %w", err)
 	}
 	p.Legend.Top = true
+	if len(cross) > 0 {
+		legendRoom(p, 0.25)
+	}
 	return plotFigure(p, ColumnWidth, plotHeight), nil
 }
 
@@ -348,6 +363,7 @@ func shiftFigure(names []string, lines map[string]onTheLine) (*figure, error) {
 			p.Add(ln)
 		}
 		p.Legend.Top, p.Legend.Left = true, true
+		legendRoom(p, 0.3)
 		ps = append(ps, p)
 	}
 	if len(ps) == 0 {

@@ -335,7 +335,7 @@ func heatmapsData(b *built) (any, error) {
 			out = append(out, empty(fmt.Sprintf("No %s matrix was computed%s.", h.measure, why)))
 			continue
 		}
-		hm, err := newHeatmap(h.measure, in.Models, b.fams, h.values)
+		hm, err := newHeatmap(h.measure, in.plotNames(), b.fams, h.values)
 		if err != nil {
 			return nil, err
 		}
