@@ -34,6 +34,7 @@ func TestMNISTAccuracy(t *testing.T) {
 		epochs int
 		want   float64
 	}{
+		{"logreg", optim.Settings{Optimizer: "adam", LR: 1e-3}, 64, 5, 0.91},
 		{"cnn", optim.Settings{Optimizer: "adam", LR: 1e-3}, 64, 3, 0.985},
 		{"gru", optim.Settings{Optimizer: "adam", LR: 2e-3, ClipNorm: 1}, 64, 5, 0.97},
 		{"transformer", optim.Settings{Optimizer: "adam", LR: 1e-3}, 64, 10, 0.96},
