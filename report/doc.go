@@ -7,30 +7,51 @@
 //  5. metrics (study/metrics) measure how much the models agree
 //  6. report  (report)        render the report, figures and tables: this package
 //
-// The caller (the engine) fills an Input with everything the report shows:
-// what was varied, the per-run results, the pairwise agreement matrix
-// already computed by the metrics stage, and the environment. This package
-// computes no metrics itself; it only orders, summarises and draws.
+// The caller (the engine) fills an Input with what the report shows: the
+// prediction matrix (Input.Matrix), the metrics stage's result for it
+// (Input.Metrics), what was varied, the per-run results and the
+// environment. The report draws from that one matrix type and that one
+// result: every homogeneity measure, interval, p-value and factor
+// attribution comes from the metrics stage. The report itself computes
+// only presentation-level quantities: confusion matrices, ROC curves and
+// their AUC, reliability diagrams and the expected calibration error (15
+// equal-width bins of top-label confidence, ECE = Σ_b (n_b/N)|acc_b −
+// conf_b|), and the hierarchical clustering that orders the heatmaps.
+//
+// Optional members of the metrics result (<name>_ci, <name>_p,
+// attribution, representation, generalization_disagreement,
+// agreement_on_the_line) are read through their metrics.json form and
+// shown when present; a part whose data is absent says "not computed",
+// with the metrics stage's reason when it gave one.
 //
 // Outputs:
 //
-//   - WriteHTML writes one self-contained HTML page (inline CSS and SVG,
+//   - WriteHTML writes one self-contained HTML page: inline CSS and SVG,
 //     a few lines of inline script to sort the runs table, no network
-//     requests) that reads on a laptop and prints cleanly.
-//   - Summary writes a short table for the terminal.
-//   - WriteFigures writes the agreement heatmap as PDF and SVG at a
-//     journal column width, for papers.
+//     requests. It reads on a laptop and prints cleanly. Sections:
+//     summary, the factor-attribution headline, homogenization, heatmaps
+//     (agreement, error consistency, CKA) with dendrograms and
+//     family-coloured names, scatter plots, runs and training curves,
+//     the evaluation views, and the caller's extra sections (such as
+//     distribution shift, with its agreement-on-the-line figure).
+//   - WritePaper writes figures/<name>.pdf and .svg (3.5 in, one column;
+//     7 in for wide figures), tables/<name>.tex (booktabs, best value in
+//     bold, ± half the 95% interval) with tables/<name>.csv holding every
+//     number, methods.md (a methods paragraph with pandoc citations) and
+//     references.bib. WriteFigures writes the figures alone.
+//   - Summary writes the runs, the top-line numbers and the factor
+//     ranking for the terminal.
 //
-// The agreement heatmap orders its rows and columns by average-linkage
-// hierarchical clustering on 1−agreement (AverageLinkage, LeafOrder), so
-// that models that agree sit next to each other.
+// The heatmaps order their rows and columns by average-linkage
+// hierarchical clustering on 1 − similarity (AverageLinkage, LeafOrder),
+// so that models that agree sit next to each other; the tree is drawn
+// above. A model's family is its "arch" value, else its name's prefix.
 //
 // Every string from the user (model names, axis values, reasons, the spec)
-// is escaped: html/template escapes the page, and the SVG backend escapes
-// plot text. All output is deterministic: the same Input gives the same
-// bytes, and files are replaced atomically (study/atomic).
-//
-// The page is built from a list of sections (sections.go); later sections,
-// such as per-metric tables, are added as new sections, and extra sections
-// the engine wants shown can be passed in Input.Sections.
+// is escaped: html/template escapes the page, the SVG backend escapes plot
+// text, Latex escapes LaTeX, and CSV cells that a spreadsheet would run as
+// formulas are quoted. All output is deterministic: the same Input gives
+// the same bytes, PDFs included (their dates are fixed through fpdf's
+// package defaults, see pdfEpoch), and files are replaced atomically
+// (study/atomic).
 package report

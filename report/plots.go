@@ -289,12 +289,16 @@ func genDisFigure(recipes []recipePoint) (*figure, error) {
 // probitTicks labels a probit axis with the probabilities they stand for.
 type probitTicks struct{}
 
+// Ticks that would sit closer than a seventh of the axis to the previous
+// one are left out.
 func (probitTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
+	last := math.Inf(-1)
 	for _, p := range []float64{0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999} {
 		v := distuv.UnitNormal.Quantile(p)
-		if v >= lo && v <= hi {
+		if v >= lo && v <= hi && v-last >= (hi-lo)/7 {
 			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprint(p)})
+			last = v
 		}
 	}
 	return ts
