@@ -46,20 +46,40 @@ func (o *Adam) step(params []*models.Param, lr, l2Coupled float32) {
 	bc2 := 1 - math.Pow(float64(o.Beta2), float64(o.t))
 	step := float32(float64(lr) / bc1)
 	sqrtBC2 := float32(math.Sqrt(bc2))
-	b1, b2 := o.Beta1, o.Beta2
+	k := adamConsts{
+		b1: o.Beta1, ob1: 1 - o.Beta1, b2: o.Beta2, ob2: 1 - o.Beta2,
+		sqrtBC2: sqrtBC2, eps: o.Eps, step: step,
+	}
 	for i, p := range params {
-		l2 := float32(0)
+		k.l2 = 0
 		if p.Decay {
-			l2 = l2Coupled
+			k.l2 = l2Coupled
 		}
 		w := p.W
-		g, m, v := p.G[:len(w)], o.m[i][:len(w)], o.v[i][:len(w)]
-		for j := range w {
-			gj := g[j] + l2*w[j]
-			m[j] = b1*m[j] + (1-b1)*gj
-			v[j] = b2*v[j] + (1-b2)*gj*gj
-			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps
-			w[j] -= step * m[j] / denom
-		}
+		adamUpdate(w, p.G[:len(w)], o.m[i][:len(w)], o.v[i][:len(w)], &k)
+	}
+}
+
+// adamConsts are the scalars of one Adam step: l2 the coupled weight
+// decay, ob1 = 1−β1 and ob2 = 1−β2 (rounded to float32, as PyTorch's
+// float32 arithmetic rounds them), sqrtBC2 = √(1−β2ᵗ) and step = η/(1−β1ᵗ).
+// The assembly kernel reads them by offset: keep the field order.
+type adamConsts struct {
+	l2, b1, ob1, b2, ob2, sqrtBC2, eps, step float32
+}
+
+// adamUpdateGo is the portable adamUpdate: one Adam update of every
+// element of w, in float32 with each operation rounded separately (no
+// fused multiply-add), in the order the assembly kernel follows.
+func adamUpdateGo(w, g, m, v []float32, k *adamConsts) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for j := range w {
+		gj := g[j] + k.l2*w[j]
+		m[j] = k.b1*m[j] + k.ob1*gj
+		v[j] = k.b2*v[j] + k.ob2*gj*gj
+		// The float64 square root rounded to float32 is the correctly
+		// rounded float32 square root, which VSQRTPS computes.
+		denom := float32(math.Sqrt(float64(v[j])))/k.sqrtBC2 + k.eps
+		w[j] -= k.step * m[j] / denom
 	}
 }
