@@ -89,7 +89,7 @@ func Corrupt(set *Set, sh Shift, seed int64) ([]float32, error) {
 			if rng.IntN(2) == 0 {
 				deg = -deg
 			}
-			rotate(x, set.TestX[i*d:(i+1)*d], set.Height, set.Width, max(1, set.Chans), deg)
+			Rotate(x, set.TestX[i*d:(i+1)*d], set.Height, set.Width, max(1, set.Chans), deg*math.Pi/180)
 		case "occlusion":
 			side := int(math.Round(occlusionSide[lvl] * float64(min(set.Height, set.Width))))
 			r0 := rng.IntN(set.Height - side + 1)
@@ -107,10 +107,13 @@ func Corrupt(set *Set, sh Shift, seed int64) ([]float32, error) {
 	return out, nil
 }
 
-// rotate writes src (h×w×ch, channels last) rotated by deg degrees about
-// its centre into dst, with bilinear interpolation and zero fill.
-func rotate(dst, src []float32, h, w, ch int, deg float64) {
-	sin, cos := math.Sincos(deg * math.Pi / 180)
+// Rotate writes src, an h×w×ch image (channels last), rotated by theta
+// radians about its centre (counter-clockwise as displayed, rows going
+// down) into dst, sampling src bilinearly with 0 outside the image. dst and
+// src must not overlap. The rotate augmentation and the rotation
+// corruption both use it.
+func Rotate(dst, src []float32, h, w, ch int, theta float64) {
+	sin, cos := math.Sincos(theta)
 	cy, cx := float64(h-1)/2, float64(w-1)/2
 	for r := 0; r < h; r++ {
 		for c := 0; c < w; c++ {

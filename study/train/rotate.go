@@ -26,31 +26,6 @@ func rotate(b *batch, d *data.Set, rng *rand.Rand) {
 // rotateImage rotates img in place by theta radians (counter-clockwise as
 // displayed, rows going down), using tmp (len d.In) as scratch.
 func rotateImage(img, tmp []float32, d *data.Set, theta float64) {
-	h, w, c := d.Height, d.Width, d.Chans
-	cy, cx := float64(h-1)/2, float64(w-1)/2
-	sin, cos := math.Sincos(theta)
-	at := func(r, col, k int) float64 {
-		if r < 0 || r >= h || col < 0 || col >= w {
-			return 0
-		}
-		return float64(img[(r*w+col)*c+k])
-	}
-	for r := range h {
-		for col := range w {
-			// The source of output pixel (r, col) is the inverse rotation
-			// of its offset from the centre.
-			y, x := float64(r)-cy, float64(col)-cx
-			sy := cos*y + sin*x + cy
-			sx := -sin*y + cos*x + cx
-			y0, x0 := math.Floor(sy), math.Floor(sx)
-			fy, fx := sy-y0, sx-x0
-			r0, c0 := int(y0), int(x0)
-			for k := range c {
-				v := (1-fy)*((1-fx)*at(r0, c0, k)+fx*at(r0, c0+1, k)) +
-					fy*((1-fx)*at(r0+1, c0, k)+fx*at(r0+1, c0+1, k))
-				tmp[(r*w+col)*c+k] = float32(v)
-			}
-		}
-	}
+	data.Rotate(tmp, img, d.Height, d.Width, d.Chans, theta)
 	copy(img, tmp)
 }
