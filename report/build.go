@@ -144,7 +144,7 @@ func build(in *Input) (*built, error) {
 		names, _ := familyGroups(b.fams)
 		w := min(WideWidth, vg.Length(len(names))*ColumnWidth)
 		f, err := confusionFigure(x, b.fams, w)
-		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate, numbers are counts.", len(names) > 1, f, err); err != nil {
+		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate (viridis, 0 dark to 1 yellow), numbers are counts.", f != nil && f.w > ColumnWidth, f, err); err != nil {
 			return nil, err
 		}
 		f, b.aucs, err = rocFigure(x, b.fams)
@@ -235,6 +235,7 @@ func (b *built) buildTables() {
 			for _, k := range []struct{ key, label string }{
 				{"agreement", "agreement"}, {"cohen_kappa", "Cohen's κ"}, {"error_consistency", "error consistency κ"},
 				{"q_statistic", "Yule's Q"}, {"correlation", "correlation ρ"}, {"double_fault", "double fault"},
+				{"correctness_disagreement", "correctness disagreement"}, {"agreement_both_wrong", "agreement given both wrong"},
 				{"jsd", "Jensen–Shannon divergence (bits)"}, {"capa", "CAPA"},
 			} {
 				v, iv, p := b.x.pairMeanValue(k.key)

@@ -176,7 +176,7 @@ func confusionFigure(x *predmat.Matrix, fams []string, width vg.Length) (*figure
 		title  = vg.Length(12)
 	)
 	k := vg.Length(len(names))
-	cell := min(vg.Points(22), (width-k*(labels+gap))/(k*vg.Length(c)))
+	cell := min(vg.Points(36), (width-k*(labels+gap))/(k*vg.Length(c)))
 	if cell < vg.Points(3) {
 		return nil, fmt.Errorf("report: %d families of %d classes do not fit in a %.0fpt wide figure", len(names), c, width.Points())
 	}

@@ -212,7 +212,9 @@ func (b *built) figBlock(note string, names ...string) (block, error) {
 		if err != nil {
 			return block{}, fmt.Errorf("figure %s: %w", n, err)
 		}
-		bl.Figs = append(bl.Figs, figView{Name: n, Caption: f.caption, SVG: svg, Wide: f.wide})
+		// Cell grids (confusion matrices) keep their natural size;
+		// plots scale to the column.
+		bl.Figs = append(bl.Figs, figView{Name: n, Caption: f.caption, SVG: svg, Wide: f.wide, Heatmap: n == "confusion"})
 	}
 	if len(bl.Figs) == 0 {
 		return empty(note), nil
