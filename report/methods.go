@@ -53,16 +53,19 @@ var bibEntries = map[string]string{
   pages   = {378--382},
   year    = {1971}
 }`,
-	"goel2025great": `@inproceedings{goel2025great,
-  title     = {Great Models Think Alike and this Undermines {AI} Oversight},
-  author    = {Goel, Shashwat and Str{\"u}ber, Joschka and Auzina, Ilze Amanda and Chandra, Karuna K. and Kumaraguru, Ponnurangam and Kiela, Douwe and Prabhu, Ameya and Bethge, Matthias and Geiping, Jonas},
-  booktitle = {Proceedings of the 42nd International Conference on Machine Learning},
-  year      = {2025}
+	"goel2025great": `@article{goel2025great,
+  title   = {Great Models Think Alike and this Undermines {AI} Oversight},
+  author  = {Goel, Shashwat and Str{\"u}ber, Joschka and Auzina, Ilze Amanda and Chandra, Karuna K. and Kumaraguru, Ponnurangam and Kiela, Douwe and Prabhu, Ameya and Bethge, Matthias and Geiping, Jonas},
+  journal = {arXiv preprint arXiv:2502.04313},
+  year    = {2025}
 }`,
 	"kim2025correlated": `@inproceedings{kim2025correlated,
   title     = {Correlated Errors in Large Language Models},
-  author    = {Kim, Elliot and Garg, Avi and Peng, Kenny and Garg, Nikhil},
+  author    = {Kim, Elliot Myunghoon and Garg, Avi and Peng, Kenny and Garg, Nikhil},
   booktitle = {Proceedings of the 42nd International Conference on Machine Learning},
+  series    = {Proceedings of Machine Learning Research},
+  volume    = {267},
+  pages     = {30038--30066},
   year      = {2025}
 }`,
 	"fort2019deep": `@article{fort2019deep,
