@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 )
@@ -44,6 +45,8 @@ type summaryView struct {
 	Problems                         []Run
 	Env                              []keyValue
 	Spec                             string
+	// Headline holds top-line findings from the metrics, when computed.
+	Headline []keyValue
 }
 
 type keyValue struct{ Key, Value string }
@@ -93,6 +96,20 @@ func summaryData(b *built) (any, error) {
 		v.AgreeMean = fmt.Sprintf("%.4f", mean)
 		v.AgreePairs = n
 		v.AgreeNaN = len(in.Models)*(len(in.Models)-1) - n
+	}
+	if r := in.Metrics; r != nil {
+		if b.x.hasAttribution && len(b.x.attribution) > 0 {
+			var parts []string
+			for _, a := range b.x.attribution {
+				parts = append(parts, fmt.Sprintf("%s %s", a.Axis, num(float64(a.MeanDisagreement), 4)))
+			}
+			v.Headline = append(v.Headline, keyValue{"Disagreement by axis", strings.Join(parts, " > ") + " (pairs differing in that axis alone)"})
+		}
+		h := "H = " + num(float64(r.Ensemble.Homogenization), 3)
+		if iv, ok := b.x.ensembleCI["homogenization"]; ok && iv.ok() {
+			h += ", 95% interval [" + num(float64(iv[0]), 3) + ", " + num(float64(iv[1]), 3) + "]"
+		}
+		v.Headline = append(v.Headline, keyValue{"Homogenization", h + fmt.Sprintf("; systemic failure %s against %s if independent", num(float64(r.Ensemble.SystemicFailureRate), 4), sci(float64(r.Ensemble.IndependentFailureRate)))})
 	}
 	for _, k := range slices.Sorted(mapKeys(in.Environment)) {
 		v.Env = append(v.Env, keyValue{k, in.Environment[k]})
