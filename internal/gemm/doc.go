@@ -1,13 +1,15 @@
 // Package gemm is the single-threaded float32 matrix product behind every
 // layer in study's models (stage 3 of spec → grid → runs → prediction
-// matrix → metrics → report: training a run).
+// matrix → metrics → report: training a run) and behind the Gram matrix of
+// the CAPA metric (stage 5, study/metrics, which calls it directly).
 //
 // gonum's native Sgemm splits large products across goroutines, but each
 // study run must be single-threaded so that runs are bit-reproducible and a
 // worker pool of n workers uses n cores. Implementation embeds gonum's
 // native blas.Float32 implementation and replaces Sgemm with a
 // cache-blocked, packed, register-blocked kernel that never starts a
-// goroutine. The models package installs it with blas32.Use.
+// goroutine. The models package installs it with blas32.Use; study/metrics,
+// which does not import models, calls Implementation.Sgemm itself.
 //
 // Conventions follow gonum/blas/blas32: matrices are row-major, element
 // (i, j) of a matrix with leading dimension ld is at index i*ld+j.

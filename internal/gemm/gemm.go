@@ -275,10 +275,28 @@ func packB(dst, b []float32, ldb int, trans bool, pc, jc, kb, nb int) {
 			if cols < nr {
 				clear(panel)
 			}
+			// Eight values of each row at a time: eight sequential reads
+			// per row, and writes within eight rows of the panel (1 KB).
+			p := 0
+			for ; p+8 <= kb; p += 8 {
+				d := panel[p*nr : (p+8)*nr]
+				for j := 0; j < cols; j++ {
+					off := (jc+s+j)*ldb + pc + p
+					src := b[off : off+8 : off+8]
+					d[j] = src[0]
+					d[nr+j] = src[1]
+					d[2*nr+j] = src[2]
+					d[3*nr+j] = src[3]
+					d[4*nr+j] = src[4]
+					d[5*nr+j] = src[5]
+					d[6*nr+j] = src[6]
+					d[7*nr+j] = src[7]
+				}
+			}
 			for j := 0; j < cols; j++ {
 				off := (jc+s+j)*ldb + pc
-				for p, v := range b[off : off+kb] {
-					panel[p*nr+j] = v
+				for q := p; q < kb; q++ {
+					panel[q*nr+j] = b[off+q]
 				}
 			}
 			continue
