@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -386,5 +387,31 @@ func TestImageCorruptionOnTabularDataIsBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(res); !os.IsNotExist(err) {
 		t.Error("results folder written for a bad eval set")
+	}
+}
+
+func TestAttributionTreatsAZipGroupAsOneFactor(t *testing.T) {
+	res := t.TempDir()
+	if err := runStudy(t, writeSpec(t, testSpec), res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Attribution []struct {
+			Axis   string `json:"axis"`
+			NPairs int    `json:"n_pairs"`
+		} `json:"attribution"`
+	}
+	if err := store.ReadJSON(filepath.Join(res, "t", store.MetricsFile), &m); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, a := range m.Attribution {
+		got[a.Axis] = a.NPairs
+	}
+	// 2 archs × 2 seeds × 2 optimizer/lr points: each factor has 4 pairs
+	// that differ in it alone.
+	want := map[string]int{"arch": 4, "seed": 4, "optimizer/lr": 4}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("attribution factors and pair counts = %v, want %v", got, want)
 	}
 }

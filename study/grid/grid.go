@@ -24,6 +24,12 @@ type Run struct {
 	Name   string
 	Config spec.Config // resolved, validated config
 	Values []KV        // every axis key with its value, in axis order
+	// Factors are the run's values of the grid's factors, one per axis in
+	// axis order: a plain axis is its own factor, and the keys of a zip
+	// group, which vary together, make one factor written "key1/key2" with
+	// the value "v1/v2" (e.g. optimizer/lr = sgd/0.1). Factor attribution
+	// compares runs that differ in exactly one factor.
+	Factors []KV
 	// Parents are the indices of the runs whose trained weights this run
 	// starts from (its init selector's match): empty for a run from
 	// scratch, otherwise one index.
@@ -195,12 +201,15 @@ func Expand(s *spec.Spec, cap int) ([]Run, error) {
 		r := Run{Index: len(runs), Config: c}
 		var name []string
 		for a, pt := range pts {
+			var keys, texts []string
 			for _, v := range pt {
 				r.Values = append(r.Values, KV{Key: v.Key, Value: v.Text})
+				keys, texts = append(keys, v.Key), append(texts, v.Text)
 				if s.Axes[a].Varies() {
 					name = append(name, v.Key+"="+v.Text)
 				}
 			}
+			r.Factors = append(r.Factors, KV{Key: strings.Join(keys, "/"), Value: strings.Join(texts, "/")})
 		}
 		r.Name = strings.Join(name, " ")
 		if len(name) == 0 {

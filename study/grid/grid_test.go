@@ -228,6 +228,21 @@ func TestCap(t *testing.T) {
 	}
 }
 
+func TestFactorsJoinTheKeysOfAZipGroup(t *testing.T) {
+	s := parse(t, "axes: {arch: [logreg, mlp]}\nzip:\n  - {optimizer: [sgd, adam], lr: [0.1, 0.001]}\n")
+	runs, err := Expand(s, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []KV{{"arch", "mlp"}, {"optimizer/lr", "adam/0.001"}}
+	if got := runs[3].Factors; !reflect.DeepEqual(got, want) {
+		t.Errorf("factors of %s = %v, want %v", runs[3].Name, got, want)
+	}
+	if len(runs[3].Values) != 3 {
+		t.Errorf("values = %v, want one per key", runs[3].Values)
+	}
+}
+
 func TestExpandErrors(t *testing.T) {
 	t.Run("an invalid hand-made value is located at its line", func(t *testing.T) {
 		s := parse(t, "axes: {lr: [0.1, 0.2]}\n")

@@ -14,8 +14,9 @@ type Matrix struct {
 	// It is nil when the source gave labels only.
 	Prob []float32
 	// Configs holds, per model, the run fields that identify it (for a
-	// study: the values of the swept axes, keyed by axis name). It may be
-	// nil for predictions that came from elsewhere.
+	// study: the value of each factor of the grid, keyed by factor name —
+	// an axis, or the keys of a zip group joined by "/"). It may be nil for
+	// predictions that came from elsewhere.
 	Configs []map[string]string
 	// Features holds optional penultimate-layer features per model on the
 	// FeatureIdx subset of instances: Features[m] is len(FeatureIdx)×FeatureDims[m],

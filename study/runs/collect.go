@@ -71,8 +71,14 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The matrix identifies models by factor, so that attribution
+		// treats a zip group (optimizer with its lr) as one factor.
+		factors := e.Factors
+		if factors == nil {
+			factors = e.Values
+		}
 		cfg := map[string]string{}
-		for _, kv := range e.Values {
+		for _, kv := range factors {
 			cfg[kv.Key] = kv.Value
 		}
 		x.Configs = []map[string]string{cfg}

@@ -360,7 +360,7 @@ func (p *Plan) writeHeader(workers int) error {
 		if err != nil {
 			return err
 		}
-		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Run), Config: cfg}
+		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg}
 	}
 	if err := store.WriteManifest(p.Dir, entries); err != nil {
 		return err
@@ -549,9 +549,9 @@ func instanceIDs(n int) []string {
 	return ids
 }
 
-func kvs(r grid.Run) []store.KV {
-	out := make([]store.KV, len(r.Values))
-	for i, v := range r.Values {
+func kvs(in []grid.KV) []store.KV {
+	out := make([]store.KV, len(in))
+	for i, v := range in {
 		out[i] = store.KV{Key: v.Key, Value: v.Value}
 	}
 	return out

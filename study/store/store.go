@@ -51,11 +51,14 @@ type KV struct {
 
 // Entry is one line of manifest.jsonl.
 type Entry struct {
-	ID     string          `json:"id"`
-	Index  int             `json:"index"`
-	Name   string          `json:"name"`
-	Values []KV            `json:"values"`
-	Config json.RawMessage `json:"config"`
+	ID     string `json:"id"`
+	Index  int    `json:"index"`
+	Name   string `json:"name"`
+	Values []KV   `json:"values"`
+	// Factors are the run's factor values, a zip group's keys joined into
+	// one factor (see grid.Run.Factors); factor attribution reads them.
+	Factors []KV            `json:"factors"`
+	Config  json.RawMessage `json:"config"`
 }
 
 // Record is a run's metrics.json.
