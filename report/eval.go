@@ -175,21 +175,34 @@ func confusionFigure(x *predmat.Matrix, fams []string, width vg.Length) (*figure
 		labels = vg.Length(16) // class labels and axis titles
 		title  = vg.Length(12)
 	)
-	k := vg.Length(len(names))
-	cell := min(vg.Points(36), (width-k*(labels+gap))/(k*vg.Length(c)))
-	if cell < vg.Points(3) {
-		return nil, fmt.Errorf("report: %d families of %d classes do not fit in a %.0fpt wide figure", len(names), c, width.Points())
+	// Families go side by side, wrapping onto further rows when cells
+	// would get smaller than minCell.
+	const minCell = vg.Length(6)
+	cellFor := func(perRow int) vg.Length {
+		k := vg.Length(perRow)
+		return min(vg.Points(36), (width-k*(labels+gap))/(k*vg.Length(c)))
 	}
+	perRow := len(names)
+	for perRow > 1 && cellFor(perRow) < minCell {
+		perRow--
+	}
+	cell := cellFor(perRow)
+	if cell < vg.Points(3) {
+		return nil, fmt.Errorf("report: %d classes do not fit in a %.0fpt wide figure", c, width.Points())
+	}
+	rows := (len(names) + perRow - 1) / perRow
 	side := cell * vg.Length(c)
+	rowH := title + side + labels + vg.Points(12)
 	counts := make([][][]int, len(names))
 	for f := range names {
 		counts[f] = Confusion(x, members[f])
 	}
-	f := &figure{w: k*(labels+side+gap) - gap + vg.Points(4), h: title + side + labels + vg.Points(12)}
+	f := &figure{w: vg.Length(perRow)*(labels+side+gap) - gap + vg.Points(4), h: vg.Length(rows) * rowH}
 	f.draw = func(cv draw.Canvas) {
 		for fi, name := range names {
-			x0 := cv.Min.X + labels + vg.Length(fi)*(labels+side+gap)
-			y0 := cv.Min.Y + labels + vg.Points(10)
+			col, row := fi%perRow, fi/perRow
+			x0 := cv.Min.X + labels + vg.Length(col)*(labels+side+gap)
+			y0 := cv.Min.Y + labels + vg.Points(10) + vg.Length(rows-1-row)*rowH
 			for t := range c {
 				row := 0
 				for _, v := range counts[fi][t] {

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/study-harness/study/study/predmat"
 )
@@ -109,5 +112,31 @@ func TestConfusionSumsTheFamilysModels(t *testing.T) {
 	want := [][]int{{1, 1}, {1, 3}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Confusion = %v, want %v", got, want)
+	}
+}
+
+func TestConfusionFigureWrapsManyFamiliesOntoRows(t *testing.T) {
+	figure := func(families int) *figure {
+		x := &predmat.Matrix{Classes: 10, Labels: make([]int32, 20)}
+		var fams []string
+		for f := 0; f < families; f++ {
+			x.Models = append(x.Models, fmt.Sprint("m", f))
+			x.Pred = append(x.Pred, make([]int32, 20)...)
+			fams = append(fams, fmt.Sprint("family", f))
+		}
+		fig, err := confusionFigure(x, fams, WideWidth)
+		if err != nil {
+			t.Fatalf("%d families: %v", families, err)
+		}
+		if fig.w > WideWidth+vg.Points(1) {
+			t.Errorf("%d families: figure is %.0fpt wide, more than %.0fpt", families, fig.w.Points(), WideWidth.Points())
+		}
+		return fig
+	}
+	// Five families of ten classes fit in one row of a wide figure; nine
+	// take two rows of the same cells rather than cells too small to read.
+	five, nine := figure(5), figure(9)
+	if nine.h < 1.9*five.h {
+		t.Errorf("nine families: %.0fpt high, want two rows of %.0fpt", nine.h.Points(), five.h.Points())
 	}
 }
