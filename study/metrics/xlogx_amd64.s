@@ -120,3 +120,133 @@ each:
 	JNZ     each
 	VZEROUPPER
 	RET
+
+// Constants of the AVX-512 kernels, broadcast from four bytes each.
+DATA half4<>+0(SB)/4, $0x3f000000  // 0.5
+GLOBL half4<>(SB), RODATA|NOPTR, $4
+DATA one4<>+0(SB)/4, $0x3f800000   // 1.0
+GLOBL one4<>(SB), RODATA|NOPTR, $4
+DATA emin4<>+0(SB)/4, $0xc3160000  // −150
+GLOBL emin4<>(SB), RODATA|NOPTR, $4
+DATA c1_4<>+0(SB)/4, $0x4038aa3b  // k = 2·log2(e)
+GLOBL c1_4<>(SB), RODATA|NOPTR, $4
+DATA c3_4<>+0(SB)/4, $0x3f76384f  // k/3
+GLOBL c3_4<>(SB), RODATA|NOPTR, $4
+DATA c5_4<>+0(SB)/4, $0x3f13bb63  // k/5
+GLOBL c5_4<>(SB), RODATA|NOPTR, $4
+DATA c7_4<>+0(SB)/4, $0x3ed30bb1  // k/7
+GLOBL c7_4<>(SB), RODATA|NOPTR, $4
+DATA c9_4<>+0(SB)/4, $0x3ea4258a  // k/9
+GLOBL c9_4<>(SB), RODATA|NOPTR, $4
+
+// LOADK512 broadcasts the constants into Z16 … Z23.
+#define LOADK512 \
+	VBROADCASTSS half4<>(SB), Z16  \
+	VBROADCASTSS one4<>(SB), Z17   \
+	VBROADCASTSS emin4<>(SB), Z18  \
+	VBROADCASTSS c3_4<>(SB), Z19   \
+	VBROADCASTSS c5_4<>(SB), Z20   \
+	VBROADCASTSS c7_4<>(SB), Z21   \
+	VBROADCASTSS c9_4<>(SB), Z22   \
+	VBROADCASTSS c1_4<>(SB), Z23
+
+// CHAIN512 computes m·log2 m of sixteen lanes from the sum a + b in M,
+// with E, F, D, R, S, Q temporaries and mask K; the result is left in E.
+// m = 2^e·f with f in [¾, 3/2) from VGETEXPPS and VGETMANTPS (f < 1
+// where the mantissa was at least 3/2: e += 1 there), so
+// s = (f − 1)/(f + 1) lies in [−1/7, 1/5] and log2 f = s·q(s²),
+// q = k(1 + s²/3 + s⁴/5 + s⁶/7 + s⁸/9), k = 2·log2(e), errs by less than
+// 1e-8 (the coefficients k/j are rounded to float32). 1/(f + 1) is
+// VRCP14PS refined by one Newton step (about 2⁻²⁸), cheaper than VDIVPS.
+// m = 0 gives e = −∞, clamped to −150, and the product 0; subnormal m
+// are exact.
+#define CHAIN512(M, E, F, D, R, S, Q, K) \
+	VMULPS       Z16, M, M           \ // m
+	VGETMANTPS   $3, M, F            \ // f in [3/4, 3/2)
+	VGETEXPPS    M, E                \ // e
+	VCMPPS       $1, Z17, F, K       \ // f < 1
+	VADDPS       Z17, E, K, E        \ // e += 1 there
+	VMAXPS       Z18, E, E           \ // m = 0: e = −150
+	VADDPS       Z17, F, D           \ // f + 1
+	VSUBPS       Z17, F, F           \ // f − 1
+	VRCP14PS     D, R                \ // r ≈ 1/(f + 1)
+	VFNMADD213PS Z17, R, D           \ // 1 − (f + 1)·r
+	VFMADD231PS  D, R, R             \ // r += r·(1 − (f + 1)·r)
+	VMULPS       R, F, S             \ // s
+	VMULPS       S, S, D             \ // s²
+	VMOVAPS      Z22, Q              \
+	VFMADD213PS  Z21, D, Q           \
+	VFMADD213PS  Z20, D, Q           \
+	VFMADD213PS  Z19, D, Q           \
+	VFMADD213PS  Z23, D, Q           \ // q
+	VFMADD231PS  Q, S, E             \ // log2 m = e + s·q
+	VMULPS       M, E, E               // m·log2 m
+
+// func mixXlog2xAVX512(a, b *float32, n int) float64
+//
+// mixXlog2xAVX2 with sixteen lanes (CHAIN512), n a positive multiple of
+// 32: two chains per step, their products added in float32, widened to
+// float64 and summed in two float64 accumulators, in a fixed order.
+TEXT ·mixXlog2xAVX512(SB), NOSPLIT, $0-32
+	MOVQ   a+0(FP), SI
+	MOVQ   b+8(FP), DI
+	MOVQ   n+16(FP), CX
+	LOADK512
+	VXORPD Z14, Z14, Z14
+	VXORPD Z15, Z15, Z15
+
+loop512:
+	VMOVUPS (SI), Z0
+	VADDPS  (DI), Z0, Z0
+	VMOVUPS 64(SI), Z8
+	VADDPS  64(DI), Z8, Z8
+	CHAIN512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, K1)
+	CHAIN512(Z8, Z9, Z10, Z11, Z12, Z13, Z7, K2)
+	VADDPS         Z9, Z1, Z1
+	VCVTPS2PD      Y1, Z2
+	VEXTRACTF64X4  $1, Z1, Y3
+	VCVTPS2PD      Y3, Z3
+	VADDPD         Z2, Z14, Z14
+	VADDPD         Z3, Z15, Z15
+	ADDQ           $128, SI
+	ADDQ           $128, DI
+	SUBQ           $32, CX
+	JNZ            loop512
+
+	VADDPD        Z15, Z14, Z14
+	VEXTRACTF64X4 $1, Z14, Y15
+	VADDPD        Y15, Y14, Y14
+	VEXTRACTF128  $1, Y14, X15
+	VADDPD        X15, X14, X14
+	VHADDPD       X14, X14, X14
+	VZEROUPPER
+	MOVSD         X14, ret+24(FP)
+	RET
+
+// func mixXlog2xEachAVX512(a, b, out *float32, n int)
+//
+// mixXlog2xEachAVX2 with the lanes of mixXlog2xAVX512, n a positive
+// multiple of 32.
+TEXT ·mixXlog2xEachAVX512(SB), NOSPLIT, $0-32
+	MOVQ    a+0(FP), SI
+	MOVQ    b+8(FP), DI
+	MOVQ    out+16(FP), DX
+	MOVQ    n+24(FP), CX
+	LOADK512
+
+each512:
+	VMOVUPS (SI), Z0
+	VADDPS  (DI), Z0, Z0
+	VMOVUPS 64(SI), Z8
+	VADDPS  64(DI), Z8, Z8
+	CHAIN512(Z0, Z1, Z2, Z3, Z4, Z5, Z6, K1)
+	CHAIN512(Z8, Z9, Z10, Z11, Z12, Z13, Z7, K2)
+	VMOVUPS Z1, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	ADDQ    $128, DX
+	SUBQ    $32, CX
+	JNZ     each512
+	VZEROUPPER
+	RET
