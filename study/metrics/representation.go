@@ -256,26 +256,34 @@ func sqDistances(g []float64, n int) []float64 {
 // nearest other instances (ties to the lower index), n×k.
 func neighbours(d2 []float64, n, k int) []int32 {
 	out := make([]int32, n*k)
-	idx := make([]int32, 0, n)
 	for i := range n {
-		idx = idx[:0]
-		for j := range n {
-			if j != i {
-				idx = append(idx, int32(j))
+		row := d2[i*n : (i+1)*n]
+		// closer orders by distance, then index: the first k of a full
+		// sort in this order are the neighbours. Keep them by insertion,
+		// which rejects most candidates with one comparison.
+		closer := func(p, q int32) bool {
+			if row[p] != row[q] {
+				return row[p] < row[q]
+			}
+			return p < q
+		}
+		nb := out[i*k : i*k : (i+1)*k]
+		for j := range int32(n) {
+			if int(j) == i {
+				continue
+			}
+			if len(nb) == k && !closer(j, nb[k-1]) {
+				continue
+			}
+			if len(nb) < k {
+				nb = append(nb, j)
+			} else {
+				nb[k-1] = j
+			}
+			for p := len(nb) - 1; p > 0 && closer(nb[p], nb[p-1]); p-- {
+				nb[p], nb[p-1] = nb[p-1], nb[p]
 			}
 		}
-		row := d2[i*n : (i+1)*n]
-		slices.SortFunc(idx, func(p, q int32) int {
-			if row[p] != row[q] {
-				if row[p] < row[q] {
-					return -1
-				}
-				return 1
-			}
-			return int(p - q)
-		})
-		nb := out[i*k : (i+1)*k]
-		copy(nb, idx[:k])
 		slices.Sort(nb)
 	}
 	return out

@@ -83,7 +83,14 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		}
 		x.Configs = []map[string]string{cfg}
 		x.Features, x.FeatureDims, x.FeatureIdx = [][]float32{nil}, []int{0}, featIdx
-		feats, rows, cols, err := store.ReadNPY(filepath.Join(store.RunPath(dir, e.ID), store.FeaturesFile))
+		var (
+			feats      []float32
+			rows, cols int
+		)
+		err = fs.ErrNotExist
+		if file == store.PredictionsFile { // features are of the clean test set only
+			feats, rows, cols, err = store.ReadNPY(filepath.Join(store.RunPath(dir, e.ID), store.FeaturesFile))
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
