@@ -134,6 +134,56 @@ func BenchmarkSgemm256x256x256(b *testing.B) {
 	benchSgemm(b, gemmCase{"", blas.NoTrans, blas.NoTrans, 256, 256, 256})
 }
 
+// convCase is one convolution layer of the default CNN on a batch of 64:
+// a 3×3 "same" convolution of h×w×c images to out channels.
+type convCase struct {
+	name      string
+	h, w, c   int
+	out       int
+	inputGrad bool // whether Backward computes the input gradient
+}
+
+// BenchmarkConv times forward plus backward (weight, bias and, except
+// for the first layer, whose input needs no gradient, input gradients) of
+// the two convolutions of the default CNN (models.NewCNN: 28×28×1 → 16
+// channels, pool, 14×14×16 → 32 channels) on a batch of 64: the work that
+// scripts/torch_conv.py times in PyTorch. It reports s/op, cpu-s/op and
+// the GFLOP/s of the three products (2·rows·out·k each).
+func BenchmarkConv(b *testing.B) {
+	for _, c := range []convCase{
+		{"28x28x1to16", 28, 28, 1, 16, false},
+		{"14x14x16to32", 14, 14, 16, 32, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			const n = 64
+			rng := rand.New(rand.NewPCG(1, 2))
+			l := models.NewConv2D(c.h, c.w, c.c, 3, c.out, rng)
+			x := make([]float32, n*c.h*c.w*c.c)
+			for i := range x {
+				x[i] = rng.Float32()
+			}
+			dy := make([]float32, n*c.h*c.w*c.out)
+			for i := range dy {
+				dy[i] = rng.Float32() - 0.5
+			}
+			cpu0 := cpuSeconds(b)
+			for b.Loop() {
+				l.Forward(x, n, true)
+				l.Backward(dy, c.inputGrad)
+			}
+			cpu := cpuSeconds(b) - cpu0
+			products := 2.0
+			if c.inputGrad {
+				products = 3
+			}
+			flops := products * 2 * float64(n*c.h*c.w) * float64(c.out) * float64(9*c.c) * float64(b.N)
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
+			b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
 // The metrics input copies the generator of study/metrics/bench_test.go,
 // which follows ../shared/peers/numpy_agreement.py: 1000 models × 10 000
 // instances × 10 classes, predictions right 90% of the time, probabilities

@@ -61,9 +61,14 @@ func NewConv2D(h, w, c, size, out int, rng *rand.Rand) *Conv2D {
 }
 
 // im2col writes the patch rows of images [from, to) of x into cols.
+// Channels-last, the Size kernel columns of one kernel row are Size·C
+// consecutive inputs, so away from the left and right borders each kernel
+// row is one copy (a plain loop below 16 values, such as the three of
+// C = 1, too few for a memmove call).
 func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 	k := l.Size * l.Size * l.C
 	pad := l.Size / 2
+	span := l.Size * l.C
 	r := 0
 	for img := from; img < to; img++ {
 		base := img * l.H * l.W * l.C
@@ -71,18 +76,34 @@ func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 			for ox := 0; ox < l.W; ox++ {
 				row := cols[r*k : (r+1)*k]
 				r++
-				j := 0
+				inside := ox-pad >= 0 && ox+pad < l.W
 				for ky := 0; ky < l.Size; ky++ {
 					iy := oy + ky - pad
+					dst := row[ky*span : (ky+1)*span]
+					if iy < 0 || iy >= l.H {
+						clear(dst)
+						continue
+					}
+					if inside {
+						off := base + (iy*l.W+ox-pad)*l.C
+						if span < 16 {
+							src := x[off : off+span]
+							for t := range dst {
+								dst[t] = src[t]
+							}
+						} else {
+							copy(dst, x[off:off+span])
+						}
+						continue
+					}
 					for kx := 0; kx < l.Size; kx++ {
 						ix := ox + kx - pad
-						dst := row[j : j+l.C]
-						j += l.C
-						if iy < 0 || iy >= l.H || ix < 0 || ix >= l.W {
-							clear(dst)
+						d := dst[kx*l.C : (kx+1)*l.C]
+						if ix < 0 || ix >= l.W {
+							clear(d)
 							continue
 						}
-						copy(dst, x[base+(iy*l.W+ix)*l.C:])
+						copy(d, x[base+(iy*l.W+ix)*l.C:])
 					}
 				}
 			}
@@ -144,26 +165,47 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 		1, dy, l.Out, l.Weight.W, k, 0, l.dcols, k)
 	l.dx = grow(l.dx, l.n*l.H*l.W*l.C)
 	clear(l.dx)
+	l.col2im(l.dcols, l.dx)
+	return l.dx
+}
+
+// col2im adds each patch row of dcols back onto the pixels of dx that it
+// was copied from (the adjoint of im2col), in the order of im2col: image,
+// output pixel, kernel row, kernel column, channel. As in im2col, a
+// kernel row away from the borders is one run of Size·C values.
+func (l *Conv2D) col2im(dcols, dx []float32) {
+	k := l.Size * l.Size * l.C
 	pad := l.Size / 2
+	span := l.Size * l.C
 	r := 0
 	for img := 0; img < l.n; img++ {
 		base := img * l.H * l.W * l.C
 		for oy := 0; oy < l.H; oy++ {
 			for ox := 0; ox < l.W; ox++ {
-				row := l.dcols[r*k : (r+1)*k]
+				row := dcols[r*k : (r+1)*k]
 				r++
-				j := 0
+				inside := ox-pad >= 0 && ox+pad < l.W
 				for ky := 0; ky < l.Size; ky++ {
 					iy := oy + ky - pad
+					if iy < 0 || iy >= l.H {
+						continue
+					}
+					src := row[ky*span : (ky+1)*span]
+					if inside {
+						off := base + (iy*l.W+ox-pad)*l.C
+						dst := dx[off : off+span]
+						for t, v := range src {
+							dst[t] += v
+						}
+						continue
+					}
 					for kx := 0; kx < l.Size; kx++ {
 						ix := ox + kx - pad
-						src := row[j : j+l.C]
-						j += l.C
-						if iy < 0 || iy >= l.H || ix < 0 || ix >= l.W {
+						if ix < 0 || ix >= l.W {
 							continue
 						}
-						dst := l.dx[base+(iy*l.W+ix)*l.C:]
-						for c, v := range src {
+						dst := dx[base+(iy*l.W+ix)*l.C : base+(iy*l.W+ix+1)*l.C]
+						for c, v := range src[kx*l.C : (kx+1)*l.C] {
 							dst[c] += v
 						}
 					}
@@ -171,7 +213,6 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 			}
 		}
 	}
-	return l.dx
 }
 
 // Params implements Layer: the weight, then the bias.

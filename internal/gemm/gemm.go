@@ -124,8 +124,13 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	kd := depth(k)
 	// Operands read in place need no copy, but are only worth it while
 	// they stay in cache; larger ones are packed (see direct).
-	directA := direct && alpha == 1 && m*k <= directMax
-	directB := direct && !bTrans && k*n <= directMax
+	// With n ≤ nr the kernel reads every element of A once, and with
+	// m ≤ mc an mb×kb block of A is no larger than a packed one, so a
+	// large A is read in place then too: packing would only copy it. With
+	// m ≤ mc each block of B is used by a single block of A, so the same
+	// holds for B.
+	directA := direct && alpha == 1 && (m*k <= directMax || n <= nr || m <= mc)
+	directB := direct && !bTrans && (k*n <= directMax || m <= mc)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kd {

@@ -64,6 +64,9 @@ func testAgainstNaive(t *testing.T) {
 		{1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {3, 5, 0}, {4, 8, 16}, {5, 9, 17},
 		{13, 11, 7}, {64, 64, 784}, {67, 70, 300}, {3, 1030, 5}, {130, 9, 513},
 		{70, 40, 1900}, {20, 1100, 130}, {6, 16, 1}, {12, 32, 385},
+		// Operands past directMax that are still read in place: a tall A
+		// with n ≤ nr, and a short A (m ≤ mc) with a large A or B.
+		{2000, 20, 80}, {40, 300, 500}, {90, 70, 2000},
 	}
 	scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {0, 0.5}}
 	rng := rand.New(rand.NewPCG(1, 2))
