@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -238,10 +240,34 @@ func randomMatrix(seed uint64, m, n, c int, acc float64) *predmat.Matrix {
 	return x
 }
 
+// peakRSS returns the peak resident set size of the process in bytes
+// (VmHWM of /proc/self/status), and false where that is not available.
+// It includes the 400 MB input and anything earlier benchmarks of the
+// same process touched: run one metrics benchmark per process to read it
+// (scripts/measure-scaling does).
+func peakRSS() (float64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%g kB", &kb); err != nil {
+				return 0, false
+			}
+			return kb * 1024, true
+		}
+	}
+	return 0, false
+}
+
 // benchMetric times f on the big matrix with one worker, the peer's single
-// thread, and reports pairs (upper triangle with the diagonal) per second.
+// thread, and reports pairs (upper triangle with the diagonal) per second,
+// CPU and wall seconds, allocated bytes and the process's peak RSS.
 func benchMetric(b *testing.B, f func(x *predmat.Matrix) error) {
 	x := bigMatrix()
+	b.ReportAllocs()
 	cpu0 := cpuSeconds(b)
 	for b.Loop() {
 		if err := f(x); err != nil {
@@ -249,6 +275,9 @@ func benchMetric(b *testing.B, f func(x *predmat.Matrix) error) {
 		}
 	}
 	cpu := cpuSeconds(b) - cpu0
+	if hwm, ok := peakRSS(); ok {
+		b.ReportMetric(hwm/(1<<20), "peak-RSS-MB")
+	}
 	pairs := float64(x.M()*(x.M()+1)/2) * float64(b.N)
 	b.ReportMetric(pairs/b.Elapsed().Seconds(), "pairs/s")
 	b.ReportMetric(pairs/cpu, "cpu-pairs/s")
