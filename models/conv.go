@@ -14,6 +14,10 @@ import (
 // buffer. Training keeps the matrix of the whole batch for Backward.
 const convChunk = 64
 
+// convBackChunk is the number of images whose patch gradient Backward
+// builds at once before scattering it back onto the input gradient.
+const convBackChunk = 4
+
 // Conv2D is a 2-D convolution with a Size×Size kernel, stride 1 and zero
 // "same" padding of Size/2 on every side, over channels-last images: row i
 // of an n×(H·W·C) batch is image i with pixel (y, x), channel c at
@@ -160,25 +164,34 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 	if !needInput {
 		return nil
 	}
-	l.dcols = grow(l.dcols, rows*k)
-	impl.Sgemm(blas.NoTrans, blas.NoTrans, rows, k, l.Out,
-		1, dy, l.Out, l.Weight.W, k, 0, l.dcols, k)
-	l.dx = grow(l.dx, l.n*l.H*l.W*l.C)
+	// The patch gradient of convBackChunk images at a time stays in L2
+	// until col2im has scattered it; each row of it is one product of
+	// depth Out, so the chunking does not change a bit of the result.
+	pix := l.H * l.W
+	l.dcols = grow(l.dcols, min(l.n, convBackChunk)*pix*k)
+	l.dx = grow(l.dx, l.n*pix*l.C)
 	clear(l.dx)
-	l.col2im(l.dcols, l.dx)
+	for from := 0; from < l.n; from += convBackChunk {
+		to := min(l.n, from+convBackChunk)
+		r := (to - from) * pix
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, r, k, l.Out,
+			1, dy[from*pix*l.Out:], l.Out, l.Weight.W, k, 0, l.dcols, k)
+		l.col2im(l.dcols, l.dx, from, to)
+	}
 	return l.dx
 }
 
-// col2im adds each patch row of dcols back onto the pixels of dx that it
-// was copied from (the adjoint of im2col), in the order of im2col: image,
-// output pixel, kernel row, kernel column, channel. As in im2col, a
-// kernel row away from the borders is one run of Size·C values.
-func (l *Conv2D) col2im(dcols, dx []float32) {
+// col2im adds each patch row of dcols, the rows of images [from, to),
+// back onto the pixels of dx that it was copied from (the adjoint of
+// im2col), in the order of im2col: image, output pixel, kernel row,
+// kernel column, channel. As in im2col, a kernel row away from the
+// borders is one run of Size·C values.
+func (l *Conv2D) col2im(dcols, dx []float32, from, to int) {
 	k := l.Size * l.Size * l.C
 	pad := l.Size / 2
 	span := l.Size * l.C
 	r := 0
-	for img := 0; img < l.n; img++ {
+	for img := from; img < to; img++ {
 		base := img * l.H * l.W * l.C
 		for oy := 0; oy < l.H; oy++ {
 			for ox := 0; ox < l.W; ox++ {
