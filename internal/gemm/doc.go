@@ -21,9 +21,11 @@
 // and a k×nr panel of B. On amd64 it is a 6×32 assembly kernel
 // (kernel_amd64.s; AVX-512, or two 6×16 AVX2/FMA halves without it, chosen
 // at start-up with golang.org/x/sys/cpu) that reads small operands in
-// place, with any strides, and packs only what it cannot read so (a transposed B, large
-// operands, edge panels). Elsewhere, or with the purego build tag, a 2×3
-// Go kernel (kernel_other.go) reads packed panels. The two round
+// place, with any strides, and packs only what it cannot read so (a
+// transposed B, edge panels) or what it would read from memory more than
+// once (large operands, unless n ≤ nr or m ≤ mc makes a single pass).
+// Elsewhere, or with the purego build tag, a 2×3 Go kernel
+// (kernel_other.go) reads packed panels. The two round
 // differently (the assembly fuses multiply and add), so results agree to
 // rounding across machines, and bit for bit on one machine and build.
 package gemm
