@@ -3,7 +3,7 @@ package models
 import (
 	"gonum.org/v1/gonum/blas/blas32"
 
-	"github.com/study-harness/study/internal/gemm"
+	"github.com/study-harness/study/models/gemm"
 )
 
 // Route every blas32 product, in this package and in any other that uses

@@ -23,7 +23,7 @@
 //     nn.Linear layout) and computes y = x·Wᵀ + b.
 //   - Every matrix product goes through gonum's blas32, which this package
 //     points (blas32.Use, in init) at a single-threaded Sgemm from
-//     internal/gemm, so that a run never starts a goroutine and is
+//     models/gemm, so that a run never starts a goroutine and is
 //     bit-reproducible.
 //   - Weights are initialised as PyTorch initialises nn.Linear:
 //     W, b ~ U(−1/√fan_in, 1/√fan_in).

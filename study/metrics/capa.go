@@ -8,7 +8,7 @@ import (
 	"github.com/study-harness/study/study/predmat"
 	"gonum.org/v1/gonum/blas"
 
-	"github.com/study-harness/study/internal/gemm"
+	"github.com/study-harness/study/models/gemm"
 )
 
 const (
