@@ -41,6 +41,11 @@ import (
 // every condition, so the difference between two conditions has an
 // interval too. Models are not exchangeable across conditions (their
 // accuracies differ), so conditions are not compared by permuting labels.
+// Within each condition a permutation test asks whether its models fail
+// together more than independent models with the same accuracies would:
+// each model's correctness vector is shuffled on its own (its accuracy
+// stays fixed), and p = (1 + #{null ≥ observed})/(1 + P) for the mean
+// pairwise H and the mean error consistency.
 // The report says that sharing raised (lowered) homogenization only when
 // the interval of the difference from the reference condition (scratch;
 // for data, disjoint halves, else the first condition) lies above (below) 0.
@@ -48,8 +53,9 @@ import (
 // sharingBootstrap is the number of bootstrap replicates; sharingSeed keys
 // their stream.
 const (
-	sharingBootstrap = 200
-	sharingSeed      = 0
+	sharingBootstrap    = 200
+	sharingPermutations = 200
+	sharingSeed         = 0
 )
 
 // Condition labels of the data axis.
@@ -60,8 +66,9 @@ const (
 
 // sharing is the metrics.json member "sharing".
 type sharing struct {
-	Bootstrap int           `json:"bootstrap"`
-	Axes      []sharingAxis `json:"axes"`
+	Bootstrap    int           `json:"bootstrap"`
+	Permutations int           `json:"permutations"`
+	Axes         []sharingAxis `json:"axes"`
 }
 
 type sharingAxis struct {
@@ -83,6 +90,10 @@ type sharingCondition struct {
 	PairwiseHCI      [2]float64 `json:"pairwise_homogenization_ci"`
 	ErrorConsistency float64    `json:"mean_error_consistency"`
 	ECCI             [2]float64 `json:"mean_error_consistency_ci"`
+	// PairwiseHP and ECP are permutation p-values against independent
+	// failures at the models' own accuracies.
+	PairwiseHP float64 `json:"pairwise_homogenization_p"`
+	ECP        float64 `json:"mean_error_consistency_p"`
 }
 
 // sharingDiff is condition minus reference, with its interval.
@@ -177,7 +188,7 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 			reps[r][i] = rng.IntN(n)
 		}
 	}
-	out := &sharing{Bootstrap: sharingBootstrap}
+	out := &sharing{Bootstrap: sharingBootstrap, Permutations: sharingPermutations}
 	for a, gs := range axes {
 		ax := sharingAxis{Key: keys[a]}
 		ref := 0
@@ -202,6 +213,7 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 				PairwiseHCI: interval(boot[i], func(s groupStats) float64 { return s.h }),
 				ECCI:        interval(boot[i], func(s groupStats) float64 { return s.ec }),
 			}
+			c.PairwiseHP, c.ECP = permutationP(correct, g.models, point[i], keys[a]+"/"+g.label)
 			for _, m := range g.models {
 				c.Models = append(c.Models, x.Models[m])
 			}
@@ -251,6 +263,49 @@ func verdictSentence(key, cond, kind, ref string, h, href float64, d sharingDiff
 		return fmt.Sprintf("In this study, %s lowered homogenization compared with %s: mean pairwise H %.3f against %.3f (%s).", what, ref, h, href, iv)
 	}
 	return fmt.Sprintf("In this study, %s did not measurably change homogenization compared with %s: mean pairwise H %.3f against %.3f (%s, which includes 0).", what, ref, h, href, iv)
+}
+
+// permutationP gives the permutation p-values of a condition's mean
+// pairwise H and mean error consistency: each model's correctness is
+// shuffled independently, from a stream keyed by the condition, the
+// permutation and the model.
+func permutationP(correct [][]bool, models []int, observed groupStats, label string) (pH, pEC float64) {
+	n := len(correct[models[0]])
+	shuffled := make([][]bool, len(models))
+	local := make([]int, len(models))
+	for k, m := range models {
+		shuffled[k] = make([]bool, n)
+		copy(shuffled[k], correct[m])
+		local[k] = k
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	geH, geEC := 0, 0
+	for p := range sharingPermutations {
+		for k := range shuffled {
+			rng := seeds.Stream("sharing/permutation/"+label, sharingSeed, int64(p), int64(k))
+			v := shuffled[k]
+			rng.Shuffle(n, func(i, j int) { v[i], v[j] = v[j], v[i] })
+		}
+		null := measureGroup(shuffled, local, all)
+		if null.h >= observed.h {
+			geH++
+		}
+		if null.ec >= observed.ec {
+			geEC++
+		}
+	}
+	P := float64(sharingPermutations)
+	pH, pEC = (1+float64(geH))/(1+P), (1+float64(geEC))/(1+P)
+	if math.IsNaN(observed.h) {
+		pH = math.NaN()
+	}
+	if math.IsNaN(observed.ec) {
+		pEC = math.NaN()
+	}
+	return pH, pEC
 }
 
 // groupStats are a condition's measures on one set of instances.
@@ -336,14 +391,15 @@ func interval(reps []groupStats, f func(groupStats) float64) [2]float64 {
 
 // sharingSection is the report's "Component sharing" section.
 func sharingSection(s *sharing) report.Section {
-	t := &report.Table{Header: []string{"axis", "condition", "models", "mean accuracy", "systemic failure rate [95% CI]", "mean pairwise H [95% CI]", "mean error consistency [95% CI]"}}
+	t := &report.Table{Header: []string{"axis", "condition", "models", "mean accuracy", "systemic failure rate [95% CI]", "mean pairwise H [95% CI]", "H p", "mean error consistency [95% CI]", "EC p"}}
 	ci := func(v float64, c [2]float64, f string) string {
 		return fmt.Sprintf(f+" ["+f+", "+f+"]", v, c[0], c[1])
 	}
 	text := []string{"Do models that share components fail together? Conditions are the values of the sharing axes " +
 		"(init: scratch, a shared backbone, or a backbone per run; data_subset: disjoint halves or halves with 50% overlap). " +
 		"Pairwise H is the rate at which both models of a pair fail divided by the product of their error rates (1 = independent), " +
-		fmt.Sprintf("averaged over the pairs of a condition. Intervals: paired bootstrap over test instances (%d replicates).", s.Bootstrap)}
+		fmt.Sprintf("averaged over the pairs of a condition. Intervals: paired bootstrap over test instances (%d replicates). ", s.Bootstrap) +
+		fmt.Sprintf("p: permutation test (%d permutations, each model's correctness shuffled on its own, keeping its accuracy) of whether a condition's models fail together more than independent models would.", s.Permutations)}
 	for _, ax := range s.Axes {
 		for _, c := range ax.Conditions {
 			label := c.Condition
@@ -351,7 +407,8 @@ func sharingSection(s *sharing) report.Section {
 				label += " (" + c.Kind + ")"
 			}
 			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", c.MeanAccuracy),
-				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), ci(c.ErrorConsistency, c.ECCI, "%.3f")})
+				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), fmt.Sprintf("%.3g", c.PairwiseHP),
+				ci(c.ErrorConsistency, c.ECCI, "%.3f"), fmt.Sprintf("%.3g", c.ECP)})
 		}
 		text = append(text, ax.Sentence)
 	}

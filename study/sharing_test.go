@@ -73,6 +73,14 @@ func TestSharingAnalysis(t *testing.T) {
 			if sh := ax.Conditions[1]; sh.Kind != "shared" || len(sh.Models) != 4 {
 				t.Errorf("condition %+v, want 4 shared models", sh)
 			}
+			// The permutation test: models erring on a common set fail
+			// together far beyond independence; independent ones do not.
+			if scratch := ax.Conditions[0]; scratch.PairwiseHP < 0.05 {
+				t.Errorf("scratch models with independent errors: H p = %v, want ≥ 0.05", scratch.PairwiseHP)
+			}
+			if sh := ax.Conditions[1]; c.verdict == "raised" && sh.PairwiseHP > 0.01 {
+				t.Errorf("shared-backbone models erring together: H p = %v, want ≤ 0.01", sh.PairwiseHP)
+			}
 			if c.verdict == "raised" && !(ax.Conditions[1].PairwiseHCI[0] > ax.Conditions[0].PairwiseHCI[1]) {
 				t.Errorf("shared H interval %v is not above the scratch one %v", ax.Conditions[1].PairwiseHCI, ax.Conditions[0].PairwiseHCI)
 			}
