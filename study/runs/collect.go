@@ -54,7 +54,10 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		if !store.Finished(dir, e.ID) {
 			continue
 		}
-		rec, err := store.ReadRecord(dir, e.ID)
+		rec, err := store.Verify(dir, e.ID)
+		if errors.Is(err, store.ErrCorrupt) {
+			return nil, fmt.Errorf("run %s: %w (run study run again to retrain it)", e.Name, err)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,34 @@
 // sweep goes on. A cancelled context (Ctrl-C) stops the pool promptly: the
 // finished runs are kept, and an unfinished run leaves nothing behind,
 // because a run folder is written under a temporary name and renamed into
-// place only when complete. An I/O error (a full disk, a permission error)
-// stops the sweep and is returned; the runs finished before it are kept.
+// place only when complete. An I/O error (a full disk, a permission error,
+// or a failed sync) stops the sweep and is returned; the runs finished
+// before it are kept.
+//
+// Durability. A run's files are written straight into its temporary
+// folder (store.RunWriter: no per-file rename, no fsync), metrics.json
+// last, recording the size and CRC-32C of every other file and a checksum
+// of itself; the folder is then published by one rename, without fsync.
+// A store.Syncer makes published runs durable in batches: at most
+// store.SyncInterval (50 ms) after a publish, one syncfs(2) flushes every
+// run published since, and Execute syncs once more before it returns, on
+// success, error or Ctrl-C alike. Hence:
+//
+//   - Ctrl-C, SIGKILL or a crash of study: every published run survives
+//     (the kernel holds its data) and is reused; unpublished ones left
+//     only temporary folders, which the next Execute removes.
+//   - Power loss or a kernel crash: every run synced before it survives;
+//     a run published in the last batch may reach the disk in part. On
+//     resume, Execute checks every run folder it would reuse with
+//     store.Verify, and a folder whose files do not match its metrics.json
+//     (or whose metrics.json is missing its checksum, truncated or edited)
+//     is removed and trained again (Outcome.Retrained): nothing half
+//     written is trusted. Collect refuses such a folder with an error
+//     naming the run.
+//
+// spec.yaml, manifest.jsonl, environment.json and the study-level files
+// stay written by atomic.WriteFile (temporary file, fsync, rename, folder
+// fsync).
 //
 // Dependencies. A run whose init names a parent (spec.Init, resolved by the
 // grid) waits for its parent to finish, reused or trained, before it takes

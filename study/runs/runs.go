@@ -175,6 +175,9 @@ type Outcome struct {
 	Trained  int       // trained now and succeeded
 	Failures []Failure // runs recorded as failed or skipped, reused or new
 	Skipped  int       // of Failures, runs skipped because a parent failed
+	// Retrained counts the run folders found incomplete or corrupt
+	// (store.ErrCorrupt), removed and trained again.
+	Retrained int
 }
 
 // Failure names a failed run and why it failed.
@@ -219,7 +222,17 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			pending = append(pending, r)
 			continue
 		}
-		rec, err := store.ReadRecord(p.Dir, r.ID)
+		rec, err := store.Verify(p.Dir, r.ID)
+		if errors.Is(err, store.ErrCorrupt) {
+			// Published but not (fully) synced before a power loss, or
+			// edited: never trusted, trained again.
+			if err := os.RemoveAll(store.RunPath(p.Dir, r.ID)); err != nil {
+				return nil, fmt.Errorf("remove incomplete run %s: %w", r.Name, err)
+			}
+			out.Retrained++
+			pending = append(pending, r)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -249,6 +262,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	// launched in grid order, so without dependencies the order is as
 	// before.
 	slots := make(chan struct{}, workers)
+	syncer := store.NewSyncer(p.Dir)
 	g, gctx := errgroup.WithContext(ctx)
 	for i, r := range pending {
 		if gctx.Err() != nil {
@@ -283,9 +297,9 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			var err error
 			if parent != nil && parent.Status != store.StatusOK {
 				reason, _, _ := strings.Cut(parent.Reason, "\n")
-				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason))
+				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason), syncer)
 			} else {
-				rec, err = p.trainOne(gctx, r, parentRun.ID)
+				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer)
 			}
 			if err != nil {
 				return err
@@ -300,6 +314,9 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		})
 	}
 	err = g.Wait()
+	if serr := syncer.Close(); err == nil {
+		err = serr
+	}
 	prog.Finish()
 	for i, rec := range results {
 		if rec == nil {
@@ -325,25 +342,34 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 }
 
 // skip records run r as skipped, with the reason, without training it.
-func (p *Plan) skip(r Run, reason string) (*store.Record, error) {
+func (p *Plan) skip(r Run, reason string, syncer *store.Syncer) (*store.Record, error) {
 	rec := &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusSkipped, Reason: reason}
-	tmp, err := store.TempRunDir(p.Dir, r.ID)
+	w, err := store.NewRunWriter(p.Dir, r.ID)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", r.Name, err)
-	}
-	if err := store.WriteJSON(filepath.Join(tmp, store.ConfigFile), r.Config); err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
-	if err := store.WriteJSON(filepath.Join(tmp, store.MetricsFile), rec); err != nil {
-		os.RemoveAll(tmp)
+	if err := w.WriteJSON(store.ConfigFile, r.Config); err != nil {
+		w.Abort()
 		return nil, err
 	}
-	if err := store.PublishRun(p.Dir, r.ID, tmp); err != nil {
-		os.RemoveAll(tmp)
+	if err := publishRun(w, rec, syncer); err != nil {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// publishRun commits the run folder being written by w and hands it to
+// the syncer; a sync error of an earlier batch stops the sweep first.
+func publishRun(w *store.RunWriter, rec *store.Record, syncer *store.Syncer) error {
+	if err := syncer.Err(); err != nil {
+		w.Abort()
+		return err
+	}
+	if err := w.Commit(rec); err != nil {
+		return err
+	}
+	syncer.Published(rec.ID)
+	return nil
 }
 
 // writeHeader writes spec.yaml, manifest.jsonl and environment.json.
@@ -381,7 +407,7 @@ func (p *Plan) writeHeader(workers int) error {
 // trainOne trains run r and publishes its folder. It returns a nil record
 // and no error when ctx was cancelled, and an error only for I/O failures,
 // which stop the sweep.
-func (p *Plan) trainOne(ctx context.Context, r Run, parentID string) (rec *store.Record, err error) {
+func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer) (rec *store.Record, err error) {
 	start := time.Now()
 	d, testRows, verr := View(p, r)
 	var res *train.Result
@@ -405,51 +431,57 @@ func (p *Plan) trainOne(ctx context.Context, r Run, parentID string) (rec *store
 			rec.EvalAccuracy[p.Spec.EvalSets[i].Name] = e.Accuracy
 		}
 	}
-	tmp, err := store.TempRunDir(p.Dir, r.ID)
+	w, err := store.NewRunWriter(p.Dir, r.ID)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", r.Name, err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := store.WriteJSON(filepath.Join(tmp, store.ConfigFile), r.Config); err != nil {
 		return nil, err
 	}
-	if res != nil {
-		if err := writePredictions(filepath.Join(tmp, store.PredictionsFile), r, d, testRows, res.TestPred, res.TestProb); err != nil {
-			return nil, err
-		}
-		if res.Weights != nil {
-			var buf bytes.Buffer
-			meta := map[string]string{"format": "pt", "study_run": r.ID, "name": r.Name, "arch": r.Config.Arch}
-			if err := models.WriteSafetensors(&buf, res.Weights, meta); err != nil {
-				return nil, fmt.Errorf("run %s: %w", r.Name, err)
-			}
-			if err := atomic.WriteFile(filepath.Join(tmp, store.WeightsFile), buf.Bytes(), 0o644); err != nil {
-				return nil, err
-			}
-		}
-		for i, e := range res.Evals {
-			path := filepath.Join(tmp, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name))
-			if err := writePredictions(path, r, d, nil, e.Pred, e.Prob); err != nil {
-				return nil, err
-			}
-		}
-		if res.Features != nil {
-			if err := store.WriteNPY(filepath.Join(tmp, store.FeaturesFile), res.Features, len(p.FeatureIdx), res.FeatureDim); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := store.WriteJSON(filepath.Join(tmp, store.MetricsFile), rec); err != nil {
+	if err := p.writeRun(w, r, d, testRows, res); err != nil {
+		w.Abort()
 		return nil, err
 	}
-	if err := store.PublishRun(p.Dir, r.ID, tmp); err != nil {
+	if err := publishRun(w, rec, syncer); err != nil {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// writeRun writes the files of a trained run (all but metrics.json) into
+// w's temporary folder.
+func (p *Plan) writeRun(w *store.RunWriter, r Run, d *data.Set, testRows []int, res *train.Result) error {
+	if err := w.WriteJSON(store.ConfigFile, r.Config); err != nil {
+		return err
+	}
+	if res == nil {
+		return nil
+	}
+	if err := writePredictions(w, store.PredictionsFile, r, d, testRows, res.TestPred, res.TestProb); err != nil {
+		return err
+	}
+	if res.Weights != nil {
+		var buf bytes.Buffer
+		meta := map[string]string{"format": "pt", "study_run": r.ID, "name": r.Name, "arch": r.Config.Arch}
+		if err := models.WriteSafetensors(&buf, res.Weights, meta); err != nil {
+			return fmt.Errorf("run %s: %w", r.Name, err)
+		}
+		if err := w.WriteFile(store.WeightsFile, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	for i, e := range res.Evals {
+		if err := writePredictions(w, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name), r, d, nil, e.Pred, e.Prob); err != nil {
+			return err
+		}
+	}
+	if res.Features != nil {
+		b, err := store.EncodeNPY(res.Features, len(p.FeatureIdx), res.FeatureDim)
+		if err != nil {
+			return fmt.Errorf("run %s: features: %w", r.Name, err)
+		}
+		if err := w.WriteFile(store.FeaturesFile, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // train runs one training job, turning a panic into an error so that one
@@ -518,7 +550,7 @@ func View(p *Plan, r Run) (*data.Set, []int, error) {
 // writePredictions stores the predictions of run r on the test set of d;
 // testRows, when not nil, are the study test rows of d's rows, which
 // become the instance ids.
-func writePredictions(path string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
+func writePredictions(w *store.RunWriter, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
 	n := d.NTest()
 	x := &predmat.Matrix{
 		Models:    []string{r.Name},
@@ -538,7 +570,7 @@ func writePredictions(path string, r Run, d *data.Set, testRows []int, pred []in
 	if err := predmat.Write(&buf, x); err != nil {
 		return err
 	}
-	return atomic.WriteFile(path, buf.Bytes(), 0o644)
+	return w.WriteFile(name, buf.Bytes())
 }
 
 func instanceIDs(n int) []string {

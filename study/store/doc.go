@@ -18,6 +18,20 @@
 //	metrics.json       the homogeneity metrics
 //	report.html        the report
 //
-// A run folder either exists whole or not at all: it is written under a
-// temporary name and renamed into place. Every file is written atomically.
+// A run folder either exists whole or not at all: RunWriter writes it
+// under a temporary name (runs/.tmp-<id>-*) and Commit renames it into
+// place, metrics.json written last with the size and CRC-32C of every
+// other file (Record.Files) and, as its last field, the CRC-32C of its own
+// content. The files of the header (spec.yaml, manifest.jsonl,
+// environment.json, ...) are written with atomic.WriteFile.
+//
+// Durability model. Commit syncs nothing: a published run survives a
+// crash or SIGKILL of study at once, since its data is in the kernel's
+// page cache, and it survives a power loss once a Syncer has flushed it
+// (one syncfs(2) per batch, at most SyncInterval after the publish, and
+// always in Syncer.Close). A folder published but not yet synced when the
+// power failed may hold truncated, empty or missing files; Verify detects
+// it (ErrCorrupt), and the engine removes and retrains it. A metrics.json
+// written before checksums existed (then always with fsync) has neither
+// files nor checksum and is trusted as it is.
 package store

@@ -18,8 +18,17 @@ import (
 // file (format 1.0, '<f4', C order), atomically, so that PyTorch and NumPy
 // users can np.load a run's features directly.
 func WriteNPY(path string, data []float32, rows, cols int) error {
+	b, err := EncodeNPY(data, rows, cols)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return atomic.WriteFile(path, b, 0o644)
+}
+
+// EncodeNPY returns the bytes of the .npy file WriteNPY writes.
+func EncodeNPY(data []float32, rows, cols int) ([]byte, error) {
 	if rows*cols != len(data) {
-		return fmt.Errorf("write %s: %d values are not %d×%d", path, len(data), rows, cols)
+		return nil, fmt.Errorf("%d values are not %d×%d", len(data), rows, cols)
 	}
 	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
 	// Magic (6) + version (2) + length (2) + header + '\n', padded to 64.
@@ -38,7 +47,7 @@ func WriteNPY(path string, data []float32, rows, cols int) error {
 		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
 		buf.Write(b[:])
 	}
-	return atomic.WriteFile(path, buf.Bytes(), 0o644)
+	return buf.Bytes(), nil
 }
 
 var npyShape = regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'shape':\s*\((\d+),\s*(\d+)\)`)

@@ -79,6 +79,10 @@ type Record struct {
 	TrainRows int `json:"train_rows,omitempty"`
 	// EvalAccuracy is the accuracy on each evaluation set, by name.
 	EvalAccuracy map[string]float64 `json:"eval_accuracy,omitempty"`
+	// Files lists every other file of the run folder with its size and
+	// checksum, so that Verify can tell a complete folder from one that
+	// did not fully reach the disk. RunWriter.Commit sets it.
+	Files []FileSum `json:"files,omitempty"`
 }
 
 // EvalPredictionsFile names the predictions on evaluation set name, both
@@ -167,6 +171,14 @@ func Finished(dir, id string) bool {
 // runs/<id>, replacing an older folder of the same id if there is one. The
 // old folder stays whole until the new one is in place.
 func PublishRun(dir, id, tmp string) error {
+	if err := publish(dir, id, tmp); err != nil {
+		return err
+	}
+	return atomic.SyncDir(filepath.Join(dir, RunsDir))
+}
+
+// publish is PublishRun without the sync.
+func publish(dir, id, tmp string) error {
 	dst := RunPath(dir, id)
 	if _, err := os.Stat(dst); err == nil {
 		old := tmp + ".old"
@@ -178,7 +190,7 @@ func PublishRun(dir, id, tmp string) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return fmt.Errorf("publish run %s: %w", id, err)
 	}
-	return atomic.SyncDir(filepath.Dir(dst))
+	return nil
 }
 
 // TempRunDir makes a fresh temporary folder for run id beside the run folders.

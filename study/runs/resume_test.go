@@ -1,0 +1,100 @@
+package runs
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/study-harness/study/study/store"
+)
+
+const resumeSpec = `name: resume
+seed: 5
+dataset: {name: moons, train: 200, test: 80}
+fixed: {epochs: 2, batch: 32, widths: [8], lr: 0.01}
+axes:
+  seed: [1, 2, 3]
+`
+
+// TestResumeRetrainsDamagedRuns damages one published run folder the way
+// a power loss between publish and sync (or a hand edit) could, and
+// checks that the next Execute removes it, trains the run again to the
+// same predictions, and reuses the undamaged runs.
+func TestResumeRetrainsDamagedRuns(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, run string)
+	}{
+		{"a truncated predictions file is retrained", func(t *testing.T, run string) {
+			path := filepath.Join(run, store.PredictionsFile)
+			b, _ := os.ReadFile(path)
+			must(t, os.WriteFile(path, b[:len(b)/2], 0o644))
+		}},
+		{"an empty predictions file is retrained", func(t *testing.T, run string) {
+			must(t, os.WriteFile(filepath.Join(run, store.PredictionsFile), nil, 0o644))
+		}},
+		{"missing features are retrained", func(t *testing.T, run string) {
+			must(t, os.Remove(filepath.Join(run, store.FeaturesFile)))
+		}},
+		{"a flipped byte in the config is retrained", func(t *testing.T, run string) {
+			path := filepath.Join(run, store.ConfigFile)
+			b, _ := os.ReadFile(path)
+			b[len(b)/2] ^= 1
+			must(t, os.WriteFile(path, b, 0o644))
+		}},
+		{"an edited metrics file is retrained", func(t *testing.T, run string) {
+			path := filepath.Join(run, store.MetricsFile)
+			b, _ := os.ReadFile(path)
+			must(t, os.WriteFile(path, bytes.Replace(b, []byte(`"status": "ok"`), []byte(`"status": "failed"`), 1), 0o644))
+		}},
+		{"a truncated metrics file is retrained", func(t *testing.T, run string) {
+			path := filepath.Join(run, store.MetricsFile)
+			b, _ := os.ReadFile(path)
+			must(t, os.WriteFile(path, b[:len(b)-20], 0o644))
+		}},
+		{"a zero-length metrics file is retrained", func(t *testing.T, run string) {
+			must(t, os.WriteFile(filepath.Join(run, store.MetricsFile), nil, 0o644))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			p := plan(t, resumeSpec, t.TempDir())
+			if out, err := Execute(ctx, p, Options{Workers: 2}); err != nil || out.Trained != 3 {
+				t.Fatalf("first Execute: %v %+v", err, out)
+			}
+			ref := snapshot(t, p)
+			run := store.RunPath(p.Dir, p.Runs[1].ID)
+			if _, err := store.Verify(p.Dir, p.Runs[1].ID); err != nil {
+				t.Fatalf("Verify of an intact run: %v", err)
+			}
+			tt.damage(t, run)
+			if _, err := Collect(p.Dir); err == nil {
+				t.Errorf("Collect trusted the damaged run")
+			}
+			out, err := Execute(ctx, p, Options{Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Retrained != 1 || out.Trained != 1 || out.Reused != 2 {
+				t.Errorf("second Execute: %+v, want 1 retrained and trained, 2 reused", out)
+			}
+			if _, err := store.Verify(p.Dir, p.Runs[1].ID); err != nil {
+				t.Errorf("Verify after retraining: %v", err)
+			}
+			sameFiles(t, snapshot(t, p), ref)
+			if _, err := Collect(p.Dir); err != nil {
+				t.Errorf("Collect after retraining: %v", err)
+			}
+		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

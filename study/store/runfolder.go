@@ -1,0 +1,176 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+)
+
+// ErrCorrupt is wrapped by the errors of Verify for a run folder whose
+// files do not match what its metrics.json records: a folder published
+// but not yet synced when the power failed, or edited by hand. The engine
+// removes such a folder and trains the run again.
+var ErrCorrupt = errors.New("run folder is incomplete or corrupt")
+
+// FileSum is the size and CRC-32C (Castagnoli) of one file of a run
+// folder, as recorded in the run's metrics.json.
+type FileSum struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	CRC32C string `json:"crc32c"` // 8 lowercase hex digits
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func crcHex(b []byte) string {
+	return fmt.Sprintf("%08x", crc32.Checksum(b, castagnoli))
+}
+
+// RunWriter writes the files of one run into a fresh temporary folder
+// beside the run folders, then publishes the folder by one rename
+// (Commit). Files are written directly, without per-file renames or
+// fsyncs: nothing in a temporary folder is ever trusted, and the rename
+// publishes the whole folder at once. Durability against power loss is
+// the caller's (see Syncer); Verify detects a folder whose files did not
+// all reach the disk.
+type RunWriter struct {
+	dir, id, tmp string
+	files        []FileSum
+}
+
+// NewRunWriter makes the temporary folder of run id under results folder
+// dir.
+func NewRunWriter(dir, id string) (*RunWriter, error) {
+	tmp, err := TempRunDir(dir, id)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", id, err)
+	}
+	return &RunWriter{dir: dir, id: id, tmp: tmp}, nil
+}
+
+// Dir returns the temporary folder.
+func (w *RunWriter) Dir() string { return w.tmp }
+
+// WriteFile writes data as file name of the run and records its size and
+// checksum for metrics.json.
+func (w *RunWriter) WriteFile(name string, data []byte) error {
+	if name == MetricsFile || filepath.Base(name) != name {
+		return fmt.Errorf("run %s: %q is not a plain run file name", w.id, name)
+	}
+	path := filepath.Join(w.tmp, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w.files = append(w.files, FileSum{Name: name, Size: int64(len(data)), CRC32C: crcHex(data)})
+	return nil
+}
+
+// WriteJSON writes v as indented JSON to file name of the run.
+func (w *RunWriter) WriteJSON(name string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Join(w.tmp, name), err)
+	}
+	return w.WriteFile(name, append(b, '\n'))
+}
+
+// Commit sets rec.Files to the files written so far, writes metrics.json
+// last, with a checksum of its own content, and renames the folder into
+// place as runs/<id>, replacing an older folder of the same id. It syncs
+// nothing. On error the temporary folder is removed.
+func (w *RunWriter) Commit(rec *Record) (err error) {
+	defer func() {
+		if err != nil {
+			w.Abort()
+		}
+	}()
+	rec.Files = append([]FileSum(nil), w.files...)
+	b, err := encodeRecord(rec)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Join(w.tmp, MetricsFile), err)
+	}
+	path := filepath.Join(w.tmp, MetricsFile)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return publish(w.dir, w.id, w.tmp)
+}
+
+// Abort removes the temporary folder.
+func (w *RunWriter) Abort() { os.RemoveAll(w.tmp) }
+
+// The checksum line that ends a metrics.json written by Commit. The CRC
+// covers the file with this line cut out and "\n}" put back, which is the
+// record's JSON without the checksum.
+var checksumLine = regexp.MustCompile(`,\n  "checksum": "([0-9a-f]{8})"\n}\n$`)
+
+// encodeRecord returns rec as indented JSON with a last field, checksum,
+// holding the CRC-32C of the JSON without that field.
+func encodeRecord(rec *Record) ([]byte, error) {
+	body, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	sum := crcHex(body)
+	out := append(body[:len(body)-2:len(body)-2], ",\n  \"checksum\": \""...)
+	out = append(out, sum...)
+	return append(out, "\"\n}\n"...), nil
+}
+
+// Verify reads the metrics.json of run id and checks the folder against
+// it: the checksum of metrics.json itself and the size and CRC-32C of
+// every file it lists. It returns an error wrapping fs.ErrNotExist when
+// the run has no metrics.json, and one wrapping ErrCorrupt when anything
+// does not match. A metrics.json without checksum, written before study
+// recorded checksums (always with fsync), is trusted as it is.
+func Verify(dir, id string) (*Record, error) {
+	run := RunPath(dir, id)
+	path := filepath.Join(run, MetricsFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rec Record
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrCorrupt, err)
+	}
+	loc := checksumLine.FindSubmatchIndex(raw)
+	if loc == nil {
+		if rec.Files != nil || bytes.Contains(raw, []byte(`"checksum"`)) {
+			return nil, fmt.Errorf("%s: %w: checksum line missing or malformed", path, ErrCorrupt)
+		}
+		return &rec, nil // legacy
+	}
+	want := string(raw[loc[2]:loc[3]])
+	body := append(raw[:loc[0]:loc[0]], "\n}"...)
+	if got := crcHex(body); got != want {
+		return nil, fmt.Errorf("%s: %w: checksum %s, recorded %s", path, ErrCorrupt, got, want)
+	}
+	for _, f := range rec.Files {
+		if filepath.Base(f.Name) != f.Name || f.Name == MetricsFile {
+			return nil, fmt.Errorf("%s: %w: bad file name %q", path, ErrCorrupt, f.Name)
+		}
+		p := filepath.Join(run, f.Name)
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w: file missing", p, ErrCorrupt)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(b)) != f.Size {
+			return nil, fmt.Errorf("%s: %w: %d bytes, recorded %s", p, ErrCorrupt, len(b), strconv.FormatInt(f.Size, 10))
+		}
+		if got := crcHex(b); got != f.CRC32C {
+			return nil, fmt.Errorf("%s: %w: CRC-32C %s, recorded %s", p, ErrCorrupt, got, f.CRC32C)
+		}
+	}
+	return &rec, nil
+}
