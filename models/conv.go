@@ -9,24 +9,35 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// convChunk is the number of images whose im2col matrix is built at once
-// outside training, so that predicting a large batch needs a bounded
-// buffer. Training keeps the matrix of the whole batch for Backward.
-const convChunk = 64
+// convL2 is the number of float32 values of the patch matrix that a
+// chunk of images may fill (512 KB): Forward and Backward unfold, multiply
+// and fold back a chunk of images at a time, so that the patch matrix and
+// the patch gradient stay in L2 instead of streaming through memory.
+const convL2 = 128 << 10
 
-// convBackChunk is the number of images whose patch gradient Backward
-// builds at once before scattering it back onto the input gradient.
-const convBackChunk = 4
+// convRows is the multiple that the padded patch width is rounded up to:
+// the row count of the GEMM micro-kernel (6), so that the weight-gradient
+// product, whose rows are the patch columns, has no edge tiles.
+const convRows = 6
+
+// convCols is the multiple that the padded patch-gradient width is rounded
+// up to: the column count of the GEMM micro-kernel (32), so that the
+// patch-gradient product has no edge tiles.
+const convCols = 32
 
 // Conv2D is a 2-D convolution with a Size×Size kernel, stride 1 and zero
 // "same" padding of Size/2 on every side, over channels-last images: row i
 // of an n×(H·W·C) batch is image i with pixel (y, x), channel c at
 // (y·W + x)·C + c. The output has the same layout with Out channels.
 //
-// It is computed as one matrix product per batch (im2col): the patches of
-// every output pixel form the rows of an (n·H·W)×(Size·Size·C) matrix P,
-// and y = P·Wᵀ + b. W is Out×(Size·Size·C) row-major; column
-// (ky·Size + kx)·C + c weighs input channel c at kernel offset (ky, kx).
+// It is computed as matrix products (im2col): the patches of every output
+// pixel form the rows of a matrix P with K = Size·Size·C columns, and
+// y = P·Wᵀ + b. W is Out×K row-major; column (ky·Size + kx)·C + c weighs
+// input channel c at kernel offset (ky, kx). P is built for a few images
+// at a time (see convL2) with a column of ones after the K patch columns,
+// so that the bias is the last row of the (K+1)×Out right-hand operand and
+// its gradient the last row of the weight gradient. The chunking is fixed
+// by the layer's shape, so results do not depend on anything else.
 type Conv2D struct {
 	H, W, C int // input height, width and channels
 	Size    int // kernel side (odd)
@@ -34,11 +45,14 @@ type Conv2D struct {
 	Weight  Param
 	Bias    Param
 
-	cols    []float32 // im2col matrix of the last training Forward
-	n       int
-	y, dx   []float32
-	dcols   []float32
-	trained bool
+	x     []float32 // input of the last training Forward
+	n     int
+	y, dx []float32
+	cols  []float32 // patch matrix of one chunk, kp columns a row
+	wt    []float32 // (K+1)×Out: Wᵀ over the bias
+	dwt   []float32 // kp×Out: gradient of wt, padding rows zero
+	wp    []float32 // Out×kq: W with zero columns
+	dcols []float32 // patch gradient of one chunk, kq columns a row
 }
 
 // NewConv2D returns a size×size convolution from c to out channels over
@@ -64,13 +78,41 @@ func NewConv2D(h, w, c, size, out int, rng *rand.Rand) *Conv2D {
 	return l
 }
 
-// im2col writes the patch rows of images [from, to) of x into cols.
-// Channels-last, the Size kernel columns of one kernel row are Size·C
-// consecutive inputs, so away from the left and right borders each kernel
-// row is one copy (a plain loop below 16 values, such as the three of
-// C = 1, too few for a memmove call).
+// k is the patch width, Size·Size·C.
+func (l *Conv2D) k() int { return l.Size * l.Size * l.C }
+
+// kp is the padded width of a patch row: the K patch values, a one for the
+// bias and zeros up to a multiple of convRows.
+func (l *Conv2D) kp() int { return (l.k() + convRows) / convRows * convRows }
+
+// kq is the padded width of a patch-gradient row: K rounded up to a
+// multiple of convCols.
+func (l *Conv2D) kq() int { return (l.k() + convCols - 1) / convCols * convCols }
+
+// chunk is the number of images whose patches are unfolded at once.
+func (l *Conv2D) chunk() int { return max(1, convL2/(l.H*l.W*l.kp())) }
+
+// patches makes sure that cols holds a chunk of patch rows with the
+// constant bias and padding columns set; im2col writes the others.
+func (l *Conv2D) patches() {
+	kp, k := l.kp(), l.k()
+	size := l.chunk() * l.H * l.W * kp
+	if len(l.cols) == size {
+		return
+	}
+	l.cols = make([]float32, size)
+	for r := 0; r < size; r += kp {
+		l.cols[r+k] = 1
+	}
+}
+
+// im2col writes the patch rows of images [from, to) of x into cols, kp
+// values apart. Channels-last, the Size kernel columns of one kernel row
+// are Size·C consecutive inputs, so away from the left and right borders
+// each kernel row is one copy (a plain loop below 16 values, such as the
+// three of C = 1, too few for a memmove call).
 func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
-	k := l.Size * l.Size * l.C
+	k, kp := l.k(), l.kp()
 	pad := l.Size / 2
 	span := l.Size * l.C
 	r := 0
@@ -78,7 +120,7 @@ func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 		base := img * l.H * l.W * l.C
 		for oy := 0; oy < l.H; oy++ {
 			for ox := 0; ox < l.W; ox++ {
-				row := cols[r*k : (r+1)*k]
+				row := cols[r*kp : r*kp+k]
 				r++
 				inside := ox-pad >= 0 && ox+pad < l.W
 				for ky := 0; ky < l.Size; ky++ {
@@ -115,79 +157,93 @@ func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 	}
 }
 
-// product sets y = cols·Wᵀ + b for rows rows of cols.
-func (l *Conv2D) product(cols []float32, rows int, y []float32) {
-	for i := 0; i < rows; i++ {
-		copy(y[i*l.Out:(i+1)*l.Out], l.Bias.W)
-	}
-	k := l.Size * l.Size * l.C
-	blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, rows, l.Out, k,
-		1, cols, k, l.Weight.W, k, 1, y, l.Out)
-}
-
 // Forward implements Layer.
 func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 	pix := l.H * l.W
-	k := l.Size * l.Size * l.C
+	k, kp := l.k(), l.kp()
 	l.y = grow(l.y, n*pix*l.Out)
-	l.trained = train
 	if train {
 		l.n = n
-		l.cols = grow(l.cols, n*pix*k)
-		l.im2col(x, 0, n, l.cols)
-		l.product(l.cols, n*pix, l.y)
-		return l.y
+		l.x = x[:n*pix*l.C]
 	}
-	l.cols = grow(l.cols, min(n, convChunk)*pix*k)
-	for from := 0; from < n; from += convChunk {
-		to := min(n, from+convChunk)
+	l.wt = grow(l.wt, (k+1)*l.Out)
+	for o := 0; o < l.Out; o++ {
+		for p, v := range l.Weight.W[o*k : (o+1)*k] {
+			l.wt[p*l.Out+o] = v
+		}
+	}
+	copy(l.wt[k*l.Out:], l.Bias.W)
+	l.patches()
+	impl := blas32.Implementation()
+	chunk := l.chunk()
+	for from := 0; from < n; from += chunk {
+		to := min(n, from+chunk)
 		l.im2col(x, from, to, l.cols)
-		l.product(l.cols, (to-from)*pix, l.y[from*pix*l.Out:])
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, (to-from)*pix, l.Out, k+1,
+			1, l.cols, kp, l.wt, l.Out, 0, l.y[from*pix*l.Out:], l.Out)
 	}
 	return l.y
 }
 
 // Backward implements Layer: dW = dyᵀ·P, db = Σ_rows dy and, for dx, the
-// patch gradient dy·W scattered back onto the pixels (col2im).
+// patch gradient dy·W scattered back onto the pixels (col2im). A chunk of
+// images at a time, it unfolds the input again, adds Pᵀ·dy to the
+// gradient of [Wᵀ; b] and folds dy·W back onto dx. The weight gradient is
+// a sum over chunks in chunk order.
 func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
-	rows := l.n * l.H * l.W
-	k := l.Size * l.Size * l.C
+	pix := l.H * l.W
+	k, kp, kq := l.k(), l.kp(), l.kq()
 	impl := blas32.Implementation()
-	impl.Sgemm(blas.Trans, blas.NoTrans, l.Out, k, rows,
-		1, dy, l.Out, l.cols, k, 0, l.Weight.G, k)
-	clear(l.Bias.G)
-	for i := 0; i < rows; i++ {
-		for o, v := range dy[i*l.Out : (i+1)*l.Out] {
-			l.Bias.G[o] += v
+	l.patches()
+	l.dwt = grow(l.dwt, kp*l.Out)
+	if needInput {
+		l.wp = grow(l.wp, l.Out*kq)
+		clear(l.wp)
+		for o := 0; o < l.Out; o++ {
+			copy(l.wp[o*kq:], l.Weight.W[o*k:(o+1)*k])
+		}
+		l.dcols = grow(l.dcols, l.chunk()*pix*kq)
+		l.dx = grow(l.dx, l.n*pix*l.C)
+		clear(l.dx)
+	}
+	chunk := l.chunk()
+	for from := 0; from < l.n; from += chunk {
+		to := min(l.n, from+chunk)
+		r := (to - from) * pix
+		dyc := dy[from*pix*l.Out:]
+		l.im2col(l.x, from, to, l.cols)
+		beta := float32(1)
+		if from == 0 {
+			beta = 0
+		}
+		impl.Sgemm(blas.Trans, blas.NoTrans, kp, l.Out, r,
+			1, l.cols, kp, dyc, l.Out, beta, l.dwt, l.Out)
+		if needInput {
+			impl.Sgemm(blas.NoTrans, blas.NoTrans, r, kq, l.Out,
+				1, dyc, l.Out, l.wp, kq, 0, l.dcols, kq)
+			l.col2im(l.dcols, l.dx, from, to)
 		}
 	}
+	for o := 0; o < l.Out; o++ {
+		g := l.Weight.G[o*k : (o+1)*k]
+		for p := range g {
+			g[p] = l.dwt[p*l.Out+o]
+		}
+	}
+	copy(l.Bias.G, l.dwt[k*l.Out:(k+1)*l.Out])
 	if !needInput {
 		return nil
-	}
-	// The patch gradient of convBackChunk images at a time stays in L2
-	// until col2im has scattered it; each row of it is one product of
-	// depth Out, so the chunking does not change a bit of the result.
-	pix := l.H * l.W
-	l.dcols = grow(l.dcols, min(l.n, convBackChunk)*pix*k)
-	l.dx = grow(l.dx, l.n*pix*l.C)
-	clear(l.dx)
-	for from := 0; from < l.n; from += convBackChunk {
-		to := min(l.n, from+convBackChunk)
-		r := (to - from) * pix
-		impl.Sgemm(blas.NoTrans, blas.NoTrans, r, k, l.Out,
-			1, dy[from*pix*l.Out:], l.Out, l.Weight.W, k, 0, l.dcols, k)
-		l.col2im(l.dcols, l.dx, from, to)
 	}
 	return l.dx
 }
 
-// col2im adds each patch row of dcols, the rows of images [from, to),
-// back onto the pixels of dx that it was copied from (the adjoint of
-// im2col), in the order of im2col: image, output pixel, kernel row,
-// kernel column, channel. As in im2col, a kernel row away from the
+// col2im adds each patch row of dcols, the rows of images [from, to), kq
+// values apart, back onto the pixels of dx that it was copied from (the
+// adjoint of im2col), in the order of im2col: image, output pixel, kernel
+// row, kernel column, channel. As in im2col, a kernel row away from the
 // borders is one run of Size·C values.
 func (l *Conv2D) col2im(dcols, dx []float32, from, to int) {
-	k := l.Size * l.Size * l.C
+	kq := l.kq()
 	pad := l.Size / 2
 	span := l.Size * l.C
 	r := 0
@@ -195,7 +251,7 @@ func (l *Conv2D) col2im(dcols, dx []float32, from, to int) {
 		base := img * l.H * l.W * l.C
 		for oy := 0; oy < l.H; oy++ {
 			for ox := 0; ox < l.W; ox++ {
-				row := dcols[r*k : (r+1)*k]
+				row := dcols[r*kq : (r+1)*kq]
 				r++
 				inside := ox-pad >= 0 && ox+pad < l.W
 				for ky := 0; ky < l.Size; ky++ {
@@ -206,10 +262,7 @@ func (l *Conv2D) col2im(dcols, dx []float32, from, to int) {
 					src := row[ky*span : (ky+1)*span]
 					if inside {
 						off := base + (iy*l.W+ox-pad)*l.C
-						dst := dx[off : off+span]
-						for t, v := range src {
-							dst[t] += v
-						}
+						addTo(dx[off:off+span], src)
 						continue
 					}
 					for kx := 0; kx < l.Size; kx++ {
@@ -217,14 +270,33 @@ func (l *Conv2D) col2im(dcols, dx []float32, from, to int) {
 						if ix < 0 || ix >= l.W {
 							continue
 						}
-						dst := dx[base+(iy*l.W+ix)*l.C : base+(iy*l.W+ix+1)*l.C]
-						for c, v := range src[kx*l.C : (kx+1)*l.C] {
-							dst[c] += v
-						}
+						off := base + (iy*l.W+ix)*l.C
+						addTo(dx[off:off+l.C], src[kx*l.C:(kx+1)*l.C])
 					}
 				}
 			}
 		}
+	}
+}
+
+// addTo sets dst[i] += src[i] for every i of dst; len(src) ≥ len(dst).
+func addTo(dst, src []float32) {
+	src = src[:len(dst)]
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		d := dst[i : i+8 : i+8]
+		s := src[i : i+8 : i+8]
+		d[0] += s[0]
+		d[1] += s[1]
+		d[2] += s[2]
+		d[3] += s[3]
+		d[4] += s[4]
+		d[5] += s[5]
+		d[6] += s[6]
+		d[7] += s[7]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += src[i]
 	}
 }
 
