@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"strconv"
 	"strings"
@@ -141,6 +142,11 @@ func Read(name string, r io.Reader) (*Matrix, error) {
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	p := &parser{file: name, cr: cr, modelIdx: map[string]int{}, instIdx: map[string]int32{}, classes: -1, cur: -1}
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			p.size = fi.Size()
+		}
+	}
 	return p.read()
 }
 
@@ -169,6 +175,14 @@ type parser struct {
 	stride int
 	pred   []int32
 	prob   []float32
+
+	// size is the input's size in bytes when known (a regular file), 0
+	// otherwise; headerEnd the offset after the header. With both, the
+	// arrays are sized once the first model is read, for as many models as
+	// the file holds at that model's bytes per model: reading a large
+	// matrix then neither doubles nor copies it.
+	size      int64
+	headerEnd int64
 }
 
 func (p *parser) errAt(field int, err error) *ParseError {
@@ -214,6 +228,7 @@ func (p *parser) read() (*Matrix, error) {
 	if err := p.header(); err != nil {
 		return nil, err
 	}
+	p.headerEnd = p.cr.InputOffset()
 	headerLine := p.line
 	rows := 0
 	for {
@@ -366,6 +381,7 @@ func (p *parser) addModel(name string) int {
 		p.stride = len(p.instances)
 		p.pred = p.pred[:p.stride]
 		p.prob = p.prob[:p.stride*p.width()]
+		p.presize()
 	}
 	p.pred = grow(p.pred, p.stride, -1)
 	p.prob = grow(p.prob, p.stride*p.width(), 0)
@@ -399,11 +415,36 @@ func (p *parser) restride(stride int) {
 	p.stride, p.pred, p.prob = stride, pred, prob
 }
 
-// grow appends n copies of v to s, at least doubling its capacity when it
-// must reallocate so that appending model after model stays linear.
+// presize reserves room for the models the rest of the file holds,
+// estimated from the bytes the first model took (when the input's size is
+// known), with 2% to spare. Pages of the reserve that are never used are
+// never touched, so an overestimate costs address space, not memory.
+func (p *parser) presize() {
+	used := p.cr.InputOffset() - p.headerEnd // the first model and one row
+	if p.size <= 0 || used <= 0 || p.stride == 0 {
+		return
+	}
+	models := (p.size-p.headerEnd)/used + 1
+	models += models/50 + 1
+	const limit = 64 << 30 // bytes; beyond it, grow as we go
+	w := int64(p.width())
+	if models*int64(p.stride)*(4+4*w) > limit {
+		return
+	}
+	pred := make([]int32, len(p.pred), models*int64(p.stride))
+	copy(pred, p.pred)
+	prob := make([]float32, len(p.prob), models*int64(p.stride)*w)
+	copy(prob, p.prob)
+	p.pred, p.prob = pred, prob
+}
+
+// grow appends n copies of v to s. When it must reallocate, it grows the
+// capacity by a quarter (at least to len(s)+n), so that appending model
+// after model stays linear without the doubling's peak of three times the
+// matrix during the copy.
 func grow[T int32 | float32](s []T, n int, v T) []T {
 	if len(s)+n > cap(s) {
-		t := make([]T, len(s), max(2*cap(s), len(s)+n))
+		t := make([]T, len(s), max(cap(s)+cap(s)/4, len(s)+n))
 		copy(t, s)
 		s = t
 	}
