@@ -292,14 +292,17 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			case <-gctx.Done():
 				return nil
 			}
-			defer func() { <-slots }()
+			// The slot is given back once training ends: the run's
+			// files are written while the next run trains.
+			release := func() { <-slots }
 			var rec *store.Record
 			var err error
 			if parent != nil && parent.Status != store.StatusOK {
+				release()
 				reason, _, _ := strings.Cut(parent.Reason, "\n")
 				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason), syncer)
 			} else {
-				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer)
+				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer, release)
 			}
 			if err != nil {
 				return err
@@ -407,7 +410,15 @@ func (p *Plan) writeHeader(workers int) error {
 // trainOne trains run r and publishes its folder. It returns a nil record
 // and no error when ctx was cancelled, and an error only for I/O failures,
 // which stop the sweep.
-func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer) (rec *store.Record, err error) {
+//
+// It calls release once training is over, before writing the run's files.
+func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer, release func()) (rec *store.Record, err error) {
+	released := false
+	defer func() {
+		if !released {
+			release()
+		}
+	}()
 	start := time.Now()
 	d, testRows, verr := View(p, r)
 	var res *train.Result
@@ -415,6 +426,8 @@ func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *sto
 	if terr == nil {
 		res, terr = p.train(ctx, r, d, testRows != nil, parentID)
 	}
+	released = true
+	release()
 	if ctx.Err() != nil {
 		return nil, nil
 	}

@@ -48,7 +48,10 @@ type RunWriter struct {
 // NewRunWriter makes the temporary folder of run id under results folder
 // dir.
 func NewRunWriter(dir, id string) (*RunWriter, error) {
-	tmp, err := TempRunDir(dir, id)
+	tmp, err := os.MkdirTemp(filepath.Join(dir, RunsDir), ".tmp-"+id+"-")
+	if errors.Is(err, fs.ErrNotExist) {
+		tmp, err = TempRunDir(dir, id)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", id, err)
 	}
@@ -64,9 +67,8 @@ func (w *RunWriter) WriteFile(name string, data []byte) error {
 	if name == MetricsFile || filepath.Base(name) != name {
 		return fmt.Errorf("run %s: %q is not a plain run file name", w.id, name)
 	}
-	path := filepath.Join(w.tmp, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := createFile(filepath.Join(w.tmp, name), data); err != nil {
+		return err
 	}
 	w.files = append(w.files, FileSum{Name: name, Size: int64(len(data)), CRC32C: crcHex(data)})
 	return nil
@@ -96,9 +98,8 @@ func (w *RunWriter) Commit(rec *Record) (err error) {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", filepath.Join(w.tmp, MetricsFile), err)
 	}
-	path := filepath.Join(w.tmp, MetricsFile)
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := createFile(filepath.Join(w.tmp, MetricsFile), b); err != nil {
+		return err
 	}
 	return publish(w.dir, w.id, w.tmp)
 }

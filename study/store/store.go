@@ -180,6 +180,9 @@ func PublishRun(dir, id, tmp string) error {
 // publish is PublishRun without the sync.
 func publish(dir, id, tmp string) error {
 	dst := RunPath(dir, id)
+	if os.Rename(tmp, dst) == nil { // fails if dst exists: it is never empty
+		return nil
+	}
 	if _, err := os.Stat(dst); err == nil {
 		old := tmp + ".old"
 		if err := os.Rename(dst, old); err != nil {

@@ -22,6 +22,7 @@ const SyncInterval = 50 * time.Millisecond
 type Syncer struct {
 	dir  string
 	kick chan struct{}
+	stop chan struct{}
 	done chan struct{}
 
 	mu      sync.Mutex
@@ -31,7 +32,7 @@ type Syncer struct {
 
 // NewSyncer starts a Syncer for results folder dir.
 func NewSyncer(dir string) *Syncer {
-	s := &Syncer{dir: dir, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Syncer{dir: dir, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.loop()
 	return s
 }
@@ -57,7 +58,7 @@ func (s *Syncer) Err() error {
 // Close stops the background goroutine, syncs what was published since
 // the last sync and returns the first sync error.
 func (s *Syncer) Close() error {
-	close(s.kick)
+	close(s.stop)
 	<-s.done
 	s.flush()
 	return s.Err()
@@ -65,8 +66,20 @@ func (s *Syncer) Close() error {
 
 func (s *Syncer) loop() {
 	defer close(s.done)
-	for range s.kick {
-		time.Sleep(SyncInterval) // let more runs join the batch
+	t := time.NewTimer(0)
+	<-t.C
+	for {
+		select {
+		case <-s.kick:
+		case <-s.stop:
+			return
+		}
+		t.Reset(SyncInterval) // let more runs join the batch
+		select {
+		case <-t.C:
+		case <-s.stop:
+			return // Close flushes
+		}
 		s.flush()
 	}
 }
