@@ -10,8 +10,9 @@
 // Plan resolves a spec into runs with content-addressed ids and loads the
 // data, writing nothing. Execute takes the results folder's lock, writes
 // spec.yaml, manifest.jsonl and environment.json, and trains the runs that
-// have no finished folder yet on an errgroup pool of Options.Workers
-// goroutines. Each run is single-threaded and draws every random number
+// have no finished folder yet, at most Options.Workers at once (a run's
+// files are written after it gives back its worker slot, while the next
+// run trains). Each run is single-threaded and draws every random number
 // from streams derived from the spec seed and its own config, so the
 // results are bit-identical whatever the number of workers and the order in
 // which runs finish.
