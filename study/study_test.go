@@ -51,7 +51,7 @@ func runStudy(t *testing.T, specPath, results string, o RunOptions) error {
 
 func TestRunIsBitIdenticalForAnyWorkerCount(t *testing.T) {
 	spec := writeSpec(t, testSpec)
-	var want []byte
+	want := map[string][]byte{}
 	for _, workers := range []int{1, 2, 3} {
 		t.Run("", func(t *testing.T) {
 			res := t.TempDir()
@@ -63,17 +63,15 @@ func TestRunIsBitIdenticalForAnyWorkerCount(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if f == store.PredictionsFile {
-					if want == nil {
-						want = got
-					} else if !bytes.Equal(got, want) {
-						t.Errorf("workers=%d: %s differs from workers=1", workers, f)
-					}
+				if want[f] == nil {
+					want[f] = got
+				} else if !bytes.Equal(got, want[f]) {
+					t.Errorf("workers=%d: %s differs from workers=1", workers, f)
 				}
 			}
 		})
 	}
-	if n := bytes.Count(want, []byte("\n")); n != 1+8*200 {
+	if n := bytes.Count(want[store.PredictionsFile], []byte("\n")); n != 1+8*200 {
 		t.Errorf("predictions.csv has %d lines, want header + 8 runs × 200 instances", n)
 	}
 }
@@ -219,6 +217,10 @@ func TestBadSpecWritesNothing(t *testing.T) {
 		{"a negative epoch count", strings.Replace(testSpec, "epochs: 4", "epochs: -1", 1), "epochs"},
 		{"an unknown arch", strings.Replace(testSpec, "[logreg, mlp]", "[logreg, mlq]", 1), "arch"},
 		{"a name leaving the results folder", strings.Replace(testSpec, "name: t", "name: ../../etc", 1), "name"},
+		{"flips on tabular data", strings.Replace(testSpec, "widths: [8]}", "widths: [8], augment: flip}", 1), "not images"},
+		{"a cnn on tabular data", strings.Replace(testSpec, "[logreg, mlp]", "[logreg, cnn]", 1), "arch"},
+		{"a binary task on three classes", strings.Replace(testSpec, "{name: moons, train: 300, test: 200, noise: 0.2}", "{name: blobs, train: 300, test: 200}", 1), "binary task needs 2 classes"},
+		{"a missing dataset file", strings.Replace(testSpec, "{name: moons, train: 300, test: 200, noise: 0.2}", "{name: csv, path: nowhere.csv}", 1), "nowhere.csv"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,9 +62,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "analyze":
 		err = cmdAnalyze(rest, stdout, stderr)
 	case "report":
-		err = cmdReport(rest, stdout, stderr)
+		err = cmdReport("report", rest, stdout, stderr)
 	case "merge":
-		err = cmdMerge(rest, stdout, stderr)
+		err = cmdReport("merge", rest, stdout, stderr)
 	case "export":
 		err = cmdExport(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -178,17 +178,10 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	return study.Analyze(pos[0], *out, stdout)
 }
 
-func cmdReport(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "DIR", stderr)
-	pos, err := parse(fs, args, 1)
-	if err != nil {
-		return err
-	}
-	return study.Report(pos[0], stdout)
-}
-
-func cmdMerge(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", "DIR", stderr)
+// cmdReport serves report and merge, which are one operation: regenerate
+// everything from the runs a folder holds, whichever shards wrote them.
+func cmdReport(name string, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags(name, "DIR", stderr)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -197,6 +190,10 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdExport(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, "usage: study export slurm|k8s SPEC --shards N [flags]\n\nRun 'study export slurm -h' or 'study export k8s -h' for the flags.\n")
+		return nil
+	}
 	if len(args) == 0 || (args[0] != "slurm" && args[0] != "k8s") {
 		fmt.Fprint(stderr, "usage: study export slurm|k8s SPEC --shards N [flags]\n")
 		return &usageError{"export: want an engine, slurm or k8s"}

@@ -221,6 +221,9 @@ func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
 	if nte == 0 {
 		nte = int(math.Round(DefaultCSVTest * float64(n)))
 	}
+	if nte < 1 {
+		return nil, fieldErr("test", "%s has %d rows: too few for a test set (set test: to at least 1)", path, n)
+	}
 	if nte >= n {
 		return nil, fieldErr("test", "%d test rows leave no training rows in %s (%d rows)", nte, path, n)
 	}

@@ -100,6 +100,14 @@ func writeCSV(t *testing.T, n int) string {
 	return dir
 }
 
+func TestReadCSVRefusesAnEmptyTestSet(t *testing.T) {
+	dir := writeCSV(t, 2) // 20% of 2 rows rounds to none
+	_, err := Load(Spec{Name: "csv", Path: "d.csv"}, 1, dir)
+	if err == nil || !strings.Contains(err.Error(), "too few for a test set") {
+		t.Errorf("err = %v, want a too-few-rows error", err)
+	}
+}
+
 func TestReadCSVSplit(t *testing.T) {
 	dir := writeCSV(t, 50)
 	for _, tc := range []struct {

@@ -70,6 +70,6 @@
 // per 64 or 16 instances. The kernels split the M×M matrix into tiles that
 // a bounded pool of goroutines computes; every cell is computed by one
 // goroutine in a fixed order, so results do not depend on the number of
-// workers. JSD's Σ m log2 m runs in AVX2 assembly (float32 lanes, float64
+// workers. JSD's Σ m log2 m runs in AVX-512 or AVX2 assembly (float32 lanes, float64
 // sums) on amd64, over L2-sized chunks of 32×32-model tiles.
 package metrics

@@ -97,7 +97,10 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 	}
 	ds, err := data.Load(s.Dataset, s.Seed, filepath.Dir(s.File))
 	if err != nil {
-		return nil, err
+		return nil, &InputError{fmt.Errorf("%s: dataset: %w", s.File, err)}
+	}
+	if s.Task == spec.TaskBinary && ds.Classes != 2 {
+		return nil, &InputError{fmt.Errorf("%s: task: a binary task needs 2 classes; dataset %s has %d (map classes to 1 with dataset.positive)", s.File, ds.Name, ds.Classes)}
 	}
 	if results == "" {
 		results = "results"
@@ -136,8 +139,49 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 		p.Runs = append(p.Runs, Run{Run: r, ID: id(i)})
 	}
 	p.Roots = grid.Roots(gr)
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
+
+// check runs train.Check once for each distinct recipe of the plan (its
+// config less the seeds), before anything is written, so that a recipe
+// the data cannot support (image augmentations or image architectures on
+// tabular data, say) is bad input, not a failure of every run.
+func (p *Plan) check() error {
+	seen := map[string]bool{}
+	for _, r := range p.Runs {
+		c := r.Config
+		c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed, c.DataSeed = 0, 0, 0, 0, 0
+		key := string(grid.Canonical(c))
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		d, _, err := View(p, r)
+		if err != nil {
+			return &InputError{fmt.Errorf("%s: run %s: %w", p.Spec.File, r.Name, err)}
+		}
+		job := train.Job{Config: r.Config, SpecSeed: p.Spec.Seed, Data: d, Binary: p.Spec.Task == spec.TaskBinary}
+		if d != p.Data {
+			job.Binary = len(r.Config.Positive) > 0
+		}
+		if err := train.Check(job); err != nil {
+			return &InputError{fmt.Errorf("%s: run %s: %w", p.Spec.File, r.Name, err)}
+		}
+	}
+	return nil
+}
+
+// InputError is a plan that the spec's data cannot support: bad input.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// BadInput marks the error as the user's input (exit code 2).
+func (e *InputError) BadInput() {}
 
 // featureSubset draws min(n, FeatureSubset) test instances from the
 // spec seed's "features" stream, in increasing order.

@@ -13,10 +13,14 @@
 //	  metrics.json     status, loss per epoch, validation and test accuracy, wall time
 //	  predictions.csv  the run's test predictions in the long format
 //	  features.npy     penultimate-layer features on the fixed subset (neural runs)
+//	  predictions-<set>.csv  predictions on each evaluation set (eval_sets)
+//	  weights.safetensors    trained weights (save_weights, or a parent of other runs)
 //	feature_index.json the fixed subset of test instances whose features are stored
+//	eval_sets.json     the evaluation sets' names, in spec order
 //	predictions.csv    every finished run, in manifest order
+//	predictions-<set>.csv  the same for each evaluation set
 //	metrics.json       the homogeneity metrics
-//	report.html        the report
+//	report.html        the report, with figures/, tables/, methods.md, references.bib
 //
 // A run folder either exists whole or not at all: RunWriter writes it
 // under a temporary name (runs/.tmp-<id>-*) and Commit renames it into

@@ -110,25 +110,10 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		return nil, err
 	}
 	d := job.Data
-	shape := models.Shape{
-		In: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans,
-		Classes: d.Classes, Out: d.Classes,
-	}
-	if job.Binary {
-		shape.Out = 1
-	}
-	augs := make([]augmentation, len(cfg.Augment))
-	for i, name := range cfg.Augment {
-		a, ok := augmentations[name]
-		if !ok {
-			return nil, fmt.Errorf("train: augment[%d]: unknown augmentation %q (known: %v)", i, name, AugmentationNames())
-		}
-		if a.Check != nil {
-			if err := a.Check(d); err != nil {
-				return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
-			}
-		}
-		augs[i] = a
+	shape := shapeOf(job)
+	augs, err := augmentationsOf(job)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := SubsetRows(cfg.DataSubset, d.NTrain(), job.SpecSeed, cfg.DataSeed)
 	if err != nil {
@@ -189,6 +174,56 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		res.Features = features(f, d, job.FeatureIdx)
 	}
 	return res, nil
+}
+
+// Check reports, without training, whether Run could train job: the
+// checks Run makes first, the augmentations against the data, and the
+// architecture against the data's shape (by building the model once). The
+// engine calls it for every distinct recipe before it writes anything, so
+// that a spec asking for, say, flips or a cnn on tabular data is refused
+// as bad input rather than failing run by run.
+func Check(job Job) error {
+	if err := check(job); err != nil {
+		return err
+	}
+	if _, err := augmentationsOf(job); err != nil {
+		return err
+	}
+	if _, err := models.New(shapeOf(job), job.Config.Options, seeds.Stream("check")); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	return nil
+}
+
+// shapeOf is the problem as job's model sees it.
+func shapeOf(job Job) models.Shape {
+	d := job.Data
+	shape := models.Shape{
+		In: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans,
+		Classes: d.Classes, Out: d.Classes,
+	}
+	if job.Binary {
+		shape.Out = 1
+	}
+	return shape
+}
+
+// augmentationsOf looks up job's augmentations and checks each against the data.
+func augmentationsOf(job Job) ([]augmentation, error) {
+	augs := make([]augmentation, len(job.Config.Augment))
+	for i, name := range job.Config.Augment {
+		a, ok := augmentations[name]
+		if !ok {
+			return nil, fmt.Errorf("train: augment[%d]: unknown augmentation %q (known: %v)", i, name, AugmentationNames())
+		}
+		if a.Check != nil {
+			if err := a.Check(job.Data); err != nil {
+				return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
+			}
+		}
+		augs[i] = a
+	}
+	return augs, nil
 }
 
 // evaluate predicts the NTest rows of x and scores them against the test labels.
