@@ -127,6 +127,11 @@ func TestRunOpensNoSocket(t *testing.T) {
 		if line == "" || strings.Contains(line, "AF_UNIX") || strings.Contains(line, "AF_LOCAL") {
 			continue
 		}
+		// strace's own note on a thread that exits mid-syscall, "PID
+		// ???( <detached ...>", names no call: it is not a network call.
+		if strings.Contains(line, "<detached ...>") {
+			continue
+		}
 		t.Errorf("study made a network call: %s", line)
 	}
 }
