@@ -27,8 +27,8 @@ func NewDense(in, out int, rng *rand.Rand) *Dense {
 	d := &Dense{
 		In:  in,
 		Out: out,
-		W:   Param{Name: "weight", W: make([]float32, out*in), G: make([]float32, out*in), Decay: true},
-		B:   Param{Name: "bias", W: make([]float32, out), G: make([]float32, out)},
+		W:   Param{Name: "weight", W: make([]float32, out*in), G: make([]float32, out*in), Decay: true, Shape: []int{out, in}},
+		B:   Param{Name: "bias", W: make([]float32, out), G: make([]float32, out), Shape: []int{out}},
 	}
 	bound := 1 / math.Sqrt(float64(in))
 	for i := range d.W.W {

@@ -88,6 +88,10 @@ type Param struct {
 	W     []float32
 	G     []float32
 	Decay bool // whether weight decay (L2) applies; false for biases and norms
+	// Shape is the tensor's shape as PyTorch would hold it (Dense: weight
+	// [out, in], bias [out]), written into safetensors files; nil means
+	// flat, [len(W)].
+	Shape []int
 }
 
 // Net is a differentiable classifier trained by gradient descent.

@@ -24,10 +24,24 @@ import (
 //	the rest  the tensors' bytes, little-endian float32, contiguous, with
 //	          offsets counted from the end of the header
 //
-// study's Params carry no shape, so every tensor is stored 1-D (shape
-// [len(W)]); a Dense weight is its Out×In row-major matrix flattened, so
-// PyTorch's tensor.view(out, in) restores nn.Linear's layout.
+// A tensor is stored with its Param.Shape when the Param has one whose
+// size matches (Dense: weight [out, in] as nn.Linear holds it, bias
+// [out]), and 1-D (shape [len(W)]) otherwise: the other layers' tensors are
+// row-major and flat, documented with each layer.
 const safetensorsDtype = "F32"
+
+// tensorShape is p's stored shape: Param.Shape when its size matches W,
+// else flat.
+func tensorShape(p *Param) []int {
+	size := 1
+	for _, d := range p.Shape {
+		size *= d
+	}
+	if len(p.Shape) == 0 || size != len(p.W) {
+		return []int{len(p.W)}
+	}
+	return p.Shape
+}
 
 // maxSafetensorsHeader bounds the header a reader accepts (the safetensors
 // library uses the same 100 MB limit).
@@ -84,7 +98,7 @@ func WriteSafetensors(w io.Writer, params []*Param, metadata map[string]string) 
 	var off int64
 	for i, p := range params {
 		n := int64(len(p.W)) * 4
-		header[names[i]] = stEntry{Dtype: safetensorsDtype, Shape: []int{len(p.W)}, DataOffsets: [2]int64{off, off + n}}
+		header[names[i]] = stEntry{Dtype: safetensorsDtype, Shape: tensorShape(p), DataOffsets: [2]int64{off, off + n}}
 		off += n
 	}
 	h, err := json.Marshal(header)

@@ -70,8 +70,12 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 			}
 			for i, p := range c.params {
 				tt := got[names[i]]
-				if !reflect.DeepEqual(tt.Shape, []int{len(p.W)}) {
-					t.Errorf("%s: shape %v, want [%d]", names[i], tt.Shape, len(p.W))
+				want := []int{len(p.W)}
+				if p.Shape != nil {
+					want = p.Shape
+				}
+				if !reflect.DeepEqual(tt.Shape, want) {
+					t.Errorf("%s: shape %v, want %v", names[i], tt.Shape, want)
 				}
 				for j := range p.W {
 					if tt.Data[j] != p.W[j] {
@@ -90,6 +94,27 @@ func mlpParams(t *testing.T, rng *rand.Rand) []*Param {
 		t.Fatal(err)
 	}
 	return m.(Net).Params()
+}
+
+func TestDenseTensorsKeepPyTorchShapes(t *testing.T) {
+	d := NewDense(4, 3, rand.New(rand.NewPCG(1, 1)))
+	var buf bytes.Buffer
+	if err := WriteSafetensors(&buf, d.Params(), nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ReadSafetensors(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]int{"layer0.weight": {3, 4}, "layer0.bias": {3}} {
+		if !reflect.DeepEqual(got[name].Shape, want) {
+			t.Errorf("%s: shape %v, want %v (nn.Linear's)", name, got[name].Shape, want)
+		}
+	}
+	// A shape that does not match the values is written flat.
+	if s := tensorShape(&Param{W: make([]float32, 6), Shape: []int{4, 2}}); !reflect.DeepEqual(s, []int{6}) {
+		t.Errorf("mismatched shape written as %v, want [6]", s)
+	}
 }
 
 func TestReadSafetensorsErrors(t *testing.T) {
