@@ -1,12 +1,11 @@
 package metrics
 
 import (
-	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/predmat/predmattest"
 )
 
 // randomMatrix returns m models × n instances × c classes: each prediction
@@ -14,40 +13,7 @@ import (
 // probabilities are the softmax of N(0,1) logits with +3 on the predicted
 // label (as in ../shared/peers/numpy_agreement.py).
 func randomMatrix(seed uint64, m, n, c int, acc float64) *predmat.Matrix {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	x := &predmat.Matrix{Classes: c, Labels: make([]int32, n), Pred: make([]int32, m*n), Prob: make([]float32, m*n*c)}
-	for a := range m {
-		x.Models = append(x.Models, fmt.Sprintf("m%d", a))
-	}
-	for i := range n {
-		x.Instances = append(x.Instances, fmt.Sprintf("i%d", i))
-		x.Labels[i] = int32(rng.IntN(c))
-	}
-	logit := make([]float64, c)
-	for k := range x.Pred {
-		v := x.Labels[k%n]
-		if rng.Float64() >= acc {
-			v = int32(rng.IntN(c))
-		}
-		x.Pred[k] = v
-		mx := math.Inf(-1)
-		for j := range logit {
-			logit[j] = rng.NormFloat64()
-			if int32(j) == v {
-				logit[j] += 3
-			}
-			mx = max(mx, logit[j])
-		}
-		s := 0.0
-		for j := range logit {
-			logit[j] = math.Exp(logit[j] - mx)
-			s += logit[j]
-		}
-		for j := range logit {
-			x.Prob[k*c+j] = float32(logit[j] / s)
-		}
-	}
-	return x
+	return predmattest.Random(seed, m, n, c, acc)
 }
 
 // naivePairs computes the pairwise label and correctness measures
