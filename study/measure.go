@@ -13,7 +13,6 @@ import (
 	"github.com/study-harness/study/report"
 	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
-	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
 
@@ -25,7 +24,7 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	shifted, lines, err := shiftResults(dir, res, opts)
+	evalNames, shifted, lines, err := shiftResults(dir, res, opts)
 	if err != nil {
 		return err
 	}
@@ -51,8 +50,7 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 		return err
 	}
 	if shifted != nil {
-		names, _ := runs.EvalSets(dir)
-		sec := shiftSection(res, names, shifted)
+		sec := shiftSection(res, evalNames, shifted)
 		sec.Figure = "shift" // agreement on the line, drawn from res
 		in.Sections = append(in.Sections, sec)
 	}

@@ -14,27 +14,27 @@ import (
 
 // shiftResults measures every evaluation set of a results folder: the full
 // metrics of each, and the data for agreement-on-the-line (Baek et al.
-// 2022) against the clean test set.
-func shiftResults(dir string, clean *metrics.Result, opts metrics.Options) (map[string]*metrics.Result, map[string]onTheLine, error) {
-	names, err := runs.EvalSets(dir)
+// 2022) against the clean test set. names are the sets in spec order.
+func shiftResults(dir string, clean *metrics.Result, opts metrics.Options) (names []string, all map[string]*metrics.Result, lines map[string]onTheLine, err error) {
+	names, err = runs.EvalSets(dir)
 	if err != nil || len(names) == 0 {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	all := map[string]*metrics.Result{}
-	lines := map[string]onTheLine{}
+	all = map[string]*metrics.Result{}
+	lines = map[string]onTheLine{}
 	for _, name := range names {
 		x, err := runs.CollectEval(dir, name)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval set %s: %w", name, err)
+			return nil, nil, nil, fmt.Errorf("eval set %s: %w", name, err)
 		}
 		r, err := metrics.Compute(x, opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval set %s: %w", name, err)
+			return nil, nil, nil, fmt.Errorf("eval set %s: %w", name, err)
 		}
 		all[name] = r
 		lines[name] = agreementOnTheLine(clean, r)
 	}
-	return all, lines, nil
+	return names, all, lines, nil
 }
 
 // onTheLine is the agreement-on-the-line data of one evaluation set: per
