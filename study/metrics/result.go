@@ -1,7 +1,7 @@
 package metrics
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 
@@ -130,14 +130,16 @@ func (e EnsembleStats) MarshalJSON() ([]byte, error) {
 // Encode writes r as compact JSON (an M×M matrix per pairwise measure
 // makes indentation costly) followed by a newline. The bytes depend only
 // on r: members come in a fixed order and numbers in their shortest form.
+// They are those of json.Marshal(r), but written as they are produced
+// (see streamJSON): for 1000 models the document is about 200 MB, and
+// json.Marshal would hold several copies of it at once.
 func (r *Result) Encode(w io.Writer) error {
-	b, err := json.Marshal(r)
-	if err != nil {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := streamJSON(bw, r); err != nil {
 		return fmt.Errorf("metrics: encode result: %w", err)
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 // WriteJSON atomically writes r as JSON to path (see Encode).
