@@ -24,6 +24,7 @@ var layers = []struct {
 	{"dropout", 6, 3, func(r *rand.Rand) models.Layer { return models.NewDropout(6, 0.4, r) }},
 	{"conv2d", 4 * 4 * 2, 2, func(r *rand.Rand) models.Layer { return models.NewConv2D(4, 4, 2, 3, 3, r) }},
 	{"conv2d on a non-square one-channel image", 5 * 3, 2, func(r *rand.Rand) models.Layer { return models.NewConv2D(5, 3, 1, 3, 2, r) }},
+	{"conv2d on 16 channels (the direct path on AVX-512)", 3 * 16 * 16, 2, func(r *rand.Rand) models.Layer { return models.NewConv2D(3, 16, 16, 3, 32, r) }},
 	{"max-pooling with an odd side", 4 * 5 * 2, 2, func(r *rand.Rand) models.Layer { return models.NewMaxPool2D(4, 5, 2) }},
 	{"layer norm", 6, 3, func(r *rand.Rand) models.Layer { return models.NewLayerNorm(6) }},
 	{"residual block", 5, 3, func(r *rand.Rand) models.Layer {

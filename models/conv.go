@@ -54,6 +54,12 @@ type Conv2D struct {
 	dwt   []float32 // kp×Out: gradient of wt, padding rows zero
 	wp    []float32 // Out×kq: W with zero columns
 	dcols []float32 // patch gradient of one chunk, kq columns a row
+
+	// The direct path (conv_direct.go).
+	xp  []float32 // padded input of the last training Forward
+	xq  []float32 // padded input of the last inference Forward
+	dyp []float32 // padded output gradient
+	wf  []float32 // the flipped kernel of the input gradient
 }
 
 // NewConv2D returns a size×size convolution from c to out channels over
@@ -160,6 +166,9 @@ func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 
 // Forward implements Layer.
 func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
+	if l.direct() {
+		return l.forwardDirect(x, n, train)
+	}
 	pix := l.H * l.W
 	k, kp := l.k(), l.kp()
 	l.y = grow(l.y, n*pix*l.Out)
@@ -192,6 +201,9 @@ func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 // gradient of [Wᵀ; b] and folds dy·W back onto dx. The weight gradient is
 // a sum over chunks in chunk order.
 func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
+	if l.direct() {
+		return l.backwardDirect(dy, needInput)
+	}
 	pix := l.H * l.W
 	k, kp, kq := l.k(), l.kp(), l.kq()
 	impl := blas32.Implementation()

@@ -62,6 +62,10 @@ func TestConv2DMatchesTheDirectDefinition(t *testing.T) {
 		{"the CNN's first layer over a batch of two chunks", 28, 28, 1, 3, 16, 15},
 		{"a 5x5 kernel on a non-square image", 7, 5, 3, 5, 4, 3},
 		{"a single image of one pixel", 1, 1, 2, 3, 3, 1},
+		{"rows of 14 and 6 pixels, 64 output channels", 9, 20, 16, 3, 64, 3},
+		{"32 input channels, wide dx tiles, rows shorter than a tile", 5, 4, 32, 3, 32, 2},
+		{"a 5x5 kernel over 48 channels", 6, 15, 48, 5, 32, 2},
+		{"one image of one pixel over 16 channels", 1, 1, 16, 3, 32, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))
@@ -99,6 +103,13 @@ func TestConv2DMatchesTheDirectDefinition(t *testing.T) {
 					t.Fatalf("training output[%d] = %v, inference output %v: they must agree bit for bit", i, v, predicted[i])
 				}
 			}
+			// An inference pass between Forward and Backward (on other
+			// images) must not change the gradients.
+			other := make([]float32, len(x))
+			for i := range other {
+				other[i] = rng.Float32()
+			}
+			l.Forward(other, c.n, false)
 			dx := l.Backward(dy, true)
 			check("input gradient", dx, wantDX)
 			check("weight gradient", l.Weight.G, wantDW)
