@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -82,6 +83,9 @@ type Plan struct {
 	// Roots holds, for each run, the index of the root of its dependency
 	// tree (grid.Roots); shards are assigned by root.
 	Roots []int
+
+	csvOnce sync.Once
+	csvRows *csvRows // the test set's ids and labels as CSV, for every run
 }
 
 // FeatureSubset is the size of the fixed test subset whose features are
@@ -511,29 +515,35 @@ func (p *Plan) writeRun(w *store.RunWriter, r Run, d *data.Set, testRows []int, 
 	if res == nil {
 		return nil
 	}
-	if err := writePredictions(w, store.PredictionsFile, r, d, testRows, res.TestPred, res.TestProb); err != nil {
+	if err := p.writePredictions(w, store.PredictionsFile, r, d, testRows, res.TestPred, res.TestProb); err != nil {
 		return err
 	}
+	// The files are encoded into a recycled buffer: once WriteFile
+	// returns, the kernel holds the bytes.
+	buf := getBuffer()
+	defer putBuffer(buf)
 	if res.Weights != nil {
-		var buf bytes.Buffer
+		b := bytes.NewBuffer((*buf)[:0])
 		meta := map[string]string{"format": "pt", "study_run": r.ID, "name": r.Name, "arch": r.Config.Arch}
-		if err := models.WriteSafetensors(&buf, res.Weights, meta); err != nil {
+		if err := models.WriteSafetensors(b, res.Weights, meta); err != nil {
 			return fmt.Errorf("run %s: %w", r.Name, err)
 		}
-		if err := w.WriteFile(store.WeightsFile, buf.Bytes()); err != nil {
+		*buf = b.Bytes()
+		if err := w.WriteFile(store.WeightsFile, *buf); err != nil {
 			return err
 		}
 	}
 	for i, e := range res.Evals {
-		if err := writePredictions(w, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name), r, d, nil, e.Pred, e.Prob); err != nil {
+		if err := p.writePredictions(w, store.EvalPredictionsFile(p.Spec.EvalSets[i].Name), r, d, nil, e.Pred, e.Prob); err != nil {
 			return err
 		}
 	}
 	if res.Features != nil {
-		b, err := store.EncodeNPY(res.Features, len(p.FeatureIdx), res.FeatureDim)
+		b, err := store.AppendNPY((*buf)[:0], res.Features, len(p.FeatureIdx), res.FeatureDim)
 		if err != nil {
 			return fmt.Errorf("run %s: features: %w", r.Name, err)
 		}
+		*buf = b
 		if err := w.WriteFile(store.FeaturesFile, b); err != nil {
 			return err
 		}
@@ -606,28 +616,57 @@ func View(p *Plan, r Run) (*data.Set, []int, error) {
 
 // writePredictions stores the predictions of run r on the test set of d;
 // testRows, when not nil, are the study test rows of d's rows, which
-// become the instance ids.
-func writePredictions(w *store.RunWriter, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
-	n := d.NTest()
-	x := &predmat.Matrix{
-		Models:    []string{r.Name},
-		Instances: instanceIDs(n),
-		Classes:   d.Classes,
-		Labels:    make([]int32, n),
-		Pred:      pred,
-		Prob:      prob,
+// become the instance ids. The CSV is what predmat.Write writes for the
+// run's one-model matrix; the rows shared by every run come from a cache
+// (testRows), and predmat.Write itself runs only when the fast path
+// declines, to write a name that needs quoting or to report what is
+// wrong with the predictions.
+func (p *Plan) writePredictions(w *store.RunWriter, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
+	var rows *csvRows
+	if testRows == nil && d == p.Data {
+		p.csvOnce.Do(func() { p.csvRows = newCSVRows(instanceIDs(d.NTest()), testLabels(d), d.Classes) })
+		rows = p.csvRows
+	} else {
+		ids := instanceIDs(d.NTest())
+		for i, row := range testRows {
+			ids[i] = strconv.Itoa(row)
+		}
+		rows = newCSVRows(ids, testLabels(d), d.Classes)
 	}
-	for i, row := range testRows {
-		x.Instances[i] = strconv.Itoa(row)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	b, ok := rows.appendCSV((*buf)[:0], r.Name, pred, prob)
+	*buf = b
+	if !ok {
+		n := d.NTest()
+		x := &predmat.Matrix{
+			Models:    []string{r.Name},
+			Instances: instanceIDs(n),
+			Classes:   d.Classes,
+			Labels:    testLabels(d),
+			Pred:      pred,
+			Prob:      prob,
+		}
+		for i, row := range testRows {
+			x.Instances[i] = strconv.Itoa(row)
+		}
+		out := bytes.NewBuffer((*buf)[:0])
+		if err := predmat.Write(out, x); err != nil {
+			return err
+		}
+		b = out.Bytes()
+		*buf = b
 	}
+	return w.WriteFile(name, b)
+}
+
+// testLabels returns the labels of d's test rows as int32.
+func testLabels(d *data.Set) []int32 {
+	l := make([]int32, d.NTest())
 	for i, y := range d.TestY {
-		x.Labels[i] = int32(y)
+		l[i] = int32(y)
 	}
-	var buf bytes.Buffer
-	if err := predmat.Write(&buf, x); err != nil {
-		return err
-	}
-	return w.WriteFile(name, buf.Bytes())
+	return l
 }
 
 func instanceIDs(n int) []string {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/study-harness/study/study/atomic"
@@ -27,27 +27,34 @@ func WriteNPY(path string, data []float32, rows, cols int) error {
 
 // EncodeNPY returns the bytes of the .npy file WriteNPY writes.
 func EncodeNPY(data []float32, rows, cols int) ([]byte, error) {
+	return AppendNPY(nil, data, rows, cols)
+}
+
+// AppendNPY appends the bytes of the .npy file WriteNPY writes to dst, so
+// that the engine can reuse one buffer for the features of every run.
+func AppendNPY(dst []byte, data []float32, rows, cols int) ([]byte, error) {
 	if rows*cols != len(data) {
-		return nil, fmt.Errorf("%d values are not %d×%d", len(data), rows, cols)
+		return dst, fmt.Errorf("%d values are not %d×%d", len(data), rows, cols)
 	}
-	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+	header := "{'descr': '<f4', 'fortran_order': False, 'shape': (" + strconv.Itoa(rows) + ", " + strconv.Itoa(cols) + "), }"
 	// Magic (6) + version (2) + length (2) + header + '\n', padded to 64.
 	pad := 64 - (10+len(header)+1)%64
 	if pad == 64 {
 		pad = 0
 	}
-	header += string(bytes.Repeat([]byte{' '}, pad)) + "\n"
-	var buf bytes.Buffer
-	buf.Grow(10 + len(header) + 4*len(data))
-	buf.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&buf, binary.LittleEndian, uint16(len(header)))
-	buf.WriteString(header)
-	var b [4]byte
-	for _, v := range data {
-		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
-		buf.Write(b[:])
+	hlen := len(header) + pad + 1
+	dst = slices.Grow(dst, 10+hlen+4*len(data))
+	dst = append(dst, "\x93NUMPY\x01\x00"...)
+	dst = binary.LittleEndian.AppendUint16(dst, uint16(hlen))
+	dst = append(dst, header...)
+	for range pad {
+		dst = append(dst, ' ')
 	}
-	return buf.Bytes(), nil
+	dst = append(dst, '\n')
+	for _, v := range data {
+		dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(v))
+	}
+	return dst, nil
 }
 
 var npyShape = regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'shape':\s*\((\d+),\s*(\d+)\)`)
