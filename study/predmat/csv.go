@@ -138,10 +138,7 @@ func quoteAll(names []string) []string {
 // row, a model without a row for some instance, an instance whose label
 // differs between rows, and a file with no rows.
 func Read(name string, r io.Reader) (*Matrix, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	p := &parser{file: name, cr: cr, modelIdx: map[string]int{}, instIdx: map[string]int32{}, classes: -1, cur: -1}
+	p := &parser{file: name, cr: newRecords(r), modelIdx: map[string]int{}, instIdx: map[string]int32{}, classes: -1, cur: -1}
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
 			p.size = fi.Size()
@@ -152,9 +149,9 @@ func Read(name string, r io.Reader) (*Matrix, error) {
 
 type parser struct {
 	file string
-	cr   *csv.Reader
-	rec  []string
-	line int // line of the current record's first field
+	cr   *records
+	rec  []string // the current record; its fields are valid until the next read
+	line int      // line of the current record's first field
 
 	classes int // C from the header, or -1 when there are no p columns
 	nf      int // fields per row
