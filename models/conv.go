@@ -56,10 +56,11 @@ type Conv2D struct {
 	dcols []float32 // patch gradient of one chunk, kq columns a row
 
 	// The direct path (conv_direct.go).
-	xp  []float32 // padded input of the last training Forward
-	xq  []float32 // padded input of the last inference Forward
-	dyp []float32 // padded output gradient
-	wf  []float32 // the flipped kernel of the input gradient
+	xp    []float32 // padded input of the last training Forward
+	xq    []float32 // padded input of the last inference Forward
+	dyp   []float32 // padded output gradient
+	wf    []float32 // the flipped kernel of the input gradient
+	zeros []float32 // an init row of zeros for gemm.Segmented
 }
 
 // NewConv2D returns a size×size convolution from c to out channels over

@@ -90,22 +90,16 @@ func (l *Conv2D) forwardDirect(x []float32, n int, train bool) []float32 {
 			l.wt[p*l.Out+o] = v
 		}
 	}
-	// Every output starts from its bias: one pixel, then doubling copies.
-	if len(l.y) > 0 {
-		copy(l.y, l.Bias.W)
-		for done := l.Out; done < len(l.y); done *= 2 {
-			copy(l.y[done:], l.y[:done])
-		}
-	}
-	l.tiles(*in, l.C, pix, wp, l.wt, l.Out, l.y, n)
+	l.tiles(*in, l.C, pix, wp, l.wt, l.Out, l.y, n, l.Bias.W)
 	return l.y
 }
 
-// tiles adds to out (n images, h×w×cols channels-last) the convolution of
-// the padded images in (cin channels, pix pixels each, wp wide) with the
-// (Size·Size·cin)×cols matrix b: every output pixel, 14 pixels of a row
-// and 32 (or a last 16) channels at a time.
-func (l *Conv2D) tiles(in []float32, cin, pix, wp int, b []float32, cols int, out []float32, n int) {
+// tiles sets out (n images, h×w×cols channels-last) to init (cols values,
+// the bias) plus the convolution of the padded images in (cin channels,
+// pix pixels each, wp wide) with the (Size·Size·cin)×cols matrix b: every
+// output pixel, 14 pixels of a row and 32 (or a last 16) channels at a
+// time.
+func (l *Conv2D) tiles(in []float32, cin, pix, wp int, b []float32, cols int, out []float32, n int, init []float32) {
 	kseg, segA, segB := l.Size*cin, wp*cin, l.Size*cin*cols
 	var scratch [directRows * directWide]float32
 	for img := 0; img < n; img++ {
@@ -117,13 +111,12 @@ func (l *Conv2D) tiles(in []float32, cin, pix, wp int, b []float32, cols int, ou
 				for j := 0; j < cols; j += directWide {
 					w := min(directWide, cols-j)
 					if rows == directRows {
-						gemm.Segmented(directRows, w, l.Size, kseg, a, cin, 1, segA, b[j:], cols, segB, c[j:], cols)
+						gemm.Segmented(directRows, w, l.Size, kseg, a, cin, 1, segA, b[j:], cols, segB, c[j:], cols, init[j:j+w])
 						continue
 					}
-					clear(scratch[:])
-					gemm.Segmented(directRows, w, l.Size, kseg, a, cin, 1, segA, b[j:], cols, segB, scratch[:], w)
+					gemm.Segmented(directRows, w, l.Size, kseg, a, cin, 1, segA, b[j:], cols, segB, scratch[:], w, init[j:j+w])
 					for i := 0; i < rows; i++ {
-						addTo(c[i*cols+j:i*cols+j+w], scratch[i*w:(i+1)*w])
+						copy(c[i*cols+j:i*cols+j+w], scratch[i*w:(i+1)*w])
 					}
 				}
 			}
@@ -137,17 +130,26 @@ func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 	k, n := l.k(), l.n
 	out := l.Out
 	// dWᵀ, K×Out, and db: sums over images in order, each image's a sum
-	// over its output rows.
+	// over its output rows. The first image's tiles replace what dwt held.
 	l.dwt = grow(l.dwt, (k+directDW)*out)
-	clear(l.dwt)
+	if n == 0 {
+		clear(l.dwt)
+	}
+	l.zeros = grow(l.zeros, max(out, l.C))
+	clear(l.zeros)
+	zeros := l.zeros
 	for img := 0; img < n; img++ {
 		dyi := dy[img*l.H*l.W*out:]
 		for ky := 0; ky < l.Size; ky++ {
 			a := l.xp[(img*pix+ky*wp)*l.C:]
 			for t := 0; t < l.Size*l.C; t += directDW {
 				for j := 0; j < out; j += directWide {
+					var init []float32 // the first image's sums replace dwt
+					if img == 0 {
+						init = zeros[:directWide]
+					}
 					gemm.Segmented(directDW, directWide, l.H, l.W, a[t:], 1, l.C, wp*l.C, dyi[j:], out, l.W*out,
-						l.dwt[(ky*l.Size*l.C+t)*out+j:], out)
+						l.dwt[(ky*l.Size*l.C+t)*out+j:], out, init)
 				}
 			}
 		}
@@ -162,9 +164,8 @@ func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 	// is Σ dy over every pixel of the batch, in pixel order; row 0 is db.
 	ones := [1]float32{1}
 	db := l.dwt[k*out : (k+directDW)*out]
-	clear(db)
 	for j := 0; j < out; j += directWide {
-		gemm.Segmented(directDW, directWide, 1, n*l.H*l.W, ones[:], 0, 0, 0, dy[j:], out, 0, db[j:], out)
+		gemm.Segmented(directDW, directWide, 1, n*l.H*l.W, ones[:], 0, 0, 0, dy[j:], out, 0, db[j:], out, zeros[:directWide])
 	}
 	copy(l.Bias.G, db[:out])
 	if !needInput {
@@ -181,7 +182,6 @@ func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 		}
 	}
 	l.dx = grow(l.dx, n*l.H*l.W*l.C)
-	clear(l.dx)
-	l.tiles(l.dyp, out, pix, wp, l.wf, l.C, l.dx, n)
+	l.tiles(l.dyp, out, pix, wp, l.wf, l.C, l.dx, n, zeros[:l.C])
 	return l.dx
 }

@@ -8,8 +8,8 @@
 // rows×cols tile, s < nseg, p < kseg, both ≥ 1, summed in that order from
 // zero and then added to C; strides in elements. See segmented.go.
 
-// func segmented14x32(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int)
-TEXT ·segmented14x32(SB), NOSPLIT, $0-88
+// func segmented14x32(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)
+TEXT ·segmented14x32(SB), NOSPLIT, $0-96
 	MOVQ a+16(FP), SI
 	MOVQ rsa+24(FP), R9
 	SHLQ $2, R9
@@ -39,6 +39,9 @@ TEXT ·segmented14x32(SB), NOSPLIT, $0-88
 	MOVQ segb+64(FP), CX
 	SHLQ $2, CX
 	ADDQ CX, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented14x32init
 	VXORPS Z0, Z0, Z0
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
@@ -67,6 +70,36 @@ TEXT ·segmented14x32(SB), NOSPLIT, $0-88
 	VXORPS Z25, Z25, Z25
 	VXORPS Z26, Z26, Z26
 	VXORPS Z27, Z27, Z27
+	JMP segmented14x32seg
+segmented14x32init:
+	VMOVUPS 0(CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z1, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z1, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z1, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z1, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z1, Z11
+	VMOVAPS Z0, Z12
+	VMOVAPS Z1, Z13
+	VMOVAPS Z0, Z14
+	VMOVAPS Z1, Z15
+	VMOVAPS Z0, Z16
+	VMOVAPS Z1, Z17
+	VMOVAPS Z0, Z18
+	VMOVAPS Z1, Z19
+	VMOVAPS Z0, Z20
+	VMOVAPS Z1, Z21
+	VMOVAPS Z0, Z22
+	VMOVAPS Z1, Z23
+	VMOVAPS Z0, Z24
+	VMOVAPS Z1, Z25
+	VMOVAPS Z0, Z26
+	VMOVAPS Z1, Z27
 segmented14x32seg:
 	MOVQ kseg+8(FP), CX
 segmented14x32loop:
@@ -133,6 +166,9 @@ segmented14x32loop:
 	MOVQ c+72(FP), DX
 	MOVQ ldc+80(FP), R8
 	SHLQ $2, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented14x32store
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
 	VADDPS 64(DX), Z1, Z1
@@ -204,9 +240,53 @@ segmented14x32loop:
 	VMOVUPS Z27, 64(DX)
 	VZEROUPPER
 	RET
+segmented14x32store:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, 0(DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, 0(DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z12, 0(DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z14, 0(DX)
+	VMOVUPS Z15, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z16, 0(DX)
+	VMOVUPS Z17, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z18, 0(DX)
+	VMOVUPS Z19, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z20, 0(DX)
+	VMOVUPS Z21, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z22, 0(DX)
+	VMOVUPS Z23, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z24, 0(DX)
+	VMOVUPS Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z26, 0(DX)
+	VMOVUPS Z27, 64(DX)
+	VZEROUPPER
+	RET
 
-// func segmented14x16(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int)
-TEXT ·segmented14x16(SB), NOSPLIT, $0-88
+// func segmented14x16(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)
+TEXT ·segmented14x16(SB), NOSPLIT, $0-96
 	MOVQ a+16(FP), SI
 	MOVQ rsa+24(FP), R9
 	SHLQ $2, R9
@@ -236,6 +316,9 @@ TEXT ·segmented14x16(SB), NOSPLIT, $0-88
 	MOVQ segb+64(FP), CX
 	SHLQ $2, CX
 	ADDQ CX, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented14x16init
 	VXORPS Z0, Z0, Z0
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
@@ -250,6 +333,22 @@ TEXT ·segmented14x16(SB), NOSPLIT, $0-88
 	VXORPS Z11, Z11, Z11
 	VXORPS Z12, Z12, Z12
 	VXORPS Z13, Z13, Z13
+	JMP segmented14x16seg
+segmented14x16init:
+	VMOVUPS 0(CX), Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z0, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z0, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z0, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z0, Z11
+	VMOVAPS Z0, Z12
+	VMOVAPS Z0, Z13
 segmented14x16seg:
 	MOVQ kseg+8(FP), CX
 segmented14x16loop:
@@ -301,6 +400,9 @@ segmented14x16loop:
 	MOVQ c+72(FP), DX
 	MOVQ ldc+80(FP), R8
 	SHLQ $2, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented14x16store
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
 	ADDQ R8, DX
@@ -344,9 +446,39 @@ segmented14x16loop:
 	VMOVUPS Z13, 0(DX)
 	VZEROUPPER
 	RET
+segmented14x16store:
+	VMOVUPS Z0, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z1, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z3, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z5, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z7, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z9, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z11, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z12, 0(DX)
+	ADDQ R8, DX
+	VMOVUPS Z13, 0(DX)
+	VZEROUPPER
+	RET
 
-// func segmented12x32(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int)
-TEXT ·segmented12x32(SB), NOSPLIT, $0-88
+// func segmented12x32(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)
+TEXT ·segmented12x32(SB), NOSPLIT, $0-96
 	MOVQ a+16(FP), SI
 	MOVQ rsa+24(FP), R9
 	SHLQ $2, R9
@@ -374,6 +506,9 @@ TEXT ·segmented12x32(SB), NOSPLIT, $0-88
 	MOVQ segb+64(FP), CX
 	SHLQ $2, CX
 	ADDQ CX, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented12x32init
 	VXORPS Z0, Z0, Z0
 	VXORPS Z1, Z1, Z1
 	VXORPS Z2, Z2, Z2
@@ -398,6 +533,32 @@ TEXT ·segmented12x32(SB), NOSPLIT, $0-88
 	VXORPS Z21, Z21, Z21
 	VXORPS Z22, Z22, Z22
 	VXORPS Z23, Z23, Z23
+	JMP segmented12x32seg
+segmented12x32init:
+	VMOVUPS 0(CX), Z0
+	VMOVUPS 64(CX), Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z1, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z1, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z1, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z1, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z1, Z11
+	VMOVAPS Z0, Z12
+	VMOVAPS Z1, Z13
+	VMOVAPS Z0, Z14
+	VMOVAPS Z1, Z15
+	VMOVAPS Z0, Z16
+	VMOVAPS Z1, Z17
+	VMOVAPS Z0, Z18
+	VMOVAPS Z1, Z19
+	VMOVAPS Z0, Z20
+	VMOVAPS Z1, Z21
+	VMOVAPS Z0, Z22
+	VMOVAPS Z1, Z23
 segmented12x32seg:
 	MOVQ kseg+8(FP), CX
 segmented12x32loop:
@@ -456,6 +617,9 @@ segmented12x32loop:
 	MOVQ c+72(FP), DX
 	MOVQ ldc+80(FP), R8
 	SHLQ $2, R8
+	MOVQ init+88(FP), CX
+	TESTQ CX, CX
+	JNE segmented12x32store
 	VADDPS 0(DX), Z0, Z0
 	VMOVUPS Z0, 0(DX)
 	VADDPS 64(DX), Z1, Z1
@@ -514,6 +678,44 @@ segmented12x32loop:
 	VADDPS 0(DX), Z22, Z22
 	VMOVUPS Z22, 0(DX)
 	VADDPS 64(DX), Z23, Z23
+	VMOVUPS Z23, 64(DX)
+	VZEROUPPER
+	RET
+segmented12x32store:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, 0(DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, 0(DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z12, 0(DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z14, 0(DX)
+	VMOVUPS Z15, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z16, 0(DX)
+	VMOVUPS Z17, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z18, 0(DX)
+	VMOVUPS Z19, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z20, 0(DX)
+	VMOVUPS Z21, 64(DX)
+	ADDQ R8, DX
+	VMOVUPS Z22, 0(DX)
 	VMOVUPS Z23, 64(DX)
 	VZEROUPPER
 	RET

@@ -56,28 +56,44 @@ func (c segmentedCase) operands(rng *rand.Rand) (a, b, out []float32, want []flo
 
 func TestSegmentedMatchesFloat64Sums(t *testing.T) {
 	for _, tc := range segmentedCases {
-		t.Run(fmt.Sprintf("%dx%d_%d_segments_of_%d", tc.rows, tc.cols, tc.nseg, tc.kseg), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(uint64(tc.kseg), uint64(tc.nseg)))
-			a, b, got, want := tc.operands(rng)
-			goOut := append([]float32(nil), got...)
-			Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, got, tc.ldc)
-			segmentedGo(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, goOut, tc.ldc)
-			tol := 1e-5 * float64(tc.nseg*tc.kseg+1)
-			for i := range got {
-				inTile := i%tc.ldc < tc.cols
-				if !inTile {
-					if got[i] != goOut[i] {
-						t.Fatalf("element %d outside the tile changed", i)
-					}
-					continue
-				}
-				for name, v := range map[string]float32{"Segmented": got[i], "segmentedGo": goOut[i]} {
-					if math.Abs(float64(v)-want[i]) > tol*(1+math.Abs(want[i])) {
-						t.Fatalf("%s: c[%d] = %v, want %v", name, i, v, want[i])
-					}
-				}
+		for _, withInit := range []bool{false, true} {
+			name := fmt.Sprintf("%dx%d_%d_segments_of_%d_added_to_C", tc.rows, tc.cols, tc.nseg, tc.kseg)
+			if withInit {
+				name = fmt.Sprintf("%dx%d_%d_segments_of_%d_from_an_init_row", tc.rows, tc.cols, tc.nseg, tc.kseg)
 			}
-		})
+			t.Run(name, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(tc.kseg), uint64(tc.nseg)))
+				a, b, got, want := tc.operands(rng)
+				var init []float32
+				if withInit {
+					// The tile starts from init, whatever C held (NaN here).
+					init = randSlice(rng, tc.cols)
+					for i := 0; i < tc.rows; i++ {
+						for j := 0; j < tc.cols; j++ {
+							want[i*tc.ldc+j] += float64(init[j]) - float64(got[i*tc.ldc+j])
+							got[i*tc.ldc+j] = float32(math.NaN())
+						}
+					}
+				}
+				goOut := append([]float32(nil), got...)
+				Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, got, tc.ldc, init)
+				segmentedGo(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, goOut, tc.ldc, init)
+				tol := 1e-5 * float64(tc.nseg*tc.kseg+1)
+				for i := range got {
+					if i%tc.ldc >= tc.cols {
+						if math.Float32bits(got[i]) != math.Float32bits(goOut[i]) {
+							t.Fatalf("element %d outside the tile changed", i)
+						}
+						continue
+					}
+					for name, v := range map[string]float32{"Segmented": got[i], "segmentedGo": goOut[i]} {
+						if !(math.Abs(float64(v)-want[i]) <= tol*(1+math.Abs(want[i]))) {
+							t.Fatalf("%s: c[%d] = %v, want %v", name, i, v, want[i])
+						}
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -86,8 +102,8 @@ func TestSegmentedIsDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	a, b, c1, _ := tc.operands(rng)
 	c2 := append([]float32(nil), c1...)
-	Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, c1, tc.ldc)
-	Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, c2, tc.ldc)
+	Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, c1, tc.ldc, nil)
+	Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, b, tc.rsb, tc.segb, c2, tc.ldc, nil)
 	for i := range c1 {
 		if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
 			t.Fatalf("c[%d]: %v then %v", i, c1[i], c2[i])
@@ -102,14 +118,15 @@ func TestSegmentedPanicsOnBadArguments(t *testing.T) {
 		name string
 		call func()
 	}{
-		{"an unsupported tile", func() { Segmented(6, 32, 1, 1, a, 1, 1, 0, b, 32, 0, c, 32) }},
-		{"no segments", func() { Segmented(14, 32, 0, 48, a, 16, 1, 256, b, 32, 0, c, 32) }},
-		{"no steps", func() { Segmented(14, 32, 3, 0, a, 16, 1, 256, b, 32, 0, c, 32) }},
-		{"a negative stride", func() { Segmented(14, 32, 3, 48, a, -16, 1, 256, b, 32, 1536, c, 32) }},
-		{"C rows narrower than the tile", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c, 16) }},
-		{"A too short", func() { Segmented(14, 32, 3, 48, a[:len(a)-1], 16, 1, 256, b, 32, 1536, c, 32) }},
-		{"B too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b[:len(b)-1], 32, 1536, c, 32) }},
-		{"C too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c[:len(c)-1], 32) }},
+		{"an unsupported tile", func() { Segmented(6, 32, 1, 1, a, 1, 1, 0, b, 32, 0, c, 32, nil) }},
+		{"no segments", func() { Segmented(14, 32, 0, 48, a, 16, 1, 256, b, 32, 0, c, 32, nil) }},
+		{"no steps", func() { Segmented(14, 32, 3, 0, a, 16, 1, 256, b, 32, 0, c, 32, nil) }},
+		{"a negative stride", func() { Segmented(14, 32, 3, 48, a, -16, 1, 256, b, 32, 1536, c, 32, nil) }},
+		{"C rows narrower than the tile", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c, 16, nil) }},
+		{"A too short", func() { Segmented(14, 32, 3, 48, a[:len(a)-1], 16, 1, 256, b, 32, 1536, c, 32, nil) }},
+		{"B too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b[:len(b)-1], 32, 1536, c, 32, nil) }},
+		{"C too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c[:len(c)-1], 32, nil) }},
+		{"init too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c, 32, make([]float32, 31)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
@@ -129,7 +146,7 @@ func BenchmarkSegmented(b *testing.B) {
 		b.Run(fmt.Sprintf("%dx%d", tc.rows, tc.cols), func(b *testing.B) {
 			a, bm, c, _ := tc.operands(rand.New(rand.NewPCG(1, 2)))
 			for b.Loop() {
-				Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, bm, tc.rsb, tc.segb, c, tc.ldc)
+				Segmented(tc.rows, tc.cols, tc.nseg, tc.kseg, a, tc.rsa, tc.csa, tc.sega, bm, tc.rsb, tc.segb, c, tc.ldc, nil)
 			}
 			flops := 2 * float64(tc.rows*tc.cols*tc.nseg*tc.kseg) * float64(b.N)
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")

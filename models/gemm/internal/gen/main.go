@@ -34,8 +34,8 @@ func kernel(w *strings.Builder, rows, cols int) {
 	name := fmt.Sprintf("segmented%dx%d", rows, cols)
 	nb := (rows + 2) / 3
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "// func %s(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int)\n", name)
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-88\n", name)
+	fmt.Fprintf(w, "// func %s(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-96\n", name)
 	p("MOVQ a+16(FP), SI")
 	p("MOVQ rsa+24(FP), R9")
 	p("SHLQ $2, R9")
@@ -63,8 +63,22 @@ func kernel(w *strings.Builder, rows, cols int) {
 	p("MOVQ segb+64(FP), CX")
 	p("SHLQ $2, CX")
 	p("ADDQ CX, R8")
+	// The sums start from zero, or from the init row when there is one.
+	p("MOVQ init+88(FP), CX")
+	p("TESTQ CX, CX")
+	p("JNE %sinit", name)
 	for r := 0; r < rows*z; r++ {
 		p("VXORPS Z%d, Z%d, Z%d", r, r, r)
+	}
+	p("JMP %sseg", name)
+	fmt.Fprintf(w, "%sinit:\n", name)
+	for j := 0; j < z; j++ {
+		p("VMOVUPS %d(CX), Z%d", 64*j, j)
+	}
+	for i := 1; i < rows; i++ {
+		for j := 0; j < z; j++ {
+			p("VMOVAPS Z%d, Z%d", j, i*z+j)
+		}
 	}
 	fmt.Fprintf(w, "%sseg:\n", name)
 	p("MOVQ kseg+8(FP), CX")
@@ -91,20 +105,32 @@ func kernel(w *strings.Builder, rows, cols int) {
 	p("ADDQ R8, DI")
 	p("DECQ nseg+0(FP)")
 	p("JNE %sseg", name)
-	p("MOVQ c+72(FP), DX")
-	p("MOVQ ldc+80(FP), R8")
-	p("SHLQ $2, R8")
-	for i := 0; i < rows; i++ {
-		for j := 0; j < z; j++ {
-			p("VADDPS %d(DX), Z%d, Z%d", 64*j, i*z+j, i*z+j)
-			p("VMOVUPS Z%d, %d(DX)", i*z+j, 64*j)
+	// Without an init row the tile is added to C, with one it replaces it.
+	for _, add := range []bool{true, false} {
+		if add {
+			p("MOVQ c+72(FP), DX")
+			p("MOVQ ldc+80(FP), R8")
+			p("SHLQ $2, R8")
+			p("MOVQ init+88(FP), CX")
+			p("TESTQ CX, CX")
+			p("JNE %sstore", name)
+		} else {
+			fmt.Fprintf(w, "%sstore:\n", name)
 		}
-		if i < rows-1 {
-			p("ADDQ R8, DX")
+		for i := 0; i < rows; i++ {
+			for j := 0; j < z; j++ {
+				if add {
+					p("VADDPS %d(DX), Z%d, Z%d", 64*j, i*z+j, i*z+j)
+				}
+				p("VMOVUPS Z%d, %d(DX)", i*z+j, 64*j)
+			}
+			if i < rows-1 {
+				p("ADDQ R8, DX")
+			}
 		}
+		p("VZEROUPPER")
+		p("RET")
 	}
-	p("VZEROUPPER")
-	p("RET")
 	fmt.Fprintln(w)
 }
 
