@@ -9,8 +9,8 @@
 //
 // Plan resolves a spec into runs with content-addressed ids and loads the
 // data, writing nothing. Execute takes the results folder's lock, writes
-// spec.yaml, manifest.jsonl and environment.json, and trains the runs that
-// have no finished folder yet, at most Options.Workers at once (a run's
+// spec.yaml and manifest.jsonl, and trains the runs that have no finished
+// folder yet (environment.json is written while the first runs train), at most Options.Workers at once (a run's
 // files are written after it gives back its worker slot, while the next
 // run trains). Each run is single-threaded and draws every random number
 // from streams derived from the spec seed and its own config, so the

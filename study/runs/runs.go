@@ -236,6 +236,7 @@ type Failure struct {
 // Execute trains the plan's pending runs and stores them. See the package
 // documentation for the guarantees.
 func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
+	start := time.Now()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -250,7 +251,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if err := p.writeHeader(workers); err != nil {
+	if err := p.writeHeader(); err != nil {
 		return nil, err
 	}
 
@@ -312,6 +313,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	slots := make(chan struct{}, workers)
 	syncer := store.NewSyncer(p.Dir)
 	g, gctx := errgroup.WithContext(ctx)
+	// environment.json is written while the first runs train: capturing
+	// it may run git twice (tens of milliseconds, as long as a thousand
+	// tiny runs' training). Its write error stops the sweep like any
+	// other.
+	g.Go(func() error {
+		return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, start))
+	})
 	for i, r := range pending {
 		if gctx.Err() != nil {
 			break
@@ -423,12 +431,12 @@ func publishRun(w *store.RunWriter, rec *store.Record, syncer *store.Syncer) err
 	return nil
 }
 
-// writeHeader writes spec.yaml, manifest.jsonl and environment.json.
-func (p *Plan) writeHeader(workers int) error {
+// writeHeader writes spec.yaml, manifest.jsonl, feature_index.json and
+// eval_sets.json (Execute writes environment.json beside the first runs).
+// The files are independent, so they are written at once: each
+// atomic.WriteFile waits for two fsyncs.
+func (p *Plan) writeHeader() error {
 	if err := os.MkdirAll(filepath.Join(p.Dir, store.RunsDir), 0o755); err != nil {
-		return err
-	}
-	if err := atomic.WriteFile(filepath.Join(p.Dir, store.SpecFile), p.Spec.Source, 0o644); err != nil {
 		return err
 	}
 	entries := make([]store.Entry, len(p.Runs))
@@ -439,20 +447,16 @@ func (p *Plan) writeHeader(workers int) error {
 		}
 		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg}
 	}
-	if err := store.WriteManifest(p.Dir, entries); err != nil {
-		return err
-	}
-	if err := store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx); err != nil {
-		return err
-	}
 	names := []string{}
 	for _, sh := range p.Spec.EvalSets {
 		names = append(names, sh.Name)
 	}
-	if err := store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names); err != nil {
-		return err
-	}
-	return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, time.Now()))
+	var g errgroup.Group
+	g.Go(func() error { return atomic.WriteFile(filepath.Join(p.Dir, store.SpecFile), p.Spec.Source, 0o644) })
+	g.Go(func() error { return store.WriteManifest(p.Dir, entries) })
+	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx) })
+	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names) })
+	return g.Wait()
 }
 
 // trainOne trains run r and publishes its folder. It returns a nil record
