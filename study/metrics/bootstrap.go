@@ -225,24 +225,52 @@ func (pb *pairBoot) measures(q, r, n, c int, out []float64) {
 
 // pointMeasures returns the point values of pairMeasureNames for pair (a, b).
 func pointMeasures(pm *PairMatrices, a, b int) []float64 {
-	return []float64{
-		pm.Agreement[a][b], pm.CohenKappa[a][b], pm.ErrorConsistency[a][b], pm.QStatistic[a][b],
-		pm.Correlation[a][b], pm.DoubleFault[a][b], pm.CorrectnessDisagreement[a][b], pm.AgreementBothWrong[a][b],
+	sq := pointSquares(pm)
+	v := make([]float64, len(sq))
+	for k, s := range sq {
+		v[k] = s[a][b]
 	}
+	return v
+}
+
+// pointSquares returns the matrices of pairMeasureNames, in order.
+func pointSquares(pm *PairMatrices) []Square {
+	return []Square{
+		pm.Agreement, pm.CohenKappa, pm.ErrorConsistency, pm.QStatistic,
+		pm.Correlation, pm.DoubleFault, pm.CorrectnessDisagreement, pm.AgreementBothWrong,
+	}
+}
+
+// finiteMean accumulates the mean of the finite values added to it, in
+// the order added, so that a mean over all M(M−1)/2 pairs needs no slice
+// of their values.
+type finiteMean struct {
+	s float64
+	k int
+}
+
+func (f *finiteMean) add(x float64) {
+	if !math.IsNaN(x) && !math.IsInf(x, 0) {
+		f.s += x
+		f.k++
+	}
+}
+
+// mean returns the mean and how many values it is over; the mean is NaN
+// when there are none.
+func (f finiteMean) mean() (float64, int) {
+	if f.k == 0 {
+		return math.NaN(), 0
+	}
+	return f.s / float64(f.k), f.k
 }
 
 // nanMean returns the mean of the finite values of v and how many there
 // are; the mean is NaN when there are none.
 func nanMean(v []float64) (float64, int) {
-	s, k := 0.0, 0
+	var f finiteMean
 	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			s += x
-			k++
-		}
+		f.add(x)
 	}
-	if k == 0 {
-		return math.NaN(), 0
-	}
-	return s / float64(k), k
+	return f.mean()
 }

@@ -46,11 +46,14 @@ func permute(p *packed, pm *PairMatrices, perms int, seed int64, workers int) pe
 			obsSFR++
 		}
 	}
-	pairs := allPairs(m)
-	withPairs := m >= 2 && float64(len(pairs))*float64(perms)*float64(cw)+float64(m)*float64(n)*float64(perms) <= pairWorkBudget
-	obsN11 := make([]int, len(pairs))
+	npairs := m * (m - 1) / 2
+	withPairs := m >= 2 && float64(npairs)*float64(perms)*float64(cw)+float64(m)*float64(n)*float64(perms) <= pairWorkBudget
+	var pairs [][2]int // listed only when used: 8 MB for 1000 models
+	var obsN11 []int
 	obsMean := math.NaN()
 	if withPairs {
+		pairs = allPairs(m)
+		obsN11 = make([]int, len(pairs))
 		v := make([]float64, len(pairs))
 		for q, pr := range pairs {
 			obsN11[q] = andCount(p.corr[pr[0]*cw:(pr[0]+1)*cw], p.corr[pr[1]*cw:(pr[1]+1)*cw])

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/study-harness/study/study/predmat"
 )
@@ -34,21 +35,22 @@ func newSampler(x *predmat.Matrix, p *packed, b int, seed int64, workers int) *s
 // and with jsd the same for JSD. ok is false when the work would exceed
 // pairWorkBudget; jsdOK likewise for jsdWorkBudget.
 func (s *sampler) groupIntervals(groups [][][2]int, jsd bool) (iv [][]Interval, jsdIv []Interval, ok, jsdOK bool) {
+	b, n := len(s.bs.w), s.x.N()
+	// The budget is checked on counts first: the index of the distinct
+	// pairs would take about 100 MB for all pairs of 1000 models, which
+	// are over the budget anyway.
+	if pairCost(distinctPairs(groups), usedModels(groups, s.x.M()), b, n) > pairWorkBudget {
+		return nil, nil, false, false
+	}
 	index := map[[2]int]int{}
 	var union [][2]int
-	used := map[int]bool{}
 	for _, g := range groups {
 		for _, pr := range g {
 			if _, seen := index[pr]; !seen {
 				index[pr] = len(union)
 				union = append(union, pr)
-				used[pr[0]], used[pr[1]] = true, true
 			}
 		}
-	}
-	b, n := len(s.bs.w), s.x.N()
-	if pairCost(len(union), len(used), b, n) > pairWorkBudget {
-		return nil, nil, false, false
 	}
 	pb := bootPairs(s.x, s.p, s.bs, union, s.right, s.workers)
 	gidx := make([][]int, len(groups))
@@ -112,6 +114,40 @@ func (s *sampler) groupIntervals(groups [][][2]int, jsd bool) (iv [][]Interval, 
 		jsdIv[g] = percentile95(reps)
 	})
 	return iv, jsdIv, true, true
+}
+
+// distinctPairs returns the number of distinct pairs in groups.
+func distinctPairs(groups [][][2]int) int {
+	total := 0
+	for _, g := range groups {
+		total += len(g)
+	}
+	keys := make([]uint64, 0, total)
+	for _, g := range groups {
+		for _, pr := range g {
+			keys = append(keys, uint64(uint32(pr[0]))<<32|uint64(uint32(pr[1])))
+		}
+	}
+	slices.Sort(keys)
+	return len(slices.Compact(keys))
+}
+
+// usedModels returns the number of the m models that appear in a pair of
+// groups.
+func usedModels(groups [][][2]int, m int) int {
+	used := make([]bool, m)
+	k := 0
+	for _, g := range groups {
+		for _, pr := range g {
+			for _, a := range pr {
+				if !used[a] {
+					used[a] = true
+					k++
+				}
+			}
+		}
+	}
+	return k
 }
 
 // jsdInstances returns Σ_pairs JSD(p^a_i, p^b_i), in bits, for every
@@ -293,15 +329,9 @@ func pairwiseMeans(r *Result) map[string]any {
 	}
 	pm := map[string]any{}
 	r.Extra = withKey(r.Extra, "pairwise_mean", pm)
-	pairs := allPairs(m)
-	pts := make([][]float64, len(pairMeasureNames))
-	for _, pr := range pairs {
-		for k, v := range pointMeasures(&r.Pairwise, pr[0], pr[1]) {
-			pts[k] = append(pts[k], v)
-		}
-	}
+	sq := pointSquares(&r.Pairwise)
 	for k, name := range pairMeasureNames {
-		v, _ := nanMean(pts[k])
+		v := upperMean(sq[k])
 		pm[name] = Num(v)
 		r.Reasons.num("pairwise_mean."+name, v, "undefined for every pair")
 	}
@@ -314,15 +344,24 @@ func pairwiseMeans(r *Result) map[string]any {
 			r.Reasons["pairwise_mean."+sq.name] = "the matrix " + sq.name + " was not computed"
 			continue
 		}
-		var v []float64
-		for _, pr := range pairs {
-			v = append(v, sq.s[pr[0]][pr[1]])
-		}
-		mv, _ := nanMean(v)
+		mv := upperMean(sq.s)
 		pm[sq.name] = Num(mv)
 		r.Reasons.num("pairwise_mean."+sq.name, mv, "undefined for every pair")
 	}
 	return pm
+}
+
+// upperMean returns the mean of the finite values of s above the
+// diagonal, summed in allPairs order (row by row).
+func upperMean(s Square) float64 {
+	var f finiteMean
+	for a, row := range s {
+		for _, v := range row[a+1:] {
+			f.add(v)
+		}
+	}
+	v, _ := f.mean()
+	return v
 }
 
 // setExtra sets (*extra)[key] = v, allocating the map.
