@@ -363,32 +363,52 @@ func (p *MaxPool2D) Forward(x []float32, n int, train bool) []float32 {
 		}
 		p.arg = p.arg[:size]
 	}
+	// The first maximum of each window in the order (0,0), (0,1), (1,0),
+	// (1,1), chosen without branches (random activations would
+	// mispredict them): the first maximum of each row of the window, then
+	// the second row's only if strictly greater. A NaN is never replaced,
+	// as a comparison with it is false.
 	o := 0
+	var arg []int32
+	if train {
+		arg = p.arg
+	}
 	for img := 0; img < n; img++ {
 		base := img * p.H * p.W * p.C
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
 				i00 := base + ((2*oy)*p.W+2*ox)*p.C
-				i01 := i00 + p.C
 				i10 := i00 + p.W*p.C
-				i11 := i10 + p.C
-				for c := 0; c < p.C; c++ {
-					best := i00 + c
-					for _, i := range [3]int{i01 + c, i10 + c, i11 + c} {
-						if x[i] > x[best] {
-							best = i
-						}
+				top := x[i00 : i00+2*p.C]
+				bottom := x[i10 : i10+2*p.C]
+				y := p.y[o : o+p.C]
+				for c := range y {
+					a, b := top[c], top[p.C+c]
+					d, e := bottom[c], bottom[p.C+c]
+					j0 := c + b2i(b > a)*p.C
+					j1 := c + b2i(e > d)*p.C
+					v0, v1 := top[j0], bottom[j1]
+					down := b2i(v1 > v0)
+					idx := i00 + j0 + down*(i10+j1-i00-j0)
+					y[c] = x[idx]
+					if arg != nil {
+						arg[o+c] = int32(idx)
 					}
-					p.y[o] = x[best]
-					if train {
-						p.arg[o] = int32(best)
-					}
-					o++
 				}
+				o += p.C
 			}
 		}
 	}
 	return p.y
+}
+
+// b2i is 1 for true and 0 for false; the compiler makes it a SETcc, not a
+// branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Backward implements Layer.
