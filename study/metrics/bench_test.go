@@ -1,6 +1,10 @@
 package metrics
 
 import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -77,4 +81,47 @@ func BenchmarkMixXlog2x(b *testing.B) {
 		mixXlog2x(a, c)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/jsdChunk, "ns/elem")
+}
+
+// BenchmarkMetricsStageCSV runs the metrics stage of `study analyze` on
+// the predictions CSV named by $STUDY_BENCH_CSV: predmat.Read, Compute
+// with the default options and metrics.json (to io.Discard). It reports
+// the process's peak RSS (VmHWM), so run it alone with -test.benchtime 1x;
+// scripts/measure-scaling (ANALYZE=1) does, on 1000 × 10 000 × 10. It is
+// skipped without the variable.
+func BenchmarkMetricsStageCSV(b *testing.B) {
+	path := os.Getenv("STUDY_BENCH_CSV")
+	if path == "" {
+		b.Skip("STUDY_BENCH_CSV names no predictions CSV")
+	}
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x, err := predmat.Read(path, f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := Compute(x, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Encode(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return // no VmHWM here
+	}
+	for line := range strings.Lines(string(st)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%g kB", &kb); err == nil {
+				b.ReportMetric(kb/1024, "peak-RSS-MiB")
+			}
+		}
+	}
 }
