@@ -83,8 +83,8 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, filepath.Join(res, "t", store.RunsDir))
-	if len(before) != 8*4 {
-		t.Fatalf("runs/ holds %d files, want 8 runs × 4 files (config, metrics, predictions, features)", len(before))
+	if len(before) != 8*3 {
+		t.Fatalf("runs/ holds %d files, want 8 runs × 3 files (metrics with the config, predictions, features)", len(before))
 	}
 	time.Sleep(10 * time.Millisecond)
 	var out bytes.Buffer
@@ -201,7 +201,7 @@ func TestCancelledRunLeavesNoPartialRun(t *testing.T) {
 			t.Errorf("interrupted run left %s behind", e.Name())
 			continue
 		}
-		for _, f := range []string{store.ConfigFile, store.MetricsFile, store.PredictionsFile} {
+		for _, f := range []string{store.MetricsFile, store.PredictionsFile} {
 			if _, err := os.Stat(filepath.Join(res, "t", store.RunsDir, e.Name(), f)); err != nil {
 				t.Errorf("finished run %s lacks %s", e.Name(), f)
 			}

@@ -143,7 +143,7 @@ func sameOutputs(t *testing.T, got, want string) {
 
 // checkIntact checks that no file under the results folder dir is
 // truncated or half written: every published runs/<id>/ has a valid
-// config.json and metrics.json and, when it succeeded, predictions that
+// metrics.json holding its config and, when it succeeded, predictions that
 // parse; the top-level files present parse too. With complete, it also
 // wants no temporary file or folder left anywhere. It returns how many run
 // folders are published.
@@ -184,14 +184,14 @@ func checkIntact(t *testing.T, dir string, complete bool) int {
 		}
 		n++
 		run := filepath.Join(dir, store.RunsDir, e.Name())
-		var cfg map[string]any
-		if err := store.ReadJSON(filepath.Join(run, store.ConfigFile), &cfg); err != nil {
-			t.Errorf("run %s: config: %v", e.Name(), err)
-		}
 		rec, err := store.ReadRecord(dir, e.Name())
 		if err != nil {
 			t.Errorf("run %s: metrics: %v", e.Name(), err)
 			continue
+		}
+		var cfg map[string]any
+		if err := json.Unmarshal(rec.Config, &cfg); err != nil || len(cfg) == 0 {
+			t.Errorf("run %s: config %q: %v", e.Name(), rec.Config, err)
 		}
 		if rec.ID != e.Name() {
 			t.Errorf("run folder %s holds the record of %s", e.Name(), rec.ID)

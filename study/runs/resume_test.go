@@ -38,11 +38,14 @@ func TestResumeRetrainsDamagedRuns(t *testing.T) {
 		{"missing features are retrained", func(t *testing.T, run string) {
 			must(t, os.Remove(filepath.Join(run, store.FeaturesFile)))
 		}},
-		{"a flipped byte in the config is retrained", func(t *testing.T, run string) {
-			path := filepath.Join(run, store.ConfigFile)
+		{"an edited config in the metrics file is retrained", func(t *testing.T, run string) {
+			path := filepath.Join(run, store.MetricsFile)
 			b, _ := os.ReadFile(path)
-			b[len(b)/2] ^= 1
-			must(t, os.WriteFile(path, b, 0o644))
+			edited := bytes.Replace(b, []byte(`"optimizer": "`), []byte(`"optimizer": "x`), 1)
+			if bytes.Equal(edited, b) {
+				t.Fatalf("no optimizer in the config of %s", path)
+			}
+			must(t, os.WriteFile(path, edited, 0o644))
 		}},
 		{"an edited metrics file is retrained", func(t *testing.T, run string) {
 			path := filepath.Join(run, store.MetricsFile)
@@ -96,5 +99,68 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResumeReusesFoldersWithConfigFile rewrites a published run the way
+// study wrote runs before the config moved into metrics.json (a
+// config.json listed in the record's files) and checks that such a folder
+// is verified and reused, and that damage to its config.json is caught.
+func TestResumeReusesFoldersWithConfigFile(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		damage    bool
+		retrained int
+	}{
+		{"an intact folder with config.json is reused", false, 0},
+		{"a flipped byte in its config.json is retrained", true, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			p := plan(t, resumeSpec, t.TempDir())
+			if out, err := Execute(ctx, p, Options{Workers: 1}); err != nil || out.Trained != 3 {
+				t.Fatalf("first Execute: %v %+v", err, out)
+			}
+			ref := snapshot(t, p)
+			id := p.Runs[0].ID
+			rec, err := store.Verify(p.Dir, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The legacy folder: the same files plus config.json, and a
+			// record without the config that lists it.
+			w, err := store.NewRunWriter(p.Dir, id+"-legacy")
+			must(t, err)
+			old := store.RunPath(p.Dir, id)
+			for _, f := range rec.Files {
+				b, err := os.ReadFile(filepath.Join(old, f.Name))
+				must(t, err)
+				must(t, w.WriteFile(f.Name, b))
+			}
+			must(t, w.WriteJSON("config.json", p.Runs[0].Config))
+			rec.Config, rec.Files = nil, nil
+			must(t, w.Commit(rec))
+			must(t, os.RemoveAll(old))
+			must(t, os.Rename(store.RunPath(p.Dir, id+"-legacy"), old))
+			if tt.damage {
+				path := filepath.Join(old, "config.json")
+				b, _ := os.ReadFile(path)
+				b[len(b)/2] ^= 1
+				must(t, os.WriteFile(path, b, 0o644))
+			}
+			out, err := Execute(ctx, p, Options{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Retrained != tt.retrained || out.Reused != 3-tt.retrained {
+				t.Errorf("second Execute: %+v, want %d retrained", out, tt.retrained)
+			}
+			if _, err := Collect(p.Dir); err != nil {
+				t.Errorf("Collect: %v", err)
+			}
+			if tt.damage {
+				sameFiles(t, snapshot(t, p), ref)
+			}
+		})
 	}
 }

@@ -9,8 +9,8 @@
 //	manifest.jsonl     one line per expanded run: id, index, name, values, resolved config
 //	environment.json   Go and module versions, git commit, CPU, GOMAXPROCS, start time
 //	runs/<id>/         one folder per finished run, created by an atomic rename
-//	  config.json      the resolved config
-//	  metrics.json     status, loss per epoch, validation and test accuracy, wall time
+//	  metrics.json     status, loss per epoch, validation and test accuracy, wall time,
+//	                   the resolved config (config.json in older folders)
 //	  predictions.csv  the run's test predictions in the long format
 //	  features.npy     penultimate-layer features on the fixed subset (neural runs)
 //	  predictions-<set>.csv  predictions on each evaluation set (eval_sets)

@@ -25,7 +25,6 @@ const (
 	EnvironmentFile  = "environment.json"
 	PredictionsFile  = "predictions.csv"
 	MetricsFile      = "metrics.json"
-	ConfigFile       = "config.json"
 	ReportFile       = "report.html"
 	RunsDir          = "runs"
 	FeaturesFile     = "features.npy"        // per run: penultimate features on the fixed subset
@@ -79,6 +78,10 @@ type Record struct {
 	TrainRows int `json:"train_rows,omitempty"`
 	// EvalAccuracy is the accuracy on each evaluation set, by name.
 	EvalAccuracy map[string]float64 `json:"eval_accuracy,omitempty"`
+	// Config is the run's resolved config, as in the manifest. (Folders
+	// written before it moved here hold it in config.json, listed in
+	// Files and verified like any other file.)
+	Config json.RawMessage `json:"config,omitempty"`
 	// Files lists every other file of the run folder with its size and
 	// checksum, so that Verify can tell a complete folder from one that
 	// did not fully reach the disk. RunWriter.Commit sets it.
