@@ -19,6 +19,14 @@ type built struct {
 	fams []string
 	x    extras
 	figs map[string]*namedFigure
+	// heatmaps holds the clustered heatmaps by figure name, so that the
+	// page and the paper figure (clustering is cubic in the models)
+	// share one.
+	heatmaps map[string]*heatmap
+	// figDir, when set, is the folder where figSVG writes each figure's
+	// .svg and .pdf as soon as it renders it; written lists those done.
+	figDir  string
+	written map[string]bool
 	// figOrder lists figure names in the order they are written.
 	figOrder []string
 	tables   []*paperTable
@@ -78,13 +86,13 @@ func build(in *Input) (*built, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	b := &built{in: in, fams: in.Families(), x: readExtras(in.Metrics), figs: map[string]*namedFigure{}}
+	b := &built{in: in, fams: in.Families(), x: readExtras(in.Metrics), figs: map[string]*namedFigure{}, heatmaps: map[string]*heatmap{}, written: map[string]bool{}}
 	add := func(name, caption string, wide bool, f *figure, err error) error {
 		if err != nil {
 			return fmt.Errorf("figure %s: %w", name, err)
 		}
 		if f != nil {
-			b.figs[name] = &namedFigure{name: name, caption: caption, wide: wide, f: f}
+			b.figs[name] = &namedFigure{name: name, caption: caption + f.note, wide: wide, f: f}
 			b.figOrder = append(b.figOrder, name)
 		}
 		return nil
@@ -107,6 +115,7 @@ func build(in *Input) (*built, error) {
 		if err != nil {
 			return nil, err
 		}
+		b.heatmaps[h.name] = hm
 		f, err := hm.figure(heatmapSize{width: width})
 		if err := add(h.name, heatmapCaption(h.measure, m, h.values), m > 12, f, err); err != nil {
 			return nil, err
@@ -142,9 +151,20 @@ func build(in *Input) (*built, error) {
 	}
 	if x := in.Matrix; x != nil && x.M() > 0 && len(b.fams) == x.M() {
 		names, _ := familyGroups(b.fams)
+		cfams, note := b.fams, ""
+		if len(names) > maxConfusionPanels {
+			// A panel per family stops being readable (and a 1000-family
+			// study drew 12.7 MB of SVG): pool every model instead.
+			cfams = make([]string, len(b.fams))
+			for i := range cfams {
+				cfams[i] = "all models"
+			}
+			note = fmt.Sprintf(" With %d model families, more than the %d panels drawn, the figure shows one matrix summed over every model.", len(names), maxConfusionPanels)
+			names = names[:1]
+		}
 		w := min(WideWidth, vg.Length(len(names))*ColumnWidth)
-		f, err := confusionFigure(x, b.fams, w)
-		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate (viridis, 0 dark to 1 yellow), numbers are counts.", f != nil && f.w > ColumnWidth, f, err); err != nil {
+		f, err := confusionFigure(x, cfams, w)
+		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate (viridis, 0 dark to 1 yellow), numbers are counts."+note, f != nil && f.w > ColumnWidth, f, err); err != nil {
 			return nil, err
 		}
 		f, b.aucs, err = rocFigure(x, b.fams)
@@ -179,9 +199,17 @@ func build(in *Input) (*built, error) {
 	return b, nil
 }
 
+// maxConfusionPanels is the most model families given a confusion matrix
+// each; two rows of six panels still fit a page at a readable cell size.
+const maxConfusionPanels = 12
+
 func heatmapCaption(measure string, m int, values [][]float64) string {
 	lo, hi := agreementRange(values)
-	return fmt.Sprintf("Pairwise %s between the %d finished models (labelled by the values of the axes that vary), ordered by average-linkage clustering on 1 − %s (dendrogram above); names coloured by model family. Colours run from %.3f to %.3f; grey cells have no value (n/a).", measure, m, measure, lo, hi)
+	s := fmt.Sprintf("Pairwise %s between the %d finished models (labelled by the values of the axes that vary), ordered by average-linkage clustering on 1 − %s (dendrogram above); names coloured by model family. Colours run from %.3f to %.3f; grey cells have no value (n/a).", measure, m, measure, lo, hi)
+	if m > rasterHeatmapAbove {
+		s += fmt.Sprintf(" With more than %d models the cells are drawn as an image, one pixel per cell, in %d colour steps.", rasterHeatmapAbove, heatmapLevels)
+	}
+	return s
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -365,6 +393,29 @@ func ensembleRows(r *metrics.Result) []ensembleRow {
 		{"best_accuracy", "best accuracy", float64(e.BestAccuracy), 4},
 		{"label_entropy", "label entropy (bits)", float64(e.LabelEntropy), 4},
 	}
+}
+
+// figSVG renders the named paper figure for the page. With figDir set,
+// the same rendering is written as figures/<name>.svg (the page holds it
+// without the XML prolog) and the PDF beside it, the first time the page
+// shows the figure; writeFigures then skips it.
+func (b *built) figSVG(name string) (template.HTML, error) {
+	f := b.figs[name]
+	svg, err := svgFile(f.f)
+	if err != nil {
+		return "", err
+	}
+	if b.figDir != "" && !b.written[name] {
+		if err := b.writeFigure(f, svg); err != nil {
+			return "", err
+		}
+	}
+	svg, err = inlineOf(svg)
+	if err != nil {
+		return "", err
+	}
+	// Trusted as in svgOf: gonum's SVG backend escapes every text.
+	return template.HTML(svg), nil
 }
 
 // svgOf renders f for the page.

@@ -54,26 +54,66 @@ func (b *built) writeFigures(dir string) error {
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
 		return fmt.Errorf("report: figures: %w", err)
 	}
+	b.figDir = figDir
 	for _, name := range b.figOrder {
+		if b.written[name] {
+			continue // written with the page
+		}
 		f := b.figs[name]
-		for _, out := range []struct {
-			ext    string
-			render func(*figure) ([]byte, error)
-		}{
-			{".svg", svgFile},
-			{".pdf", pdfFile},
-		} {
-			path := filepath.Join(figDir, name+out.ext)
-			data, err := out.render(f.f)
-			if err != nil {
-				return fmt.Errorf("report: %s: %w", path, err)
-			}
-			if err := atomic.WriteFile(path, data, 0o644); err != nil {
-				return err
-			}
+		svg, err := svgFile(f.f)
+		if err != nil {
+			return fmt.Errorf("report: %s: %w", filepath.Join(figDir, name+".svg"), err)
+		}
+		if err := b.writeFigure(f, svg); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// writeFigure writes f as figures/<name>.svg (the rendering svg) and
+// figures/<name>.pdf under b.figDir, then lets go of both.
+func (b *built) writeFigure(f *namedFigure, svg []byte) error {
+	path := filepath.Join(b.figDir, f.name+".svg")
+	if err := atomic.WriteFile(path, svg, 0o644); err != nil {
+		return err
+	}
+	path = filepath.Join(b.figDir, f.name+".pdf")
+	pdf, err := pdfFile(f.f)
+	if err != nil {
+		return fmt.Errorf("report: %s: %w", path, err)
+	}
+	if err := atomic.WriteFile(path, pdf, 0o644); err != nil {
+		return err
+	}
+	b.written[f.name] = true
+	return nil
+}
+
+// Write writes the whole report into dir: the page to htmlPath (as
+// WriteHTML) and the paper files (as WritePaper), with the same bytes as
+// those two calls, from one build: the heatmaps are clustered once, and
+// each figure the page shows is rendered once for the page and its .svg
+// file and written as soon as it is rendered, so that no more than one
+// figure is held at a time.
+func Write(dir, htmlPath string, in *Input) error {
+	b, err := build(in)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", htmlPath, err)
+	}
+	// WritePaper fails on figErr before writing any figure, after the
+	// page is written; so does Write.
+	if b.figErr == nil && len(b.figOrder) > 0 {
+		figDir := filepath.Join(dir, "figures")
+		if err := os.MkdirAll(figDir, 0o755); err != nil {
+			return fmt.Errorf("report: figures: %w", err)
+		}
+		b.figDir = figDir
+	}
+	if err := b.writeHTML(htmlPath); err != nil {
+		return err
+	}
+	return b.writePaper(dir)
 }
 
 // WritePaper writes everything a paper needs under dir: the figures
@@ -86,6 +126,10 @@ func WritePaper(dir string, in *Input) error {
 	if err != nil {
 		return err
 	}
+	return b.writePaper(dir)
+}
+
+func (b *built) writePaper(dir string) error {
 	if err := b.writeFigures(dir); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"slices"
@@ -114,6 +115,57 @@ const minCell = vg.Length(0.25)
 type figure struct {
 	w, h vg.Length
 	draw func(c draw.Canvas)
+	// note ends the caption when the figure is drawn differently from
+	// the usual (a density instead of points); empty otherwise.
+	note string
+}
+
+// rasterHeatmapAbove is the model count above which a heatmap's cells are
+// drawn as one image, a pixel per cell, instead of a rectangle per cell.
+// Vector cells cost about 90 bytes of SVG each, so the file grows with the
+// square of the model count: 3.6 MB at 200 models, 91 MB at 1000, which a
+// browser or PDF viewer draws slowly and a paper cannot use. At 200
+// models a cell is already under 2.5pt in a page-wide figure and at the
+// 4pt minimum on the page, where a rectangle shows nothing a pixel does
+// not; below 200 the vector drawing (and its bytes) is kept.
+const rasterHeatmapAbove = 200
+
+// heatmapLevels is the number of colour-map steps of a raster heatmap;
+// with the NaN grey they fill a 256-colour palette, so the PNG stores a
+// byte per cell. 255 steps are finer than the eye tells apart on the
+// colour bar.
+const heatmapLevels = 255
+
+// cellImage returns the cells as an m×m paletted image, row 0 at the top
+// (the first model of the clustering order), column j model order[j]:
+// values between lo and hi map to heatmapLevels steps of cmap, NaN to
+// nanColor.
+func (hm *heatmap) cellImage(cmap palette.ColorMap, lo, hi float64) image.Image {
+	m := len(hm.order)
+	pal := make(color.Palette, heatmapLevels+1)
+	for k := range heatmapLevels {
+		col, err := cmap.At(lo + (hi-lo)*float64(k)/(heatmapLevels-1))
+		if err != nil {
+			col = nanColor
+		}
+		pal[k] = col
+	}
+	pal[heatmapLevels] = nanColor
+	img := image.NewPaletted(image.Rect(0, 0, m, m), pal)
+	for i := range m {
+		row := hm.values[hm.order[i]]
+		pix := img.Pix[i*img.Stride : i*img.Stride+m]
+		for j := range m {
+			v := row[hm.order[j]]
+			if !finite(v) {
+				pix[j] = heatmapLevels
+				continue
+			}
+			t := (math.Max(lo, math.Min(hi, v)) - lo) / (hi - lo)
+			pix[j] = uint8(math.Round(t * (heatmapLevels - 1)))
+		}
+	}
+	return img
 }
 
 // heatmap is a clustered M×M matrix of one pairwise measure.
@@ -248,19 +300,23 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 		x0 := c.Min.X + margin + labelW           // left edge of the cells
 		y0 := c.Min.Y + margin + legendH + labelW // bottom edge of the cells
 		// Cells: column j is model order[j]; row i from the top.
-		for i := range m {
-			for j := range m {
-				v := hm.values[hm.order[i]][hm.order[j]]
-				col := color.Color(nanColor)
-				if finite(v) {
-					col, _ = cmap.At(math.Max(lo, math.Min(hi, v)))
+		if m > rasterHeatmapAbove {
+			c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + side, Y: y0 + side}}, hm.cellImage(cmap, lo, hi))
+		} else {
+			for i := range m {
+				for j := range m {
+					v := hm.values[hm.order[i]][hm.order[j]]
+					col := color.Color(nanColor)
+					if finite(v) {
+						col, _ = cmap.At(math.Max(lo, math.Min(hi, v)))
+					}
+					r := vg.Rectangle{
+						Min: vg.Point{X: x0 + vg.Length(j)*cell, Y: y0 + side - vg.Length(i+1)*cell},
+						Max: vg.Point{X: x0 + vg.Length(j+1)*cell, Y: y0 + side - vg.Length(i)*cell},
+					}
+					c.SetColor(col)
+					c.Fill(r.Path())
 				}
-				r := vg.Rectangle{
-					Min: vg.Point{X: x0 + vg.Length(j)*cell, Y: y0 + side - vg.Length(i+1)*cell},
-					Max: vg.Point{X: x0 + vg.Length(j+1)*cell, Y: y0 + side - vg.Length(i)*cell},
-				}
-				c.SetColor(col)
-				c.Fill(r.Path())
 			}
 		}
 		// Values in the cells while they are readable.

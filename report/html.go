@@ -1,10 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"strings"
 
 	"github.com/study-harness/study/study/atomic"
@@ -29,11 +31,28 @@ type pageSection struct {
 // and no reference to anything outside the file. The same Input gives the
 // same bytes. The file is replaced atomically.
 func WriteHTML(path string, in *Input) error {
-	b, err := RenderHTML(in)
+	b, err := build(in)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
-	return atomic.WriteFile(path, b, 0o644)
+	return b.writeHTML(path)
+}
+
+// writeHTML streams the page into path, a section at a time, so that the
+// page is never held whole (see writePage).
+func (b *built) writeHTML(path string) error {
+	var pageErr error
+	err := atomic.Write(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if pageErr = b.writePage(bw); pageErr != nil {
+			return pageErr
+		}
+		return bw.Flush()
+	})
+	if pageErr != nil {
+		return fmt.Errorf("report %s: %w", path, pageErr)
+	}
+	return err
 }
 
 // RenderHTML returns the bytes that WriteHTML writes.
@@ -42,7 +61,25 @@ func RenderHTML(in *Input) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	in = b.in
+	var buf bytes.Buffer
+	if err := b.writePage(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// bodyMark stands for a section's body in the page skeleton. The page
+// template escapes a NUL in any user string (to U+FFFD), so the mark can
+// only come from a body.
+const bodyMark = "\x00section body\x00"
+
+// writePage writes the page to w. It executes the page template once with
+// every section body replaced by bodyMark, then writes the text between
+// the marks with each section's body rendered in turn: the bytes are those
+// of executing the template on the rendered bodies, but only one section
+// (and, with figDir set, one figure) is in memory at a time.
+func (b *built) writePage(w io.Writer) error {
+	in := b.in
 	title := in.Title
 	if title == "" {
 		title = "Study report"
@@ -51,43 +88,67 @@ func RenderHTML(in *Input) ([]byte, error) {
 		Title    string
 		Sections []pageSection
 	}{Title: title}
+	var bodies []func() (template.HTML, error)
 	for _, s := range sections {
-		data, err := s.data(b)
-		if err != nil {
-			return nil, fmt.Errorf("section %s: %w", s.id, err)
-		}
-		var buf bytes.Buffer
-		if err := templates.ExecuteTemplate(&buf, s.tmpl, data); err != nil {
-			return nil, fmt.Errorf("section %s: %w", s.id, err)
-		}
-		// The section template escaped every user string.
-		page.Sections = append(page.Sections, pageSection{ID: s.id, Title: s.title, Body: template.HTML(buf.String())})
+		page.Sections = append(page.Sections, pageSection{ID: s.id, Title: s.title, Body: bodyMark})
+		bodies = append(bodies, func() (template.HTML, error) {
+			data, err := s.data(b)
+			if err != nil {
+				return "", fmt.Errorf("section %s: %w", s.id, err)
+			}
+			var buf bytes.Buffer
+			if err := templates.ExecuteTemplate(&buf, s.tmpl, data); err != nil {
+				return "", fmt.Errorf("section %s: %w", s.id, err)
+			}
+			// The section template escaped every user string.
+			return template.HTML(buf.String()), nil
+		})
 	}
 	for i, s := range in.Sections {
-		var buf bytes.Buffer
-		data := struct {
-			Section
-			Figs []block
-		}{Section: s}
-		if s.Figure != "" {
-			fb, err := b.figBlock("The figure "+s.Figure+" has no data.", s.Figure)
-			if err != nil {
-				return nil, fmt.Errorf("section %d (%q): %w", i, s.Title, err)
-			}
-			data.Figs = []block{fb}
-		}
-		if err := templates.ExecuteTemplate(&buf, "extra", data); err != nil {
-			return nil, fmt.Errorf("section %d (%q): %w", i, s.Title, err)
-		}
 		id := s.ID
 		if id == "" {
 			id = fmt.Sprintf("extra-%d", i+1)
 		}
-		page.Sections = append(page.Sections, pageSection{ID: "x-" + id, Title: s.Title, Body: template.HTML(buf.String())})
+		page.Sections = append(page.Sections, pageSection{ID: "x-" + id, Title: s.Title, Body: bodyMark})
+		bodies = append(bodies, func() (template.HTML, error) {
+			var buf bytes.Buffer
+			data := struct {
+				Section
+				Figs []block
+			}{Section: s}
+			if s.Figure != "" {
+				fb, err := b.figBlock("The figure "+s.Figure+" has no data.", s.Figure)
+				if err != nil {
+					return "", fmt.Errorf("section %d (%q): %w", i, s.Title, err)
+				}
+				data.Figs = []block{fb}
+			}
+			if err := templates.ExecuteTemplate(&buf, "extra", data); err != nil {
+				return "", fmt.Errorf("section %d (%q): %w", i, s.Title, err)
+			}
+			return template.HTML(buf.String()), nil
+		})
 	}
-	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "page", page); err != nil {
-		return nil, err
+	var skel strings.Builder
+	if err := templates.ExecuteTemplate(&skel, "page", page); err != nil {
+		return err
 	}
-	return buf.Bytes(), nil
+	parts := strings.Split(skel.String(), bodyMark)
+	if len(parts) != len(bodies)+1 {
+		return fmt.Errorf("report: page template shows %d section bodies, want %d", len(parts)-1, len(bodies))
+	}
+	for i, render := range bodies {
+		if _, err := io.WriteString(w, parts[i]); err != nil {
+			return err
+		}
+		body, err := render()
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, string(body)); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, parts[len(bodies)])
+	return err
 }

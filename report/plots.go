@@ -164,6 +164,130 @@ func pairScatter(p *plot.Plot, same, cross plotter.XYs) error {
 	return scatter(p, cross, familyColor(1), draw.TriangleGlyph{}, "different families")
 }
 
+// densityAbove is the number of points above which a pair plot is drawn
+// as a 2-D histogram instead of one glyph per pair. It is set by the
+// models, not the points, so that both pair plots of a study switch
+// together: 100 models give 4950 pairs (9900 ordered ones). Beyond that
+// the glyphs cover the plot many times over, so single points say nothing
+// more than a density does, while every glyph costs about 100 bytes of
+// SVG (53 MB for the 499 500 pairs of 1000 models).
+const densityAbove = 100 * 99 / 2
+
+// densityBins are the columns and rows of a pair-density plot: cells of
+// about 3.5pt in a one-column plot, fine enough to show the shape of the
+// cloud and coarse enough that a bin holds a count one can shade.
+const densityBinsX, densityBinsY = 60, 40
+
+// density is a 2-D histogram of points: the rectangle [x0,x1]×[y0,y1]
+// cut into densityBinsX×densityBinsY bins, each non-empty bin drawn as a
+// rectangle shaded by the logarithm of its count. It keeps the counts,
+// not the points, and draws at most densityBinsX×densityBinsY paths.
+type density struct {
+	x0, x1, y0, y1 float64
+	counts         []int // row-major, row 0 at y0
+	max            int
+}
+
+// newDensity bins the points; it returns nil when there are none.
+func newDensity(sets ...plotter.XYs) *density {
+	d := &density{x0: math.Inf(1), x1: math.Inf(-1), y0: math.Inf(1), y1: math.Inf(-1)}
+	for _, xys := range sets {
+		for _, p := range xys {
+			d.x0, d.x1 = math.Min(d.x0, p.X), math.Max(d.x1, p.X)
+			d.y0, d.y1 = math.Min(d.y0, p.Y), math.Max(d.y1, p.Y)
+		}
+	}
+	if d.x0 > d.x1 {
+		return nil
+	}
+	// A degenerate axis gets a small range, so that its points fill
+	// one row or column of bins.
+	if d.x1-d.x0 < 1e-9 {
+		d.x0, d.x1 = d.x0-0.005, d.x1+0.005
+	}
+	if d.y1-d.y0 < 1e-9 {
+		d.y0, d.y1 = d.y0-0.005, d.y1+0.005
+	}
+	d.counts = make([]int, densityBinsX*densityBinsY)
+	for _, xys := range sets {
+		for _, p := range xys {
+			i := d.bin(p.X, d.x0, d.x1, densityBinsX)
+			j := d.bin(p.Y, d.y0, d.y1, densityBinsY)
+			d.counts[j*densityBinsX+i]++
+		}
+	}
+	for _, n := range d.counts {
+		d.max = max(d.max, n)
+	}
+	return d
+}
+
+// bin returns the bin of v in n equal bins of [lo, hi]; hi falls in the
+// last.
+func (*density) bin(v, lo, hi float64, n int) int {
+	return min(n-1, max(0, int((v-lo)/(hi-lo)*float64(n))))
+}
+
+// densityLight and densityDark are the shades of a bin holding one point
+// and of the fullest bin (blues, light to dark, so that the cloud reads
+// on white and in grey-scale print).
+var (
+	densityLight = color.NRGBA{R: 0xc6, G: 0xdb, B: 0xef, A: 0xff}
+	densityDark  = color.NRGBA{R: 0x08, G: 0x30, B: 0x6b, A: 0xff}
+)
+
+// shade returns the colour of a bin holding n ≥ 1 points: log(n) over
+// log(max), between densityLight and densityDark.
+func (d *density) shade(n int) color.Color {
+	t := 1.0
+	if d.max > 1 {
+		t = math.Log(float64(n)) / math.Log(float64(d.max))
+	}
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + t*(float64(b)-float64(a)))) }
+	return color.NRGBA{R: mix(densityLight.R, densityDark.R), G: mix(densityLight.G, densityDark.G), B: mix(densityLight.B, densityDark.B), A: 0xff}
+}
+
+// DataRange implements plot.DataRanger.
+func (d *density) DataRange() (xmin, xmax, ymin, ymax float64) { return d.x0, d.x1, d.y0, d.y1 }
+
+// Plot implements plot.Plotter: one filled rectangle per non-empty bin.
+func (d *density) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	w, h := (d.x1-d.x0)/densityBinsX, (d.y1-d.y0)/densityBinsY
+	for j := range densityBinsY {
+		for i := range densityBinsX {
+			n := d.counts[j*densityBinsX+i]
+			if n == 0 {
+				continue
+			}
+			r := vg.Rectangle{
+				Min: vg.Point{X: trX(d.x0 + float64(i)*w), Y: trY(d.y0 + float64(j)*h)},
+				Max: vg.Point{X: trX(d.x0 + float64(i+1)*w), Y: trY(d.y0 + float64(j+1)*h)},
+			}
+			c.SetColor(d.shade(n))
+			c.Fill(r.Path())
+		}
+	}
+}
+
+// pairPlot draws the pairs as points (pairScatter) or, above densityAbove
+// of them, as a density; note is then the sentence the caption adds.
+func pairPlot(p *plot.Plot, same, cross plotter.XYs, what string) (note string, err error) {
+	n := len(same) + len(cross)
+	if n <= densityAbove {
+		if err := pairScatter(p, same, cross); err != nil {
+			return "", err
+		}
+		if len(cross) > 0 {
+			legendRoom(p, 0.25)
+		}
+		return "", nil
+	}
+	d := newDensity(same, cross)
+	p.Add(d)
+	return fmt.Sprintf(" With %d %s, too many to draw one by one, the plane is cut into %d×%d bins shaded by the number of %s in each, on a log scale from light blue (1) to dark blue (%d, the fullest bin); families are not told apart.", n, what, densityBinsX, densityBinsY, what, d.max), nil
+}
+
 // accuracyECFigure plots, per pair of models, the mean accuracy of the
 // pair against its error consistency κ_err.
 func accuracyECFigure(r *metrics.Result, fams []string) (*figure, error) {
@@ -178,14 +302,14 @@ func accuracyECFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, nil
 	}
 	p := newPlot("mean accuracy of the pair", "error consistency κ_err")
-	if err := pairScatter(p, same, cross); err != nil {
+	note, err := pairPlot(p, same, cross, "pairs")
+	if err != nil {
 		return nil, fmt.Errorf("report: accuracy vs error consistency: %w", err)
 	}
 	p.Legend.Top = true
-	if len(cross) > 0 {
-		legendRoom(p, 0.25)
-	}
-	return plotFigure(p, ColumnWidth, plotHeight), nil
+	f := plotFigure(p, ColumnWidth, plotHeight)
+	f.note = note
+	return f, nil
 }
 
 // diversityFigure is the diversity–accuracy plane of Fort et al. (2019):
@@ -217,14 +341,14 @@ func diversityFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, nil
 	}
 	p := newPlot("accuracy of the model", "disagreement / error of the reference")
-	if err := pairScatter(p, same, cross); err != nil {
+	note, err := pairPlot(p, same, cross, "ordered pairs")
+	if err != nil {
 		return nil, fmt.Errorf("report: diversity–accuracy plane: %w", err)
 	}
 	p.Legend.Top = true
-	if len(cross) > 0 {
-		legendRoom(p, 0.25)
-	}
-	return plotFigure(p, ColumnWidth, plotHeight), nil
+	f := plotFigure(p, ColumnWidth, plotHeight)
+	f.note = note
+	return f, nil
 }
 
 // genDisFigure plots, per recipe, the mean disagreement between its seed

@@ -61,6 +61,11 @@ func inlineSVG(f *figure) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return inlineOf(b)
+}
+
+// inlineOf cuts an SVG file to its <svg> element.
+func inlineOf(b []byte) ([]byte, error) {
 	i := bytes.Index(b, []byte("<svg"))
 	if i < 0 {
 		return nil, fmt.Errorf("report: SVG backend wrote no <svg> element")

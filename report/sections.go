@@ -225,7 +225,7 @@ func (b *built) figBlock(note string, names ...string) (block, error) {
 		if !ok {
 			continue
 		}
-		svg, err := svgOf(f.f)
+		svg, err := b.figSVG(n)
 		if err != nil {
 			return block{}, fmt.Errorf("figure %s: %w", n, err)
 		}
@@ -354,17 +354,31 @@ func heatmapsData(b *built) (any, error) {
 			out = append(out, empty(fmt.Sprintf("No %s matrix was computed%s.", h.measure, why)))
 			continue
 		}
-		hm, err := newHeatmap(h.measure, in.plotNames(), b.fams, h.values)
-		if err != nil {
-			return nil, err
-		}
-		f, err := hm.figure(heatmapSize{cell: htmlCell(len(in.Models))})
-		if err != nil {
-			return nil, err
-		}
-		svg, err := svgOf(f)
-		if err != nil {
-			return nil, err
+		var svg template.HTML
+		if _, ok := b.figs[h.name]; ok && len(in.Models) > rasterHeatmapAbove {
+			// A raster heatmap is drawn the same on the page as in the
+			// paper figure (the image scales), so the paper figure's
+			// rendering serves both.
+			s, err := b.figSVG(h.name)
+			if err != nil {
+				return nil, err
+			}
+			svg = s
+		} else {
+			hm := b.heatmaps[h.name]
+			if hm == nil {
+				var err error
+				if hm, err = newHeatmap(h.measure, in.plotNames(), b.fams, h.values); err != nil {
+					return nil, err
+				}
+			}
+			f, err := hm.figure(heatmapSize{cell: htmlCell(len(in.Models))})
+			if err != nil {
+				return nil, err
+			}
+			if svg, err = svgOf(f); err != nil {
+				return nil, err
+			}
 		}
 		cap := heatmapCaption(h.measure, len(in.Models), h.values)
 		if h.cite != "" {

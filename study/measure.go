@@ -57,10 +57,9 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 	if sh != nil {
 		in.Sections = append(in.Sections, sharingSection(sh))
 	}
-	if err := report.WriteHTML(filepath.Join(dir, store.ReportFile), in); err != nil {
-		return err
-	}
-	if err := report.WritePaper(dir, in); err != nil {
+	// One call for the page and the paper files: each figure is rendered
+	// once and written as soon as it is drawn.
+	if err := report.Write(dir, filepath.Join(dir, store.ReportFile), in); err != nil {
 		return err
 	}
 	if err := report.Summary(stdout, in); err != nil {
