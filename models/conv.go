@@ -39,6 +39,10 @@ const convCols = 32
 // so that the bias is the last row of the (K+1)×Out right-hand operand and
 // its gradient the last row of the weight gradient. The chunking is fixed
 // by the layer's shape, so results do not depend on anything else.
+//
+// On AVX-512 machines, layers whose channel counts fit the kernels' tiles
+// (C a multiple of 16, Out of 32: the CNN's second stage and beyond) take
+// a direct path instead, with no patch matrix at all (conv_direct.go).
 type Conv2D struct {
 	H, W, C int // input height, width and channels
 	Size    int // kernel side (odd)

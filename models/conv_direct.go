@@ -18,8 +18,10 @@ import "github.com/study-harness/study/models/gemm"
 //	         channels swapped (the adjoint of a stride-1 "same"
 //	         convolution), 14 pixels × 32 or 16 input channels a call.
 //
-// A row of fewer than 14 pixels left at the end of an image row is
-// computed into a scratch tile and added; the values it reads past the
+// Each tile is written once, starting from the bias (forward) or zero
+// (dx), so the outputs need no clearing. A row of fewer than 14 pixels
+// left at the end of an image row is computed into a scratch tile and
+// copied; the values it reads past the
 // row are in the padding or the slack after the last image and only reach
 // the scratch rows that are dropped. Every sum runs in a fixed order, so
 // results are deterministic; they differ from the im2col path's in
@@ -27,15 +29,15 @@ import "github.com/study-harness/study/models/gemm"
 
 // Tile sizes of gemm.Segmented.
 const (
-	directRows  = 14 // output pixels of a forward or dx tile
-	directDW    = 12 // patch values of a dW tile
-	directWide  = 32 // channels of a tile
-	directNarow = 16 // channels of the narrow dx tile
+	directRows   = 14 // output pixels of a forward or dx tile
+	directDW     = 12 // patch values of a dW tile
+	directWide   = 32 // channels of a tile
+	directNarrow = 16 // channels of the narrow dx tile
 )
 
 // direct reports whether the layer takes the direct path.
 func (l *Conv2D) direct() bool {
-	return gemm.HasSegmented && l.C%directNarow == 0 && l.Out%directWide == 0 && (l.Size*l.C)%directDW == 0
+	return gemm.HasSegmented && l.C%directNarrow == 0 && l.Out%directWide == 0 && (l.Size*l.C)%directDW == 0
 }
 
 // padded returns the padded image's width, its height times width, and
