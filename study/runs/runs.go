@@ -233,6 +233,10 @@ type Failure struct {
 	ID, Name, Reason string
 }
 
+// testHookWriting, when set by a test, is called with +1 when a run
+// starts writing its files and −1 when it is done.
+var testHookWriting func(delta int)
+
 // Execute trains the plan's pending runs and stores them. See the package
 // documentation for the guarantees.
 func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
@@ -311,6 +315,12 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	// launched in grid order, so without dependencies the order is as
 	// before.
 	slots := make(chan struct{}, workers)
+	// writing holds a token for each run whose files are being written
+	// after its training slot was given back. A run takes one before it
+	// gives back its slot, so at most workers runs are written at once:
+	// when writing is slower than training (tiny runs, a slow disk),
+	// training waits instead of finished results piling up in memory.
+	writing := make(chan struct{}, workers)
 	syncer := store.NewSyncer(p.Dir)
 	g, gctx := errgroup.WithContext(ctx)
 	// environment.json is written while the first runs train: capturing
@@ -350,7 +360,19 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			}
 			// The slot is given back once training ends: the run's
 			// files are written while the next run trains.
-			release := func() { <-slots }
+			release := func() {
+				writing <- struct{}{}
+				if testHookWriting != nil {
+					testHookWriting(+1)
+				}
+				<-slots
+			}
+			defer func() {
+				if testHookWriting != nil {
+					testHookWriting(-1)
+				}
+				<-writing
+			}()
 			var rec *store.Record
 			var err error
 			if parent != nil && parent.Status != store.StatusOK {
