@@ -10,9 +10,11 @@
 // Plan resolves a spec into runs with content-addressed ids and loads the
 // data, writing nothing. Execute takes the results folder's lock, writes
 // spec.yaml and manifest.jsonl, and trains the runs that have no finished
-// folder yet (environment.json is written while the first runs train), at most Options.Workers at once (a run's
-// files are written after it gives back its worker slot, while the next
-// run trains). Each run is single-threaded and draws every random number
+// folder yet (environment.json is written while the first runs train), at
+// most Options.Workers at once. A run's files are written after it gives
+// back its worker slot, while the next run trains, and at most
+// Options.Workers runs are written at once, so that finished results
+// never pile up in memory when writing is the slower. Each run is single-threaded and draws every random number
 // from streams derived from the spec seed and its own config, so the
 // results are bit-identical whatever the number of workers and the order in
 // which runs finish.
