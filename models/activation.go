@@ -124,10 +124,11 @@ func reluForward(y, x []float32) {
 }
 
 // reluBackward sets dx[i] = dy[i] where x[i] > 0, else 0 (the derivative
-// at 0 is 0, as in PyTorch), without a branch per element: x > 0 exactly
-// when its bits, read as a signed integer, are above zero, and the sign
-// of that integer minus one, widened so that it cannot overflow, is the
-// mask that clears dy.
+// at 0 is 0, as in PyTorch), without a branch per element: for numbers,
+// x > 0 exactly when its bits, read as a signed integer, are above zero,
+// and the sign of that integer minus one, widened so that it cannot
+// overflow, is the mask that clears dy. A NaN with its sign bit clear
+// counts as positive and passes dy, as the NaN it gave forward does.
 func reluBackward(dx, dy, x []float32) {
 	dx, dy = dx[:len(x)], dy[:len(x)]
 	for i, v := range x {

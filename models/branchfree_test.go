@@ -91,6 +91,8 @@ func TestMaxPoolPicksTheFirstMaximum(t *testing.T) {
 		{"zero and minus zero tie", [4]float32{negZero, 0, -1, -1}},
 		{"a NaN first is never replaced", [4]float32{nan, 1, 2, 3}},
 		{"a NaN later is never chosen", [4]float32{1, nan, 2, nan}},
+		{"a NaN between does not hide a later maximum", [4]float32{1, 2, nan, 3}},
+		{"a NaN in the top row does not hide the bottom row", [4]float32{1, nan, 0, 3}},
 		{"negative values", [4]float32{-4, -3, -2, -1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

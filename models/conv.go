@@ -40,9 +40,10 @@ const convCols = 32
 // its gradient the last row of the weight gradient. The chunking is fixed
 // by the layer's shape, so results do not depend on anything else.
 //
-// On AVX-512 machines, layers whose channel counts fit the kernels' tiles
-// (C a multiple of 16, Out of 32: the CNN's second stage and beyond) take
-// a direct path instead, with no patch matrix at all (conv_direct.go).
+// On AVX-512 machines, layers whose shapes fit the kernels' tiles (C a
+// multiple of 16, Out of 32, Size·C of 12: the CNN's second stage and
+// beyond) take a direct path instead, with no patch matrix at all
+// (conv_direct.go).
 type Conv2D struct {
 	H, W, C int // input height, width and channels
 	Size    int // kernel side (odd)
@@ -209,6 +210,14 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 	if l.direct() {
 		return l.backwardDirect(dy, needInput)
 	}
+	if l.n == 0 { // no images: no gradient, and dwt may hold an old batch's
+		clear(l.Weight.G)
+		clear(l.Bias.G)
+		if !needInput {
+			return nil
+		}
+		return l.dx[:0]
+	}
 	pix := l.H * l.W
 	k, kp, kq := l.k(), l.kp(), l.kq()
 	impl := blas32.Implementation()
@@ -368,10 +377,10 @@ func (p *MaxPool2D) Forward(x []float32, n int, train bool) []float32 {
 		p.arg = p.arg[:size]
 	}
 	// The first maximum of each window in the order (0,0), (0,1), (1,0),
-	// (1,1), chosen without branches (random activations would
-	// mispredict them): the first maximum of each row of the window, then
-	// the second row's only if strictly greater. A NaN is never replaced,
-	// as a comparison with it is false.
+	// (1,1): each value replaces the best so far only if strictly greater,
+	// as in a plain loop, but chosen without branches (random activations
+	// would mispredict them). A comparison with a NaN is false, so a NaN
+	// in the first place is never replaced and a later one never chosen.
 	o := 0
 	var arg []int32
 	if train {
@@ -387,14 +396,11 @@ func (p *MaxPool2D) Forward(x []float32, n int, train bool) []float32 {
 				bottom := x[i10 : i10+2*p.C]
 				y := p.y[o : o+p.C]
 				for c := range y {
-					a, b := top[c], top[p.C+c]
-					d, e := bottom[c], bottom[p.C+c]
-					j0 := c + b2i(b > a)*p.C
-					j1 := c + b2i(e > d)*p.C
-					v0, v1 := top[j0], bottom[j1]
-					down := b2i(v1 > v0)
-					idx := i00 + j0 + down*(i10+j1-i00-j0)
-					y[c] = x[idx]
+					best, idx := top[c], i00+c
+					best, idx = keepGreater(best, idx, top[p.C+c], i00+p.C+c)
+					best, idx = keepGreater(best, idx, bottom[c], i10+c)
+					best, idx = keepGreater(best, idx, bottom[p.C+c], i10+p.C+c)
+					y[c] = best
 					if arg != nil {
 						arg[o+c] = int32(idx)
 					}
@@ -404,6 +410,15 @@ func (p *MaxPool2D) Forward(x []float32, n int, train bool) []float32 {
 		}
 	}
 	return p.y
+}
+
+// keepGreater returns (v, i) if v > best, else (best, bi), without a
+// branch: the comparison becomes a mask that selects the bits.
+func keepGreater(best float32, bi int, v float32, i int) (float32, int) {
+	t := b2i(v > best)
+	mask := -uint32(t)
+	bb, vb := math.Float32bits(best), math.Float32bits(v)
+	return math.Float32frombits(bb ^ (mask & (bb ^ vb))), bi + t*(i-bi)
 }
 
 // b2i is 1 for true and 0 for false; the compiler makes it a SETcc, not a

@@ -133,10 +133,15 @@ func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 	out := l.Out
 	// dWᵀ, K×Out, and db: sums over images in order, each image's a sum
 	// over its output rows. The first image's tiles replace what dwt held.
-	l.dwt = grow(l.dwt, (k+directDW)*out)
 	if n == 0 {
-		clear(l.dwt)
+		clear(l.Weight.G)
+		clear(l.Bias.G)
+		if !needInput {
+			return nil
+		}
+		return l.dx[:0]
 	}
+	l.dwt = grow(l.dwt, (k+directDW)*out)
 	l.zeros = grow(l.zeros, max(out, l.C))
 	clear(l.zeros)
 	zeros := l.zeros

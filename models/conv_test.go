@@ -121,3 +121,44 @@ func TestConv2DMatchesTheDirectDefinition(t *testing.T) {
 		})
 	}
 }
+
+// An empty batch (the last, short batch of a data set that divides
+// evenly never is one, but a caller may pass it) gives zero gradients on
+// both paths, whatever the batch before it left behind.
+func TestConv2DOnAnEmptyBatch(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		ch, out int
+	}{
+		{"one input channel (im2col)", 1, 4},
+		{"16 input channels (direct on AVX-512)", 16, 32},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			l := models.NewConv2D(5, 6, c.ch, 3, c.out, rng)
+			x := make([]float32, 2*5*6*c.ch)
+			for i := range x {
+				x[i] = rng.Float32()
+			}
+			dy := make([]float32, 2*5*6*c.out)
+			for i := range dy {
+				dy[i] = rng.Float32()
+			}
+			l.Forward(x, 2, true)
+			l.Backward(dy, true)
+			if y := l.Forward(x[:0], 0, true); len(y) != 0 {
+				t.Errorf("output of no images has %d values", len(y))
+			}
+			if dx := l.Backward(dy[:0], true); len(dx) != 0 {
+				t.Errorf("input gradient of no images has %d values", len(dx))
+			}
+			for _, g := range [][]float32{l.Weight.G, l.Bias.G} {
+				for i, v := range g {
+					if v != 0 {
+						t.Fatalf("gradient %d after an empty batch = %v, want 0", i, v)
+					}
+				}
+			}
+		})
+	}
+}

@@ -144,7 +144,9 @@ func (hm *heatmap) cellImage(cmap palette.ColorMap, lo, hi float64) image.Image 
 	m := len(hm.order)
 	pal := make(color.Palette, heatmapLevels+1)
 	for k := range heatmapLevels {
-		col, err := cmap.At(lo + (hi-lo)*float64(k)/(heatmapLevels-1))
+		// The last step is hi itself: lo + (hi−lo)·1 may round above hi,
+		// which the colour map refuses.
+		col, err := cmap.At(min(lo+(hi-lo)*float64(k)/(heatmapLevels-1), hi))
 		if err != nil {
 			col = nanColor
 		}

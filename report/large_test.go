@@ -35,7 +35,7 @@ var svgImage = regexp.MustCompile(`xlink:href="data:image/[a-z]+;base64,([A-Za-z
 
 // TestLargeStudiesStayBounded checks that heatmaps turn into images above
 // rasterHeatmapAbove models and pair plots into densities above
-// densityAbove pairs, that the files stay small, and that small studies
+// densityAbove models, that the files stay small, and that small studies
 // keep one rectangle per cell and one glyph per pair.
 func TestLargeStudiesStayBounded(t *testing.T) {
 	tests := []struct {
@@ -46,6 +46,7 @@ func TestLargeStudiesStayBounded(t *testing.T) {
 		maxPage        int // bytes of report.html
 	}{
 		{"40 models: vector cells, points", 40, false, false, 400 << 10, 600 << 10, 8 << 20},
+		{"80 models: vector cells, points in both pair plots (6320 ordered pairs)", 80, false, false, 1 << 20, 1 << 20, 8 << 20},
 		{"150 models: vector cells, densities", 150, false, true, 3 << 20, 2 << 20, 16 << 20},
 		{"300 models: image cells, densities", 300, true, true, 400 << 10, 600 << 10, 4 << 20},
 	}
@@ -207,6 +208,15 @@ func TestCellImage(t *testing.T) {
 		{"the lowest value is the bottom of the map", 2, 0, at(0)},
 		{"0.5 is step 127 of 254", 2, 1, at(127.0 / 254)},
 		{"bottom right", 2, 2, at(1)},
+	}
+	// A range whose top step, lo + (hi−lo)·254/254, rounds above hi: the
+	// highest cells must still get the top colour, not the NaN grey.
+	lo, hi := 0.3747030205016403, 0.8136646505462034
+	cmap.SetMin(lo)
+	cmap.SetMax(hi)
+	top := (&heatmap{values: [][]float64{{hi}}, order: []int{0}}).cellImage(cmap, lo, hi).(*image.Paletted)
+	if c, _ := cmap.At(hi); !sameColor(top.At(0, 0), c) {
+		t.Errorf("the highest cell of [%v, %v] is %v, want the top colour %v", lo, hi, top.At(0, 0), c)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -164,14 +164,14 @@ func pairScatter(p *plot.Plot, same, cross plotter.XYs) error {
 	return scatter(p, cross, familyColor(1), draw.TriangleGlyph{}, "different families")
 }
 
-// densityAbove is the number of points above which a pair plot is drawn
-// as a 2-D histogram instead of one glyph per pair. It is set by the
-// models, not the points, so that both pair plots of a study switch
-// together: 100 models give 4950 pairs (9900 ordered ones). Beyond that
-// the glyphs cover the plot many times over, so single points say nothing
-// more than a density does, while every glyph costs about 100 bytes of
-// SVG (53 MB for the 499 500 pairs of 1000 models).
-const densityAbove = 100 * 99 / 2
+// densityAbove is the number of models above which a pair plot is drawn
+// as a 2-D histogram instead of one glyph per pair. It counts models, not
+// points, so that both pair plots of a study switch together: 100 models
+// give 4950 pairs (9900 ordered ones). Beyond that the glyphs cover the
+// plot many times over, so single points say nothing more than a density
+// does, while every glyph costs about 100 bytes of SVG (53 MB for the
+// 499 500 pairs of 1000 models).
+const densityAbove = 100
 
 // densityBins are the columns and rows of a pair-density plot: cells of
 // about 3.5pt in a one-column plot, fine enough to show the shape of the
@@ -270,11 +270,12 @@ func (d *density) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// pairPlot draws the pairs as points (pairScatter) or, above densityAbove
-// of them, as a density; note is then the sentence the caption adds.
-func pairPlot(p *plot.Plot, same, cross plotter.XYs, what string) (note string, err error) {
+// pairPlot draws the pairs of a study of m models as points (pairScatter)
+// or, above densityAbove models, as a density; note is then the sentence
+// the caption adds.
+func pairPlot(p *plot.Plot, same, cross plotter.XYs, what string, m int) (note string, err error) {
 	n := len(same) + len(cross)
-	if n <= densityAbove {
+	if m <= densityAbove {
 		if err := pairScatter(p, same, cross); err != nil {
 			return "", err
 		}
@@ -302,7 +303,7 @@ func accuracyECFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, nil
 	}
 	p := newPlot("mean accuracy of the pair", "error consistency κ_err")
-	note, err := pairPlot(p, same, cross, "pairs")
+	note, err := pairPlot(p, same, cross, "pairs", len(fams))
 	if err != nil {
 		return nil, fmt.Errorf("report: accuracy vs error consistency: %w", err)
 	}
@@ -341,7 +342,7 @@ func diversityFigure(r *metrics.Result, fams []string) (*figure, error) {
 		return nil, nil
 	}
 	p := newPlot("accuracy of the model", "disagreement / error of the reference")
-	note, err := pairPlot(p, same, cross, "ordered pairs")
+	note, err := pairPlot(p, same, cross, "ordered pairs", m)
 	if err != nil {
 		return nil, fmt.Errorf("report: diversity–accuracy plane: %w", err)
 	}

@@ -6,7 +6,8 @@
 
 // C[i*ldc+j] += Σ_s Σ_p a[s*sega+i*rsa+p*csa] · b[s*segb+p*rsb+j] for the
 // rows×cols tile, s < nseg, p < kseg, both ≥ 1, summed in that order from
-// zero and then added to C; strides in elements. See segmented.go.
+// zero and then added to C; with a non-nil init row the sums start from
+// init[j] instead and replace C. Strides in elements. See segmented.go.
 
 // func segmented14x32(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)
 TEXT ·segmented14x32(SB), NOSPLIT, $0-96

@@ -223,16 +223,6 @@ func (pb *pairBoot) measures(q, r, n, c int, out []float64) {
 	out[7] = t.bothWrongAgreement()
 }
 
-// pointMeasures returns the point values of pairMeasureNames for pair (a, b).
-func pointMeasures(pm *PairMatrices, a, b int) []float64 {
-	sq := pointSquares(pm)
-	v := make([]float64, len(sq))
-	for k, s := range sq {
-		v[k] = s[a][b]
-	}
-	return v
-}
-
 // pointSquares returns the matrices of pairMeasureNames, in order.
 func pointSquares(pm *PairMatrices) []Square {
 	return []Square{

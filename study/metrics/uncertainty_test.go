@@ -420,3 +420,13 @@ func gridWithFeatures() *predmat.Matrix {
 	}
 	return x
 }
+
+// pointMeasures returns the point values of pairMeasureNames for pair (a, b).
+func pointMeasures(pm *PairMatrices, a, b int) []float64 {
+	sq := pointSquares(pm)
+	v := make([]float64, len(sq))
+	for k, s := range sq {
+		v[k] = s[a][b]
+	}
+	return v
+}

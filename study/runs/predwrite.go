@@ -30,7 +30,7 @@ type csvRows struct {
 	valid bool
 }
 
-// newTestRows formats ids and labels as predmat.Write does.
+// newCSVRows formats ids and labels as predmat.Write does.
 func newCSVRows(ids []string, labels []int32, classes int) *csvRows {
 	t := &csvRows{classes: classes, ends: make([]int, len(ids)), valid: len(ids) == len(labels) && len(ids) > 0}
 	seen := make(map[string]struct{}, len(ids))

@@ -646,8 +646,9 @@ func View(p *Plan, r Run) (*data.Set, []int, error) {
 // writePredictions stores the predictions of run r on the test set of d;
 // testRows, when not nil, are the study test rows of d's rows, which
 // become the instance ids. The CSV is what predmat.Write writes for the
-// run's one-model matrix; the rows shared by every run come from a cache
-// (testRows), and predmat.Write itself runs only when the fast path
+// run's one-model matrix; for the study's own test set (testRows nil) the
+// rows shared by every run come from a cache (p.csvRows), and
+// predmat.Write itself runs only when the fast path
 // declines, to write a name that needs quoting or to report what is
 // wrong with the predictions.
 func (p *Plan) writePredictions(w *store.RunWriter, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {

@@ -140,7 +140,8 @@ func main() {
 	w.WriteString("//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n")
 	w.WriteString("// C[i*ldc+j] += Σ_s Σ_p a[s*sega+i*rsa+p*csa] · b[s*segb+p*rsb+j] for the\n")
 	w.WriteString("// rows×cols tile, s < nseg, p < kseg, both ≥ 1, summed in that order from\n")
-	w.WriteString("// zero and then added to C; strides in elements. See segmented.go.\n\n")
+	w.WriteString("// zero and then added to C; with a non-nil init row the sums start from\n")
+	w.WriteString("// init[j] instead and replace C. Strides in elements. See segmented.go.\n\n")
 	for _, k := range [][2]int{{14, 32}, {14, 16}, {12, 32}} {
 		kernel(&w, k[0], k[1])
 	}
