@@ -11,10 +11,11 @@
 // data, writing nothing. Execute takes the results folder's lock, writes
 // spec.yaml and manifest.jsonl, and trains the runs that have no finished
 // folder yet (environment.json is written while the first runs train), at
-// most Options.Workers at once. A run's files are written after it gives
-// back its worker slot, while the next run trains, and at most
-// Options.Workers runs are written at once, so that finished results
-// never pile up in memory when writing is the slower. Each run is single-threaded and draws every random number
+// most Options.Workers at once, on as many long-lived trainer goroutines.
+// A run's files are written by the run's own goroutine while its trainer
+// goes on with the next run, and at most Options.Workers runs are written
+// at once, so that finished results never pile up in memory when writing
+// is the slower. Each run is single-threaded and draws every random number
 // from streams derived from the spec seed and its own config, so the
 // results are bit-identical whatever the number of workers and the order in
 // which runs finish.

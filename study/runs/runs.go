@@ -233,6 +233,13 @@ type Failure struct {
 	ID, Name, Reason string
 }
 
+// trainJob is one run's training, handed to a trainer goroutine; done is
+// closed once it is over and the trainer has taken a write token for it.
+type trainJob struct {
+	train func()
+	done  chan struct{}
+}
+
 // testHookWriting, when set by a test, is called with +1 when a run
 // starts writing its files and −1 when it is done.
 var testHookWriting func(delta int)
@@ -310,17 +317,36 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	prog.Start(out.Total, out.Reused)
 	results := make([]*store.Record, len(pending))
 	// Every pending run gets a goroutine that waits for its parent and
-	// then for one of the workers slots: parents finish before their
-	// children start, and at most workers runs train at once. Runs are
-	// launched in grid order, so without dependencies the order is as
-	// before.
-	slots := make(chan struct{}, workers)
-	// writing holds a token for each run whose files are being written
-	// after its training slot was given back. A run takes one before it
-	// gives back its slot, so at most workers runs are written at once:
-	// when writing is slower than training (tiny runs, a slow disk),
-	// training waits instead of finished results piling up in memory.
+	// then hands its training to one of workers long-lived trainer
+	// goroutines: parents finish before their children start, and at most
+	// workers runs train at once. Runs are handed over in grid order (a
+	// channel serves waiting senders first come, first served), so without
+	// dependencies the order is as before. A trainer goes straight on to
+	// the next run, with its stack grown and its caches warm, while the
+	// run's own goroutine writes the files.
+	//
+	// writing holds a token for each run whose files are being written.
+	// A trainer takes one for its run before it takes the next run, so at
+	// most workers runs are written at once: when writing is slower than
+	// training (tiny runs, a slow disk), training waits instead of
+	// finished results piling up in memory.
 	writing := make(chan struct{}, workers)
+	trainq := make(chan trainJob)
+	var trainers sync.WaitGroup
+	for range workers {
+		trainers.Add(1)
+		go func() {
+			defer trainers.Done()
+			for j := range trainq {
+				j.train()
+				writing <- struct{}{}
+				if testHookWriting != nil {
+					testHookWriting(+1)
+				}
+				close(j.done)
+			}
+		}()
+	}
 	syncer := store.NewSyncer(p.Dir)
 	g, gctx := errgroup.WithContext(ctx)
 	// environment.json is written while the first runs train: capturing
@@ -353,34 +379,40 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 					return nil // the parent was interrupted
 				}
 			}
-			select {
-			case slots <- struct{}{}:
-			case <-gctx.Done():
-				return nil
-			}
-			// The slot is given back once training ends: the run's
-			// files are written while the next run trains.
-			release := func() {
-				writing <- struct{}{}
-				if testHookWriting != nil {
-					testHookWriting(+1)
-				}
-				<-slots
-			}
+			// holding says that this run holds a write token, taken by
+			// its trainer (trainOn) or below for a skipped run.
+			holding := false
 			defer func() {
-				if testHookWriting != nil {
-					testHookWriting(-1)
+				if holding {
+					if testHookWriting != nil {
+						testHookWriting(-1)
+					}
+					<-writing
 				}
-				<-writing
 			}()
+			trainOn := func(train func()) bool {
+				j := trainJob{train: train, done: make(chan struct{})}
+				select {
+				case trainq <- j:
+				case <-gctx.Done():
+					return false
+				}
+				<-j.done
+				holding = true
+				return true
+			}
 			var rec *store.Record
 			var err error
 			if parent != nil && parent.Status != store.StatusOK {
-				release()
+				writing <- struct{}{}
+				holding = true
+				if testHookWriting != nil {
+					testHookWriting(+1)
+				}
 				reason, _, _ := strings.Cut(parent.Reason, "\n")
 				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason), syncer)
 			} else {
-				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer, release)
+				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer, trainOn)
 			}
 			if err != nil {
 				return err
@@ -395,6 +427,8 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		})
 	}
 	err = g.Wait()
+	close(trainq)
+	trainers.Wait()
 	if serr := syncer.Close(); err == nil {
 		err = serr
 	}
@@ -485,27 +519,31 @@ func (p *Plan) writeHeader() error {
 // and no error when ctx was cancelled, and an error only for I/O failures,
 // which stop the sweep.
 //
-// It calls release once training is over, before writing the run's files.
-func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer, release func()) (rec *store.Record, err error) {
-	released := false
-	defer func() {
-		if !released {
-			release()
+// trainOn runs the training on a trainer goroutine and returns once it is
+// over, or returns false without running it when ctx was cancelled first.
+// The files are written afterwards, on the caller's goroutine.
+func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer, trainOn func(func()) bool) (rec *store.Record, err error) {
+	var (
+		d        *data.Set
+		testRows []int
+		res      *train.Result
+		terr     error
+		wall     float64
+	)
+	if !trainOn(func() {
+		start := time.Now()
+		d, testRows, terr = View(p, r)
+		if terr == nil {
+			res, terr = p.train(ctx, r, d, testRows != nil, parentID)
 		}
-	}()
-	start := time.Now()
-	d, testRows, verr := View(p, r)
-	var res *train.Result
-	terr := verr
-	if terr == nil {
-		res, terr = p.train(ctx, r, d, testRows != nil, parentID)
+		wall = time.Since(start).Seconds()
+	}) {
+		return nil, nil
 	}
-	released = true
-	release()
 	if ctx.Err() != nil {
 		return nil, nil
 	}
-	rec = &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusOK, WallSeconds: time.Since(start).Seconds()}
+	rec = &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusOK, WallSeconds: wall}
 	// The config goes into metrics.json rather than a file of its own:
 	// one file fewer to create per run (see the Performance section of
 	// the README).
