@@ -24,7 +24,7 @@ var (
 	ErrEncoding   = errors.New("not valid UTF-8")
 	ErrHeader     = errors.New("bad header")
 	ErrFieldCount = errors.New("wrong number of fields")
-	ErrName       = errors.New("empty name")
+	ErrName       = errors.New("bad name")
 	ErrNumber     = errors.New("bad number")
 	ErrProb       = errors.New("bad probabilities")
 	ErrRange      = errors.New("class out of range")
@@ -302,6 +302,11 @@ func (p *parser) row() error {
 	}
 	if rec[1] == "" {
 		return p.errAt(1, fmt.Errorf("%w: instance id is empty", ErrName))
+	}
+	for k, what := range [2]string{"model name", "instance id"} {
+		if strings.ContainsRune(rec[k], '\r') {
+			return p.errAt(k, fmt.Errorf("%w: %s contains a carriage return, which CSV cannot carry (readers drop a \\r before a line break)", ErrName, what))
+		}
 	}
 	if p.cur < 0 || rec[0] != p.models[p.cur] {
 		a, ok := p.modelIdx[rec[0]]

@@ -77,10 +77,22 @@ func TestWriteProducesTheDocumentedBytes(t *testing.T) {
 }
 
 func TestWriteRejectsAnInvalidMatrix(t *testing.T) {
-	bad := small()
-	bad.Pred[3] = 7
-	if err := Write(&bytes.Buffer{}, bad); err == nil || !strings.Contains(err.Error(), "pred 7 outside [0, 3)") {
-		t.Errorf("Write of pred 7 with 3 classes: err = %v", err)
+	for _, tc := range []struct {
+		name  string
+		spoil func(x *Matrix)
+		want  string
+	}{
+		{"a prediction outside the classes", func(x *Matrix) { x.Pred[3] = 7 }, "pred 7 outside [0, 3)"},
+		{"a model name with a carriage return", func(x *Matrix) { x.Models[0] = "a\r\nb" }, "contains a carriage return"},
+		{"an instance id with a carriage return", func(x *Matrix) { x.Instances[1] = "y\r" }, "contains a carriage return"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := small()
+			tc.spoil(bad)
+			if err := Write(&bytes.Buffer{}, bad); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Write: err = %v, want one containing %q", err, tc.want)
+			}
+		})
 	}
 }
 
@@ -137,8 +149,10 @@ func TestReadReportsWhatAndWhere(t *testing.T) {
 		{"a truncated quoted field is rejected", h + "\"a,x,0,0,1,0\n", ErrSyntax, `f.csv:2:14: malformed CSV: extraneous or missing " in quoted-field`},
 		{"a bare quote is rejected", h + "a\"b,x,0,0,1,0\n", ErrSyntax, `f.csv:2:2: malformed CSV: bare " in non-quoted-field`},
 		{"non-UTF-8 text is rejected", h + "a\xff,x,0,0,1,0\n", ErrEncoding, `f.csv:2:1: not valid UTF-8: field 1 is "a\xff"`},
-		{"an empty model name is rejected", h + ",x,0,0,1,0\n", ErrName, "f.csv:2:1: empty name: model name is empty"},
-		{"an empty instance id is rejected", h + "a,,0,0,1,0\n", ErrName, "f.csv:2:3: empty name: instance id is empty"},
+		{"an empty model name is rejected", h + ",x,0,0,1,0\n", ErrName, "f.csv:2:1: bad name: model name is empty"},
+		{"an empty instance id is rejected", h + "a,,0,0,1,0\n", ErrName, "f.csv:2:3: bad name: instance id is empty"},
+		{"a model name with a carriage return is rejected", h + "\"a\r\r\nb\",x,0,0,1,0\n", ErrName, "f.csv:2:1: bad name: model name contains a carriage return, which CSV cannot carry (readers drop a \\r before a line break)"},
+		{"an instance id with a carriage return is rejected", h + "a,x\ry,0,0,1,0\n", ErrName, "f.csv:2:3: bad name: instance id contains a carriage return, which CSV cannot carry (readers drop a \\r before a line break)"},
 		{"a non-integer label is rejected", h + "a,x,1.5,0,1,0\n", ErrNumber, `f.csv:2:5: bad number: label "1.5" is not an integer`},
 		{"a non-integer prediction is rejected", h + "a,x,0,zero,1,0\n", ErrNumber, `f.csv:2:7: bad number: pred "zero" is not an integer`},
 		{"a negative label is rejected", h + "a,x,-1,0,1,0\n", ErrRange, "f.csv:2:5: class out of range: label -1 is negative"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -85,6 +86,11 @@ func checkNames(kind string, names []string) error {
 		}
 		if !utf8.ValidString(s) {
 			return fmt.Errorf("%s %d: name %q is not valid UTF-8", kind, i, s)
+		}
+		if strings.ContainsRune(s, '\r') {
+			// encoding/csv drops a \r before a \n even inside quotes, so
+			// such a name would not read back as written.
+			return fmt.Errorf("%s %d: name %q contains a carriage return, which CSV cannot carry", kind, i, s)
 		}
 		if j, dup := seen[s]; dup {
 			return fmt.Errorf("%s %d: name %q repeats %s %d", kind, i, s, kind, j)
