@@ -115,3 +115,14 @@ func TestMaxPoolPicksTheFirstMaximum(t *testing.T) {
 		})
 	}
 }
+
+func TestArithmeticVersionsNameRegisteredArchitectures(t *testing.T) {
+	for arch, v := range arithmetic {
+		if _, ok := registry[arch]; !ok {
+			t.Errorf("arithmetic version %d for %q, which is not a registered architecture", v, arch)
+		}
+		if v < 2 {
+			t.Errorf("%s: arithmetic version %d; versions start at 1, so a listed one is at least 2", arch, v)
+		}
+	}
+}

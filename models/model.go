@@ -140,6 +140,27 @@ func Register(name string, b Builder) {
 	registry[name] = b
 }
 
+// arithmetic holds the version of an architecture's floating-point
+// arithmetic, bumped when a change makes the same run compute different
+// bits. study hashes it into run ids (study/runs), so that a results
+// folder never mixes runs of one architecture computed both ways: after
+// such a change, a rerun trains those runs again rather than reusing the
+// old ones beside new ones. Architectures not listed are at version 1.
+var arithmetic = map[string]int{
+	// 2: convolutions with 16·k input channels take the direct path
+	// (conv_direct.go) on AVX-512 machines, which rounds differently
+	// from im2col.
+	"cnn": 2,
+}
+
+// ArithmeticVersion returns the arithmetic version of architecture arch.
+func ArithmeticVersion(arch string) int {
+	if v, ok := arithmetic[arch]; ok {
+		return v
+	}
+	return 1
+}
+
 // Names returns the registered architecture names, sorted.
 func Names() []string {
 	out := make([]string, 0, len(registry))

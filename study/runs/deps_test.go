@@ -215,3 +215,41 @@ func TestFailedParentSkipsItsChildren(t *testing.T) {
 		}
 	})
 }
+
+// TestRunIDHashesTheArithmeticVersion checks that a change to an
+// architecture's arithmetic (models.ArithmeticVersion) gives its runs new
+// ids, so that a rerun trains them again, and leaves the ids of the other
+// architectures as they were.
+func TestRunIDHashesTheArithmeticVersion(t *testing.T) {
+	const src = `name: arith
+seed: 3
+dataset: {name: blobs, train: 100, test: 40, classes: 3, dim: 4}
+axes:
+  arch: [mlp, logreg]
+`
+	p := plan(t, src, t.TempDir())
+	defer func(f func(string) int) { arithmeticVersion = f }(arithmeticVersion)
+	for _, tc := range []struct {
+		name    string
+		bumped  string // the architecture whose version goes up
+		changes map[string]bool
+	}{
+		{"bumping mlp changes the mlp run only", "mlp", map[string]bool{"mlp": true, "logreg": false}},
+		{"bumping another architecture changes nothing here", "cnn", map[string]bool{"mlp": false, "logreg": false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arithmeticVersion = func(arch string) int {
+				if arch == tc.bumped {
+					return 7
+				}
+				return 1
+			}
+			for _, r := range p.Runs {
+				changed := runID(p.Spec, p.Data, r.Run, "") != r.ID
+				if arch := r.Config.Arch; changed != tc.changes[arch] {
+					t.Errorf("%s: id changed %v, want %v", r.Name, changed, tc.changes[arch])
+				}
+			}
+		})
+	}
+}

@@ -198,14 +198,22 @@ func featureSubset(seed int64, n int) []int {
 	return idx
 }
 
+// arithmeticVersion is models.ArithmeticVersion; tests replace it.
+var arithmeticVersion = models.ArithmeticVersion
+
 // runID hashes what determines a run's outcome: the format version, the
-// task, the spec seed (it keys every stream), the dataset fingerprint, the
-// evaluation sets (a run stores predictions on each), the id of the parent
-// whose weights it starts from (so retraining a parent changes its
-// children), and the canonical resolved config.
+// architecture's arithmetic version when above 1 (so that the ids of
+// other architectures stay as they were), the task, the spec seed (it
+// keys every stream), the dataset fingerprint, the evaluation sets (a run
+// stores predictions on each), the id of the parent whose weights it
+// starts from (so retraining a parent changes its children), and the
+// canonical resolved config.
 func runID(s *spec.Spec, ds *data.Set, r grid.Run, parent string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "study-run v%d\ntask=%s\nseed=%d\ndata=%s\n", store.FormatVersion, s.Task, s.Seed, ds.Fingerprint)
+	if v := arithmeticVersion(r.Config.Arch); v > 1 {
+		fmt.Fprintf(h, "arith=%d\n", v)
+	}
 	for _, sh := range s.EvalSets {
 		fmt.Fprintf(h, "eval=%s/%s/%d\n", sh.Name, sh.Corruption, sh.Severity)
 	}
