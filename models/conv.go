@@ -207,9 +207,6 @@ func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 // gradient of [Wᵀ; b] and folds dy·W back onto dx. The weight gradient is
 // a sum over chunks in chunk order.
 func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
-	if l.direct() {
-		return l.backwardDirect(dy, needInput)
-	}
 	if l.n == 0 { // no images: no gradient, and dwt may hold an old batch's
 		clear(l.Weight.G)
 		clear(l.Bias.G)
@@ -217,6 +214,9 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 			return nil
 		}
 		return l.dx[:0]
+	}
+	if l.direct() {
+		return l.backwardDirect(dy, needInput)
 	}
 	pix := l.H * l.W
 	k, kp, kq := l.k(), l.kp(), l.kq()

@@ -126,21 +126,14 @@ func (l *Conv2D) tiles(in []float32, cin, pix, wp int, b []float32, cols int, ou
 	}
 }
 
-// backwardDirect is Backward on the direct path.
+// backwardDirect is Backward on the direct path, for a batch of at least
+// one image (Backward handles an empty one).
 func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 	wp, pix, _ := l.padded()
 	k, n := l.k(), l.n
 	out := l.Out
 	// dWᵀ, K×Out, and db: sums over images in order, each image's a sum
 	// over its output rows. The first image's tiles replace what dwt held.
-	if n == 0 {
-		clear(l.Weight.G)
-		clear(l.Bias.G)
-		if !needInput {
-			return nil
-		}
-		return l.dx[:0]
-	}
 	l.dwt = grow(l.dwt, (k+directDW)*out)
 	l.zeros = grow(l.zeros, max(out, l.C))
 	clear(l.zeros)

@@ -339,6 +339,12 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	// training (tiny runs, a slow disk), training waits instead of
 	// finished results piling up in memory.
 	writing := make(chan struct{}, workers)
+	takeWriteToken := func() {
+		writing <- struct{}{}
+		if testHookWriting != nil {
+			testHookWriting(+1)
+		}
+	}
 	trainq := make(chan trainJob)
 	var trainers sync.WaitGroup
 	for range workers {
@@ -347,10 +353,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			defer trainers.Done()
 			for j := range trainq {
 				j.train()
-				writing <- struct{}{}
-				if testHookWriting != nil {
-					testHookWriting(+1)
-				}
+				takeWriteToken()
 				close(j.done)
 			}
 		}()
@@ -412,11 +415,8 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			var rec *store.Record
 			var err error
 			if parent != nil && parent.Status != store.StatusOK {
-				writing <- struct{}{}
+				takeWriteToken()
 				holding = true
-				if testHookWriting != nil {
-					testHookWriting(+1)
-				}
 				reason, _, _ := strings.Cut(parent.Reason, "\n")
 				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason), syncer)
 			} else {
