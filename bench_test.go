@@ -3,8 +3,9 @@
 //	go test -bench . -run '^$'
 //
 // at the module root measures what issue 6 sets targets for: training the
-// seed MLP (stage 3, runs), the float32 GEMM under every layer, and the
-// metrics kernels (stage 5). scripts/bench-vs-peers runs them beside the
+// seed MLP (stage 3, runs), the float32 GEMM under every layer, the
+// engine's cost on a sweep of tiny runs, and the metrics kernels
+// (stage 5). scripts/bench-vs-peers runs them beside the
 // peers in ../shared/peers.
 //
 // Every benchmark reports its figure from wall time (GFLOP/s, s/run,
@@ -16,23 +17,27 @@ package study_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/optim"
+	"github.com/study-harness/study/study"
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/predmat/predmattest"
 	"github.com/study-harness/study/study/spec"
+	"github.com/study-harness/study/study/store"
 	"github.com/study-harness/study/study/train"
 )
 
@@ -276,4 +281,66 @@ func BenchmarkJSD1000x10000(b *testing.B) {
 		_, err := metrics.JSD(x, 1)
 		return err
 	})
+}
+
+// BenchmarkSweep1000TinyRuns runs a study of 1000 tiny runs (a 2-16-2 MLP
+// on 200 moons rows for 3 epochs, about 0.2 ms each: the smallest size of
+// scripts/measure-scaling) from scratch, through study.Run without the
+// report, on 1 and 2 workers. It reports runs/s and engine-% (the sweep's
+// wall time times the workers on top of the sum of the runs' own wall
+// times, minus 1: what the engine adds to training, issue 6 target 4),
+// start-up and all. One iteration is one sweep into a fresh folder.
+func BenchmarkSweep1000TinyRuns(b *testing.B) {
+	var seeds strings.Builder
+	for i := 1; i <= 1000; i++ {
+		if i > 1 {
+			seeds.WriteString(",")
+		}
+		fmt.Fprint(&seeds, i)
+	}
+	specPath := b.TempDir() + "/tiny.yaml"
+	src := "name: tiny\nseed: 1\ndataset: {name: moons, train: 200, test: 100, noise: 0.2}\ntask: binary\n" +
+		"fixed: {arch: mlp, widths: [16], epochs: 3, batch: 32, optimizer: adam, lr: 0.01}\n" +
+		"axes:\n  seed: [" + seeds.String() + "]\n"
+	if err := os.WriteFile(specPath, []byte(src), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			var wall, sum float64
+			for b.Loop() {
+				res := b.TempDir()
+				start := time.Now()
+				o := study.RunOptions{Results: res, Workers: workers, NoReport: true, MaxRuns: study.DefaultMaxRuns}
+				if err := study.Run(context.Background(), specPath, o, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+				wall += time.Since(start).Seconds()
+				b.StopTimer()
+				sum += sumRunSeconds(b, res+"/tiny")
+				b.StartTimer()
+			}
+			b.ReportMetric(1000*float64(b.N)/wall, "runs/s")
+			b.ReportMetric((wall*float64(workers)/sum-1)*100, "engine-%")
+		})
+	}
+}
+
+// sumRunSeconds returns the sum of the wall_seconds of the runs stored in
+// results folder dir.
+func sumRunSeconds(b *testing.B, dir string) float64 {
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stored.Close()
+	var s float64
+	for _, id := range stored.IDs() {
+		run, err := stored.Get(id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s += run.Record.WallSeconds
+	}
+	return s
 }

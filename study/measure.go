@@ -99,12 +99,21 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 		in.Environment = envMap(env)
 	}
 	in.Axes = axesOf(entries)
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stored.Close()
 	for _, e := range entries {
 		r := report.Run{Name: e.Name, ID: e.ID, Config: map[string]string{}, TestAccuracy: math.NaN(), ValAccuracy: math.NaN()}
 		for _, kv := range e.Values {
 			r.Config[kv.Key] = kv.Value
 		}
-		rec, err := store.ReadRecord(dir, e.ID)
+		var rec *store.Record
+		run, err := stored.Get(e.ID)
+		if err == nil {
+			rec = run.Record
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			r.Status, r.Reason = report.StatusSkipped, "not trained yet (interrupted, or another shard's run)"

@@ -23,15 +23,22 @@ func TestSeedMLPReachesPublishedAccuracy(t *testing.T) {
 	if err := runStudy(t, filepath.Join("..", "sweeps", "mlp.yaml"), res, RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	entries, err := store.ReadManifest(filepath.Join(res, "mlp"))
+	dir := filepath.Join(res, "mlp")
+	entries, err := store.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stored.Close()
 	for _, e := range entries {
-		rec, err := store.ReadRecord(filepath.Join(res, "mlp"), e.ID)
+		run, err := stored.Get(e.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
+		rec := run.Record
 		t.Logf("%s: test accuracy %.4f (PyTorch peer: 0.969)", e.Name, rec.TestAccuracy)
 		if rec.TestAccuracy < 0.965 {
 			t.Errorf("%s: test accuracy %.4f, want ≥ 0.965", e.Name, rec.TestAccuracy)

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,11 +84,42 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 	if err := runStudy(t, spec, res, RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	before := snapshot(t, filepath.Join(res, "t", store.RunsDir))
-	if len(before) != 8*3 {
-		t.Fatalf("runs/ holds %d files, want 8 runs × 3 files (metrics with the config, predictions, features)", len(before))
+	dir := filepath.Join(res, "t")
+	runsDir := filepath.Join(dir, store.RunsDir)
+	pack := filepath.Join(runsDir, store.PackName(""))
+	entries, err := store.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(10 * time.Millisecond)
+	first := readRuns(t, dir)
+	if len(first) != 8 {
+		t.Fatalf("%d runs stored, want 8", len(first))
+	}
+	for _, e := range entries {
+		r, ok := first[e.ID]
+		if !ok {
+			t.Errorf("run %s (%s) is not stored", e.ID, e.Name)
+			continue
+		}
+		// One record a run: metrics.json (with the config), predictions
+		// and features.
+		if got, want := slices.Sorted(maps.Keys(r.files)), []string{store.FeaturesFile, store.MetricsFile, store.PredictionsFile}; !slices.Equal(got, want) {
+			t.Errorf("run %s holds %v, want %v", e.ID, got, want)
+		}
+		if len(r.config) == 0 || string(r.config) == "null" {
+			t.Errorf("run %s: metrics.json holds no config", e.ID)
+		}
+		if r.pack != pack {
+			t.Errorf("run %s is stored in %s, want %s", e.ID, r.pack, pack)
+		}
+	}
+	wholePacks(t, dir, first)
+	before := snapshot(t, runsDir)
+	if _, ok := before[pack]; !ok || len(before) != 1 {
+		t.Fatalf("runs/ holds %v, want the one pack %s", slices.Sorted(maps.Keys(before)), pack)
+	}
+
+	time.Sleep(10 * time.Millisecond) // so that a rewrite would change the mtime
 	var out bytes.Buffer
 	if err := Run(context.Background(), spec, RunOptions{Results: res, MaxRuns: DefaultMaxRuns}, &out, io.Discard); err != nil {
 		t.Fatal(err)
@@ -94,38 +127,128 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 	if !strings.Contains(out.String(), "8 reused, 0 trained") {
 		t.Errorf("second run said %q, want it to report 8 reused runs", out.String())
 	}
-	after := snapshot(t, filepath.Join(res, "t", store.RunsDir))
-	for path, mt := range before {
-		if after[path] != mt {
-			t.Errorf("%s was rewritten by the second run", path)
-		}
-	}
+	sameFiles(t, "the second run", before, snapshot(t, runsDir))
 
-	// --force retrains: the run folders are new, their predictions equal.
+	// --force retrains: every run gets a new record, appended after the
+	// old ones, which stay as they were; the predictions and features are
+	// the same.
 	if err := runStudy(t, spec, res, RunOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
-	forced := snapshot(t, filepath.Join(res, "t", store.RunsDir))
-	rewritten := 0
-	for path, mt := range before {
-		if forced[path] != mt {
-			rewritten++
+	forced := snapshot(t, runsDir)
+	old, now := before[pack], forced[pack]
+	if len(forced) != 1 || len(now.data) <= len(old.data) || !bytes.Equal(now.data[:len(old.data)], old.data) {
+		t.Errorf("--force: runs/ holds %d files, the pack grew from %d to %d bytes; want the pack alone, its old records untouched and new ones after them",
+			len(forced), len(old.data), len(now.data))
+	}
+	retrained := 0
+	for id, r := range readRuns(t, dir) {
+		if r.pack == pack && r.off >= int64(len(old.data)) {
+			retrained++
+		}
+		for _, f := range []string{store.PredictionsFile, store.FeaturesFile} {
+			if !bytes.Equal(r.files[f], first[id].files[f]) {
+				t.Errorf("--force: run %s: %s differs from the first training's", id, f)
+			}
 		}
 	}
-	if rewritten != len(before) {
-		t.Errorf("--force rewrote %d of %d files", rewritten, len(before))
+	if retrained != len(first) {
+		t.Errorf("--force gave %d of %d runs a new record", retrained, len(first))
 	}
 }
 
-func snapshot(t *testing.T, dir string) map[string]time.Time {
+// readRun is a run read back from its results folder.
+type readRun struct {
+	config []byte
+	files  map[string][]byte // metrics.json included
+	// pack, off and n locate the run's newest record.
+	pack   string
+	off, n int64
+}
+
+// readRuns reads every finished run of results folder dir through
+// store.OpenRuns, failing the test on a record that does not read back
+// whole.
+func readRuns(t *testing.T, dir string) map[string]readRun {
 	t.Helper()
-	out := map[string]time.Time{}
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stored.Close()
+	out := map[string]readRun{}
+	for _, id := range stored.IDs() {
+		run, err := stored.Get(id)
+		if err != nil {
+			t.Errorf("run %s: %v", id, err)
+			continue
+		}
+		if run.Record.ID != id {
+			t.Errorf("run %s holds the record of %s", id, run.Record.ID)
+		}
+		r := readRun{config: run.Record.Config, files: map[string][]byte{}}
+		for _, name := range append(run.Files(), store.MetricsFile) {
+			if r.files[name], err = run.File(name); err != nil {
+				t.Errorf("run %s: %v", id, err)
+			}
+		}
+		if r.pack, r.off, r.n, err = stored.Location(id); err != nil {
+			t.Errorf("run %s: %v", id, err)
+		}
+		out[id] = r
+	}
+	return out
+}
+
+// wholePacks fails unless each pack under dir's runs/ consists of the
+// records of its runs and nothing else: no torn record at its end, no
+// bytes the index skipped. It presumes one record a run (no --force, no
+// retraining), runs being readRuns(t, dir).
+func wholePacks(t *testing.T, dir string, runs map[string]readRun) {
+	t.Helper()
+	sum := map[string]int64{}
+	for _, r := range runs {
+		sum[r.pack] += r.n
+	}
+	packs, err := filepath.Glob(filepath.Join(dir, store.RunsDir, "*"+store.PackSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pack := range packs {
+		st, err := os.Stat(pack)
+		if err != nil {
+			t.Error(err)
+		} else if st.Size() != sum[pack] {
+			t.Errorf("%s is %d bytes; the records of its runs account for %d (a torn record, or bytes the index skipped)", pack, st.Size(), sum[pack])
+		}
+		delete(sum, pack)
+	}
+	for pack := range sum {
+		t.Errorf("runs are stored in %s, which is not a pack under %s", pack, filepath.Join(dir, store.RunsDir))
+	}
+}
+
+// fileState is what snapshot records of a file.
+type fileState struct {
+	data  []byte
+	size  int64
+	mtime time.Time
+}
+
+// snapshot records every file under dir.
+func snapshot(t *testing.T, dir string) map[string]fileState {
+	t.Helper()
+	out := map[string]fileState{}
 	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
 		if !info.IsDir() {
-			out[path] = info.ModTime()
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			out[path] = fileState{b, info.Size(), info.ModTime()}
 		}
 		return nil
 	})
@@ -133,6 +256,26 @@ func snapshot(t *testing.T, dir string) map[string]time.Time {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// sameFiles fails unless snapshots before and after hold the same files,
+// unchanged: same bytes, size and mtime.
+func sameFiles(t *testing.T, who string, before, after map[string]fileState) {
+	t.Helper()
+	for path, b := range before {
+		a, ok := after[path]
+		switch {
+		case !ok:
+			t.Errorf("%s removed %s", who, path)
+		case !bytes.Equal(a.data, b.data) || a.size != b.size || !a.mtime.Equal(b.mtime):
+			t.Errorf("%s rewrote %s (%d bytes, mtime %v; was %d bytes, mtime %v)", who, path, a.size, a.mtime, b.size, b.mtime)
+		}
+	}
+	for path := range after {
+		if _, ok := before[path]; !ok {
+			t.Errorf("%s added %s", who, path)
+		}
+	}
 }
 
 func TestFailedRunsAreRecordedAndTheOthersGoOn(t *testing.T) {
@@ -181,10 +324,7 @@ func TestCancelledRunLeavesNoPartialRun(t *testing.T) {
 	}()
 	// Cancel once the first run has been published (or straight away if
 	// the machine is slow: the guarantee holds either way).
-	for i := 0; i < 200; i++ {
-		if ents, _ := os.ReadDir(filepath.Join(res, "t", store.RunsDir)); len(ents) > 0 {
-			break
-		}
+	for i := 0; i < 200 && !anyRunStored(filepath.Join(res, "t")); i++ {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
@@ -192,21 +332,36 @@ func TestCancelledRunLeavesNoPartialRun(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || ExitCode(err) != 130 {
 		t.Fatalf("err = %v (exit %d), want context.Canceled and exit 130", err, ExitCode(err))
 	}
-	ents, err := os.ReadDir(filepath.Join(res, "t", store.RunsDir))
+	dir := filepath.Join(res, "t")
+	ents, err := os.ReadDir(filepath.Join(dir, store.RunsDir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			t.Errorf("interrupted run left %s behind", e.Name())
-			continue
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), store.PackSuffix) {
+			t.Errorf("interrupted run left %s behind in runs/, which holds packs only", e.Name())
 		}
+	}
+	stored := readRuns(t, dir)
+	for id, r := range stored {
 		for _, f := range []string{store.MetricsFile, store.PredictionsFile} {
-			if _, err := os.Stat(filepath.Join(res, "t", store.RunsDir, e.Name(), f)); err != nil {
-				t.Errorf("finished run %s lacks %s", e.Name(), f)
+			if len(r.files[f]) == 0 {
+				t.Errorf("finished run %s lacks %s", id, f)
 			}
 		}
 	}
+	wholePacks(t, dir, stored)
+	t.Logf("%d runs finished before the cancel", len(stored))
+}
+
+// anyRunStored reports whether results folder dir holds a finished run.
+func anyRunStored(dir string) bool {
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		return false
+	}
+	defer stored.Close()
+	return len(stored.IDs()) > 0
 }
 
 func TestBadSpecWritesNothing(t *testing.T) {
@@ -265,11 +420,7 @@ func TestReportRegeneratesWithoutRetraining(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, store.ReportFile)); err != nil {
 		t.Errorf("no report: %v", err)
 	}
-	for path, mt := range snapshot(t, filepath.Join(dir, store.RunsDir)) {
-		if runs[path] != mt {
-			t.Errorf("report touched %s", path)
-		}
-	}
+	sameFiles(t, "the report", runs, snapshot(t, filepath.Join(dir, store.RunsDir)))
 }
 
 func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 
 // crashSpec is a synthetic study of 16 runs that takes a couple of seconds
 // on two cores, long enough to be killed at many different moments:
-// before the header, between runs, while a run folder is being written,
+// before the header, between runs, while a run record is being appended,
 // during the report.
 const crashSpec = `name: crash
 seed: 11
@@ -51,10 +51,12 @@ func killAfter(t *testing.T, dir string, d time.Duration, args ...string) bool {
 }
 
 // TestCrashSafety kills `study run` with SIGKILL at random moments spread
-// over an uninterrupted run's duration, checks after each kill that every
-// published file is whole, reruns to completion, and wants predictions.csv
-// and metrics.json byte-identical to the uninterrupted run's. The kill
-// delays come from a fixed seed, so a failure can be replayed.
+// over an uninterrupted run's duration (every other kill over its
+// training phase alone, which is short beside the report stage), checks
+// after each kill that every published file and run record is whole,
+// reruns to completion, and wants predictions.csv and metrics.json
+// byte-identical to the uninterrupted run's. The kill delays come from a
+// fixed seed, so a failure can be replayed.
 func TestCrashSafety(t *testing.T) {
 	tmp := t.TempDir()
 	spec := writeFile(t, tmp, "crash.yaml", crashSpec)
@@ -65,7 +67,12 @@ func TestCrashSafety(t *testing.T) {
 	span := time.Since(start)
 	ref := filepath.Join(refResults, "crash")
 	total := checkIntact(t, ref, true)
-	t.Logf("uninterrupted run: %d runs in %v", total, span)
+	// The training phase: from the start to the last run appended to
+	// the pack, timed by a run without the report stage.
+	start = time.Now()
+	mustRun(t, tmp, "run", spec, "--results", filepath.Join(tmp, "train-only"), "--no-report")
+	trainSpan := time.Since(start)
+	t.Logf("uninterrupted run: %d runs in %v, of which training %v", total, span, trainSpan)
 
 	trials := 20
 	if testing.Short() {
@@ -77,8 +84,12 @@ func TestCrashSafety(t *testing.T) {
 		results := filepath.Join(tmp, fmt.Sprintf("trial%02d", i))
 		dir := filepath.Join(results, "crash")
 		// Spread the kills over the whole run and a little past it, so that
-		// some land in the report stage.
+		// some land in the report stage, and every other one over the
+		// training phase, so that many land while runs are appended.
 		d := time.Duration(rng.Float64() * 1.1 * float64(span))
+		if i%2 == 1 {
+			d = time.Duration(float64(d) / (1.1 * float64(span)) * float64(trainSpan))
+		}
 		again := rng.IntN(2) == 0
 		d2 := time.Duration(rng.Float64() * 0.6 * float64(span))
 		t.Run(fmt.Sprintf("killed after %v, then rerun, gives the uninterrupted results", d.Round(time.Millisecond)), func(t *testing.T) {
@@ -101,7 +112,7 @@ func TestCrashSafety(t *testing.T) {
 				t.Errorf("the rerun does not say how many runs it reused:\n%s", r.stdout)
 			}
 			if got := checkIntact(t, dir, true); got != total {
-				t.Errorf("%d run folders after the rerun, want %d", got, total)
+				t.Errorf("%d runs finished after the rerun, want %d", got, total)
 			}
 			sameOutputs(t, dir, ref)
 		})

@@ -53,7 +53,7 @@ func TestPermissionErrorStopsTheSweep(t *testing.T) {
 	}
 	noTrace(t, r.stderr)
 	if got := checkIntact(t, dir, true); got != half {
-		t.Errorf("%d run folders after the failure, want the %d finished before it", got, half)
+		t.Errorf("%d runs finished after the failure, want the %d finished before it", got, half)
 	}
 
 	unlock()

@@ -5,6 +5,8 @@
 //	study analyze PRED.csv  measure predictions made by any framework
 //	study report DIR        regenerate metrics and report from stored results
 //	study merge DIR         combine the shards of a study
+//	study runs DIR          list the stored runs of a study
+//	study extract DIR [RUN...] --out OUT   write runs as plain folders
 //	study export slurm SPEC --shards N   print an sbatch job-array script
 //	study export k8s SPEC --shards N     print a Kubernetes Indexed Job
 //
@@ -36,6 +38,8 @@ commands:
   analyze PRED.csv  measure predictions from any framework (--out DIR)
   report DIR        regenerate metrics.json and the report from DIR
   merge DIR         combine the shards of a study in DIR, then report
+  runs DIR          list the runs of DIR: status, test accuracy, wall time, where stored
+  extract DIR [RUN...]  write runs (all, or by id or name) as plain folders (--out OUT)
   export slurm SPEC --shards N   print an sbatch script: one array task per shard
   export k8s SPEC --shards N     print a Kubernetes Indexed Job: one index per shard
 
@@ -65,6 +69,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport("report", rest, stdout, stderr)
 	case "merge":
 		err = cmdReport("merge", rest, stdout, stderr)
+	case "runs":
+		err = cmdRuns(rest, stdout, stderr)
+	case "extract":
+		err = cmdExtract(rest, stdout, stderr)
 	case "export":
 		err = cmdExport(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
@@ -187,6 +195,42 @@ func cmdReport(name string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return study.Report(pos[0], stdout)
+}
+
+func cmdRuns(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("runs", "DIR", stderr)
+	tsv := fs.Bool("tsv", false, "tab-separated lines with a header, for scripts")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	return study.Runs(pos[0], *tsv, stdout)
+}
+
+func cmdExtract(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("extract", "DIR [RUN...] --out OUT", stderr)
+	out := fs.String("out", "", "folder to write one folder per run into (required)")
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return &usageError{err.Error()}
+		}
+		if args = fs.Args(); len(args) == 0 {
+			break
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return &usageError{"extract: want the results folder DIR"}
+	}
+	if *out == "" {
+		return &usageError{"extract: --out OUT is required"}
+	}
+	return study.Extract(pos[0], *out, pos[1:], stdout)
 }
 
 func cmdExport(args []string, stdout, stderr io.Writer) error {

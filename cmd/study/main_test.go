@@ -141,12 +141,15 @@ func sameOutputs(t *testing.T, got, want string) {
 	}
 }
 
-// checkIntact checks that no file under the results folder dir is
-// truncated or half written: every published runs/<id>/ has a valid
-// metrics.json holding its config and, when it succeeded, predictions that
-// parse; the top-level files present parse too. With complete, it also
-// wants no temporary file or folder left anywhere. It returns how many run
-// folders are published.
+// checkIntact checks that nothing under the results folder dir is
+// truncated or half written: every finished run, read through
+// store.OpenRuns, has a whole record whose metrics.json holds its config
+// and, when it succeeded, predictions that parse; the top-level files
+// present parse too; runs/ holds packs only. With complete, it also wants
+// no temporary file or folder left anywhere and every pack to be its
+// runs' records and nothing else: no torn record at its end (it presumes
+// one record a run, as in a study never run with --force). It returns how
+// many runs are finished.
 func checkIntact(t *testing.T, dir string, complete bool) int {
 	t.Helper()
 	if complete {
@@ -177,42 +180,64 @@ func checkIntact(t *testing.T, dir string, complete bool) int {
 	if err != nil {
 		return 0
 	}
-	n := 0
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".") {
-			continue
+		if !strings.HasPrefix(e.Name(), ".") && (!e.Type().IsRegular() || !strings.HasSuffix(e.Name(), store.PackSuffix)) {
+			t.Errorf("runs/ holds %s, not a pack", e.Name())
 		}
-		n++
-		run := filepath.Join(dir, store.RunsDir, e.Name())
-		rec, err := store.ReadRecord(dir, e.Name())
+	}
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		t.Errorf("open the runs of %s: %v", dir, err)
+		return 0
+	}
+	defer stored.Close()
+	ids := stored.IDs()
+	inPacks := map[string]int64{} // bytes of the runs' records by pack
+	for _, id := range ids {
+		if pack, _, n, err := stored.Location(id); err != nil {
+			t.Errorf("run %s: %v", id, err)
+		} else {
+			inPacks[pack] += n
+		}
+		run, err := stored.Get(id)
 		if err != nil {
-			t.Errorf("run %s: metrics: %v", e.Name(), err)
+			t.Errorf("run %s: %v", id, err)
 			continue
 		}
+		rec := run.Record
 		var cfg map[string]any
 		if err := json.Unmarshal(rec.Config, &cfg); err != nil || len(cfg) == 0 {
-			t.Errorf("run %s: config %q: %v", e.Name(), rec.Config, err)
+			t.Errorf("run %s: config %q: %v", id, rec.Config, err)
 		}
-		if rec.ID != e.Name() {
-			t.Errorf("run folder %s holds the record of %s", e.Name(), rec.ID)
+		if rec.ID != id {
+			t.Errorf("the record of run %s holds the metrics of %s", id, rec.ID)
 		}
 		if rec.Status != store.StatusOK {
 			continue
 		}
-		f, err := os.Open(filepath.Join(run, store.PredictionsFile))
+		b, err := run.File(store.PredictionsFile)
 		if err != nil {
-			t.Errorf("run %s: %v", e.Name(), err)
+			t.Errorf("run %s: %v", id, err)
 			continue
 		}
-		x, err := predmat.Read(f.Name(), f)
-		f.Close()
+		x, err := predmat.Read(run.Path(store.PredictionsFile), bytes.NewReader(b))
 		if err != nil {
-			t.Errorf("run %s: %v", e.Name(), err)
+			t.Errorf("run %s: %v", id, err)
 		} else if x.M() != 1 || x.N() == 0 {
-			t.Errorf("run %s: predictions of %d models × %d instances", e.Name(), x.M(), x.N())
+			t.Errorf("run %s: predictions of %d models × %d instances", id, x.M(), x.N())
 		}
 	}
-	return n
+	if complete {
+		packs, _ := filepath.Glob(filepath.Join(dir, store.RunsDir, "*"+store.PackSuffix))
+		for _, pack := range packs {
+			if st, err := os.Stat(pack); err != nil {
+				t.Error(err)
+			} else if st.Size() != inPacks[pack] {
+				t.Errorf("%s is %d bytes; the records of its runs account for %d (a torn record, or bytes the index skipped)", pack, st.Size(), inPacks[pack])
+			}
+		}
+	}
+	return len(ids)
 }
 
 // writeFile writes content to dir/name and returns the path.

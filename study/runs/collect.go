@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/study-harness/study/study/atomic"
@@ -49,28 +48,31 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 	if err := store.ReadJSON(filepath.Join(dir, store.FeatureIndexFile), &featIdx); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stored.Close()
 	var all *predmat.Matrix
 	for _, e := range entries {
-		if !store.Finished(dir, e.ID) {
+		if !stored.Finished(e.ID) {
 			continue
 		}
-		rec, err := store.Verify(dir, e.ID)
+		run, err := stored.Get(e.ID)
 		if errors.Is(err, store.ErrCorrupt) {
 			return nil, fmt.Errorf("run %s: %w (run study run again to retrain it)", e.Name, err)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if rec.Status != store.StatusOK || Auxiliary(e) {
+		if run.Record.Status != store.StatusOK || Auxiliary(e) {
 			continue
 		}
-		path := filepath.Join(store.RunPath(dir, e.ID), file)
-		f, err := os.Open(path)
+		b, err := run.File(file)
 		if err != nil {
 			return nil, err
 		}
-		x, err := predmat.Read(path, f)
-		f.Close()
+		x, err := predmat.Read(run.Path(file), bytes.NewReader(b))
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +94,10 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		)
 		err = fs.ErrNotExist
 		if file == store.PredictionsFile { // features are of the clean test set only
-			feats, rows, cols, err = store.ReadNPY(filepath.Join(store.RunPath(dir, e.ID), store.FeaturesFile))
+			var b []byte
+			if b, err = run.File(store.FeaturesFile); err == nil {
+				feats, rows, cols, err = store.DecodeNPY(run.Path(store.FeaturesFile), b)
+			}
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):

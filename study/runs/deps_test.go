@@ -3,6 +3,8 @@ package runs
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,10 +50,19 @@ func snapshot(t *testing.T, p *Plan) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, r := range p.Runs {
+		run, err := storedRun(p.Dir, r.ID)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("run %s: %v", r.Name, err)
+		}
 		for _, f := range []string{store.PredictionsFile, store.WeightsFile} {
-			b, err := os.ReadFile(filepath.Join(store.RunPath(p.Dir, r.ID), f))
+			b, err := run.File(f)
 			if err == nil {
 				out[r.ID+"/"+f] = b
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("run %s: %v", r.Name, err)
 			}
 		}
 	}
@@ -82,20 +93,17 @@ func TestExecuteWithDependencies(t *testing.T) {
 	t.Run("parents store weights that PyTorch's safetensors can read and children start from them", func(t *testing.T) {
 		n := 0
 		for _, r := range one.Runs {
-			path := filepath.Join(store.RunPath(one.Dir, r.ID), store.WeightsFile)
-			f, err := os.Open(path)
+			b, err := runFile(one.Dir, r.ID, store.WeightsFile)
 			if r.Config.Role != spec.RolePretrain {
-				if err == nil {
-					f.Close()
-					t.Errorf("%s stored weights without save_weights", r.Name)
+				if !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s stored weights without save_weights (%v)", r.Name, err)
 				}
 				continue
 			}
 			if err != nil {
 				t.Fatalf("%s: %v", r.Name, err)
 			}
-			ts, meta, err := models.ReadSafetensors(f)
-			f.Close()
+			ts, meta, err := models.ReadSafetensors(bytes.NewReader(b))
 			if err != nil || meta["study_run"] != r.ID || len(ts["layer0.weight"].Data) != 2*8 {
 				t.Errorf("%s: weights %v, metadata %v, error %v", r.Name, len(ts), meta, err)
 			}
@@ -124,11 +132,20 @@ func TestExecuteWithDependencies(t *testing.T) {
 		}
 		sameFiles(t, ref, snapshot(t, three))
 	})
-	t.Run("a rerun reuses parents and children", func(t *testing.T) {
+	t.Run("a rerun reuses parents and children and rewrites nothing", func(t *testing.T) {
+		before, err := os.Stat(packPath(one))
+		must(t, err)
 		out, err := Execute(ctx, one, Options{Workers: 2})
 		if err != nil || out.Reused != 8 || out.Trained != 0 {
 			t.Errorf("rerun: %+v, %v; want 8 reused", out, err)
 		}
+		after, err := os.Stat(packPath(one))
+		must(t, err)
+		if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+			t.Errorf("the rerun changed %s: %d bytes, modified %v; was %d bytes, %v",
+				packPath(one), after.Size(), after.ModTime(), before.Size(), before.ModTime())
+		}
+		sameFiles(t, ref, snapshot(t, one))
 	})
 	t.Run("two shards and a merge equal the unsharded run", func(t *testing.T) {
 		sh := plan(t, depsSpec, t.TempDir())
@@ -139,6 +156,14 @@ func TestExecuteWithDependencies(t *testing.T) {
 			}
 		}
 		sameFiles(t, ref, snapshot(t, sh))
+		// Each shard stored its own runs in its own pack.
+		for _, r := range sh.Runs {
+			i := sh.Roots[r.Index] % 2
+			path, _, _ := location(t, sh.Dir, r.ID)
+			if want := store.PackName(Shard{Index: i, Count: 2}.lockName()); filepath.Base(path) != want {
+				t.Errorf("%s (shard %d) is stored in %s, want %s", r.Name, i, path, want)
+			}
+		}
 		a, err := Collect(one.Dir)
 		if err != nil {
 			t.Fatal(err)
@@ -190,11 +215,11 @@ func TestFailedParentSkipsItsChildren(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range p.Runs {
-		rec, err := store.ReadRecord(p.Dir, r.ID)
+		run, err := storedRun(p.Dir, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[r.Name] = rec.Status + ": " + rec.Reason
+		got[r.Name] = run.Record.Status + ": " + run.Record.Reason
 	}
 	cases := []struct{ name, run, want string }{
 		{"the diverging parent is failed", "role=pretrain init=scratch seed=1 lr=1e+30 patience=0", "failed: train: epoch 1"},

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/store"
 )
 
 // csvRows is what the predictions files of every run on one test set
@@ -129,19 +130,18 @@ func plainField(s string) bool {
 	return !unicode.IsSpace(r)
 }
 
-// buffers recycles the byte buffers that a run's files are encoded into
-// (predictions, features, weights), so that a worker does not allocate
-// and fault in fresh pages for every run.
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
+// records recycles the buffers that runs' pack records are built in
+// (predictions, features, weights, metrics.json), so that a worker does
+// not allocate and fault in fresh pages for every run.
+var records = sync.Pool{New: func() any { return new(store.RecordBuf) }}
 
-func getBuffer() *[]byte { return buffers.Get().(*[]byte) }
+func getRecordBuf() *store.RecordBuf { return records.Get().(*store.RecordBuf) }
 
-// putBuffer returns b for reuse; a buffer grown past 64 MiB (the weights
-// of a large model) is left to the garbage collector.
-func putBuffer(b *[]byte) {
-	if cap(*b) > 64<<20 {
+// putRecordBuf returns b for reuse; a buffer grown past 64 MiB (the
+// weights of a large model) is left to the garbage collector.
+func putRecordBuf(b *store.RecordBuf) {
+	if b.Cap() > 64<<20 {
 		return
 	}
-	*b = (*b)[:0]
-	buffers.Put(b)
+	records.Put(b)
 }

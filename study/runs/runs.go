@@ -139,8 +139,9 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 		}
 		return ids[i]
 	}
+	p.Runs = make([]Run, len(gr))
 	for i, r := range gr {
-		p.Runs = append(p.Runs, Run{Run: r, ID: id(i)})
+		p.Runs[i] = Run{Run: r, ID: id(i)}
 	}
 	p.Roots = grid.Roots(gr)
 	if err := p.check(); err != nil {
@@ -231,8 +232,9 @@ type Outcome struct {
 	Trained  int       // trained now and succeeded
 	Failures []Failure // runs recorded as failed or skipped, reused or new
 	Skipped  int       // of Failures, runs skipped because a parent failed
-	// Retrained counts the run folders found incomplete or corrupt
-	// (store.ErrCorrupt), removed and trained again.
+	// Retrained counts the runs whose stored record (or run folder of
+	// the older layout) was found corrupt (store.ErrCorrupt) and which
+	// were trained again.
 	Retrained int
 }
 
@@ -241,19 +243,32 @@ type Failure struct {
 	ID, Name, Reason string
 }
 
-// trainJob is one run's training, handed to a trainer goroutine; done is
-// closed once it is over and the trainer has taken a write token for it.
-type trainJob struct {
-	train func()
-	done  chan struct{}
-}
-
 // testHookWriting, when set by a test, is called with +1 when a run
 // starts writing its files and −1 when it is done.
 var testHookWriting func(delta int)
 
+// trained is a run whose training is over, on its way to a writer.
+type trained struct {
+	k   int // index in pending
+	rec *store.Record
+	d   *data.Set
+	// testRows and res as returned by View and train (res nil on failure).
+	testRows []int
+	res      *train.Result
+}
+
 // Execute trains the plan's pending runs and stores them. See the package
 // documentation for the guarantees.
+//
+// Pipeline. workers trainer goroutines take ready runs from a queue in
+// grid order and train them, each one run at a time; a finished run goes
+// to one of workers writer goroutines, which encode its files, append its
+// record to the pack and release the runs that start from it. A trainer
+// goes straight on to the next run, with its stack grown and its caches
+// warm, while the last one is written; the queue to the writers holds at
+// most workers runs, so when writing is slower than training (a slow
+// disk, big files) training waits instead of finished results piling up
+// in memory.
 func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	start := time.Now()
 	workers := opts.Workers
@@ -270,30 +285,41 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	if err := p.writeHeader(); err != nil {
+	if err := os.MkdirAll(filepath.Join(p.Dir, store.RunsDir), 0o755); err != nil {
 		return nil, err
 	}
+	stored, err := store.OpenRuns(p.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stored.Close()
+	pack, err := stored.Writer(store.PackName(opts.Shard.lockName()))
+	if err != nil {
+		return nil, err
+	}
+	defer pack.Close()
 
 	out := &Outcome{}
-	// state[i] is the record of run i once known: reused now, or written
-	// by its goroutine before done[i] is closed.
+	// state[i] is the record of run i once known: reused now, or set by
+	// the writer that stored it.
 	state := make([]*store.Record, len(p.Runs))
-	done := make([]chan struct{}, len(p.Runs))
+	inShard := make([]bool, len(p.Runs))
 	var pending []Run
 	for _, r := range p.Runs {
 		if !opts.Shard.Has(p.Roots[r.Index]) {
 			continue
 		}
 		out.Total++
-		done[r.Index] = make(chan struct{})
-		if opts.Force || !store.Finished(p.Dir, r.ID) {
+		inShard[r.Index] = true
+		if opts.Force || !stored.Finished(r.ID) {
 			pending = append(pending, r)
 			continue
 		}
-		rec, err := store.Verify(p.Dir, r.ID)
+		st, err := stored.Get(r.ID)
 		if errors.Is(err, store.ErrCorrupt) {
-			// Published but not (fully) synced before a power loss, or
-			// edited: never trusted, trained again.
+			// Written but not (fully) synced before a power loss, or
+			// edited: never trusted, trained again; the new record
+			// supersedes it. A run folder of the older layout goes.
 			if err := os.RemoveAll(store.RunPath(p.Dir, r.ID)); err != nil {
 				return nil, fmt.Errorf("remove incomplete run %s: %w", r.Name, err)
 			}
@@ -304,6 +330,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		if err != nil {
 			return nil, err
 		}
+		rec := st.Record
 		// A skipped run is tried again whenever the study runs: its
 		// parent may have been retrained since.
 		if rec.Status == store.StatusSkipped || (rec.Status == store.StatusFailed && opts.RetryFailed) {
@@ -312,7 +339,6 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		}
 		out.Reused++
 		state[r.Index] = rec
-		close(done[r.Index])
 		if rec.Status == store.StatusFailed {
 			out.Failures = append(out.Failures, Failure{r.ID, r.Name, rec.Reason})
 		}
@@ -324,120 +350,188 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	}
 	prog.Start(out.Total, out.Reused)
 	results := make([]*store.Record, len(pending))
-	// Every pending run gets a goroutine that waits for its parent and
-	// then hands its training to one of workers long-lived trainer
-	// goroutines: parents finish before their children start, and at most
-	// workers runs train at once. Runs are handed over in grid order (a
-	// channel serves waiting senders first come, first served), so without
-	// dependencies the order is as before. A trainer goes straight on to
-	// the next run, with its stack grown and its caches warm, while the
-	// run's own goroutine writes the files.
-	//
-	// writing holds a token for each run whose files are being written.
-	// A trainer takes one for its run before it takes the next run, so at
-	// most workers runs are written at once: when writing is slower than
-	// training (tiny runs, a slow disk), training waits instead of
-	// finished results piling up in memory.
-	writing := make(chan struct{}, workers)
-	takeWriteToken := func() {
-		writing <- struct{}{}
-		if testHookWriting != nil {
-			testHookWriting(+1)
+
+	// The scheduler: runs whose parent is known go into queue, in grid
+	// order; the others wait in children[parent index] until the parent
+	// is stored. left counts the pending runs not yet stored nor given up.
+	var (
+		mu       sync.Mutex
+		cond     = sync.NewCond(&mu)
+		queue    []int
+		children = map[int][]int{}
+		left     = len(pending)
+	)
+	for k, r := range pending {
+		if len(r.Parents) == 0 {
+			queue = append(queue, k)
+			continue
+		}
+		parent := p.Runs[r.Parents[0]]
+		if !inShard[parent.Index] { // cannot happen with root sharding
+			return nil, fmt.Errorf("run %s: parent %s is not in shard %d/%d", r.Name, parent.Name, opts.Shard.Index, opts.Shard.Count)
+		}
+		children[parent.Index] = append(children[parent.Index], k)
+	}
+	// gctx stops the trainers: on Ctrl-C (ctx) or at the first I/O error
+	// (stop), which Wait returns.
+	gctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var g errgroup.Group
+	stop := func(f func() error) func() error {
+		return func() error {
+			err := f()
+			if err != nil {
+				cancel(err)
+			}
+			return err
 		}
 	}
-	trainq := make(chan trainJob)
-	var trainers sync.WaitGroup
-	for range workers {
-		trainers.Add(1)
-		go func() {
-			defer trainers.Done()
-			for j := range trainq {
-				j.train()
-				takeWriteToken()
-				close(j.done)
-			}
-		}()
-	}
-	syncer := store.NewSyncer(p.Dir)
-	g, gctx := errgroup.WithContext(ctx)
-	// environment.json is written while the first runs train: capturing
-	// it may run git twice (tens of milliseconds, as long as a thousand
-	// tiny runs' training). Its write error stops the sweep like any
-	// other.
-	g.Go(func() error {
-		return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, start))
+	stopWaking := context.AfterFunc(gctx, func() {
+		mu.Lock()
+		cond.Broadcast()
+		mu.Unlock()
 	})
-	for i, r := range pending {
-		if gctx.Err() != nil {
-			break
+	defer stopWaking()
+	// next returns the next run to train, or false once every run is
+	// done or the sweep stops.
+	next := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for len(queue) == 0 && left > 0 && gctx.Err() == nil {
+			cond.Wait()
 		}
-		g.Go(func() error {
-			defer close(done[r.Index])
-			var parent *store.Record
-			var parentRun Run
-			if len(r.Parents) > 0 {
-				parentRun = p.Runs[r.Parents[0]]
-				ch := done[parentRun.Index]
-				if ch == nil { // not in this shard; cannot happen with root sharding
-					return fmt.Errorf("run %s: parent %s is not in shard %d/%d", r.Name, parentRun.Name, opts.Shard.Index, opts.Shard.Count)
-				}
-				select {
-				case <-ch:
-				case <-gctx.Done():
-					return nil
-				}
-				if parent = state[parentRun.Index]; parent == nil {
-					return nil // the parent was interrupted
-				}
-			}
-			// holding says that this run holds a write token, taken by
-			// its trainer (trainOn) or below for a skipped run.
-			holding := false
-			defer func() {
-				if holding {
-					if testHookWriting != nil {
-						testHookWriting(-1)
-					}
-					<-writing
-				}
-			}()
-			trainOn := func(train func()) bool {
-				j := trainJob{train: train, done: make(chan struct{})}
-				select {
-				case trainq <- j:
-				case <-gctx.Done():
-					return false
-				}
-				<-j.done
-				holding = true
-				return true
-			}
-			var rec *store.Record
-			var err error
-			if parent != nil && parent.Status != store.StatusOK {
-				takeWriteToken()
-				holding = true
-				reason, _, _ := strings.Cut(parent.Reason, "\n")
-				rec, err = p.skip(r, fmt.Sprintf("parent %s %s: %s", parentRun.Name, parent.Status, reason), syncer)
-			} else {
-				rec, err = p.trainOne(gctx, r, parentRun.ID, syncer, trainOn)
-			}
+		if len(queue) == 0 || gctx.Err() != nil {
+			return 0, false
+		}
+		k := queue[0]
+		queue = queue[1:]
+		return k, true
+	}
+	// finish marks pending run k stored (rec) or given up (nil).
+	finish := func(k int, rec *store.Record) {
+		if rec != nil {
+			results[k] = rec
+			prog.Done(rec)
+		}
+		mu.Lock()
+		if left--; left == 0 {
+			cond.Broadcast()
+		}
+		mu.Unlock()
+	}
+	// release hands the runs that start from run i, whose record is rec,
+	// to the trainers, or records them skipped when rec is not a success
+	// (and, in turn, their own children).
+	var release func(i int, rec *store.Record) error
+	release = func(i int, rec *store.Record) error {
+		mu.Lock()
+		kids := children[i]
+		delete(children, i)
+		if rec.Status == store.StatusOK {
+			queue = append(queue, kids...)
+			cond.Broadcast()
+			kids = nil
+		}
+		mu.Unlock()
+		for _, k := range kids {
+			r := pending[k]
+			reason, _, _ := strings.Cut(rec.Reason, "\n")
+			srec, err := p.skip(r, fmt.Sprintf("parent %s %s: %s", p.Runs[i].Name, rec.Status, reason), pack)
 			if err != nil {
 				return err
 			}
-			if rec == nil { // interrupted: nothing was written
-				return nil
+			state[r.Index] = srec
+			finish(k, srec)
+			if err := release(r.Index, srec); err != nil {
+				return err
 			}
-			results[i] = rec
-			state[r.Index] = rec
-			prog.Done(rec)
-			return nil
+		}
+		return nil
+	}
+	// Children of reused runs are released now; a child whose parent is
+	// neither reused nor pending (interrupted before) waits forever, that
+	// is, is given up below.
+	for i, rec := range state {
+		if rec != nil {
+			if err := release(i, rec); err != nil {
+				return out, err
+			}
+		}
+	}
+
+	// The header files and environment.json are written while the first
+	// runs train: each atomic write waits for two fsyncs, and capturing
+	// the environment may run git twice (tens of milliseconds, as long as
+	// a thousand tiny runs' training). A write error stops the sweep like
+	// any other.
+	g.Go(stop(p.writeHeader))
+	g.Go(stop(func() error {
+		return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, start))
+	}))
+	toWrite := make(chan trained, workers)
+	var trainers sync.WaitGroup
+	for range workers {
+		trainers.Add(1)
+		g.Go(func() error {
+			defer trainers.Done()
+			for {
+				k, ok := next()
+				if !ok {
+					return nil
+				}
+				t, ok := p.trainOne(gctx, pending[k], stored)
+				if !ok { // interrupted: nothing is written
+					finish(k, nil)
+					continue
+				}
+				t.k = k
+				toWrite <- t // the writers take every run, to the end
+			}
+		})
+	}
+	g.Go(func() error {
+		trainers.Wait()
+		close(toWrite)
+		return nil
+	})
+	// A writer empties the queue to its end, so that no trainer waits on
+	// it forever. A run trained before Ctrl-C is still stored; after an
+	// I/O error (this writer's or any other's) the runs handed over are
+	// dropped instead: they are trained again on resume.
+	for range workers {
+		g.Go(func() error {
+			var first error
+			for t := range toWrite {
+				if first != nil || (gctx.Err() != nil && ctx.Err() == nil) {
+					finish(t.k, nil)
+					continue
+				}
+				if testHookWriting != nil {
+					testHookWriting(+1)
+				}
+				err := p.store(t, pending[t.k], pack)
+				if testHookWriting != nil {
+					testHookWriting(-1)
+				}
+				if err != nil {
+					finish(t.k, nil)
+					first = err
+					cancel(err)
+					continue
+				}
+				r := pending[t.k]
+				state[r.Index] = t.rec
+				finish(t.k, t.rec)
+				if err := release(r.Index, t.rec); err != nil {
+					first = err
+					cancel(err)
+				}
+			}
+			return first
 		})
 	}
 	err = g.Wait()
-	close(trainq)
-	trainers.Wait()
-	if serr := syncer.Close(); err == nil {
+	if serr := pack.Close(); err == nil {
 		err = serr
 	}
 	prog.Finish()
@@ -465,44 +559,38 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 }
 
 // skip records run r as skipped, with the reason, without training it.
-func (p *Plan) skip(r Run, reason string, syncer *store.Syncer) (*store.Record, error) {
+func (p *Plan) skip(r Run, reason string, pack *store.PackWriter) (*store.Record, error) {
 	cfg, err := json.Marshal(r.Config)
 	if err != nil {
 		return nil, err
 	}
 	rec := &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusSkipped, Reason: reason, Config: cfg}
-	w, err := store.NewRunWriter(p.Dir, r.ID)
-	if err != nil {
+	b := getRecordBuf()
+	defer putRecordBuf(b)
+	if err := b.Reset(r.ID); err != nil {
 		return nil, err
 	}
-	if err := publishRun(w, rec, syncer); err != nil {
+	if err := publishRun(b, rec, pack); err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
 
-// publishRun commits the run folder being written by w and hands it to
-// the syncer; a sync error of an earlier batch stops the sweep first.
-func publishRun(w *store.RunWriter, rec *store.Record, syncer *store.Syncer) error {
-	if err := syncer.Err(); err != nil {
-		w.Abort()
+// publishRun adds metrics.json to the record being built in b and
+// appends it to the pack: the run is finished. A write or sync error of
+// the pack, now or earlier, stops the sweep.
+func publishRun(b *store.RecordBuf, rec *store.Record, pack *store.PackWriter) error {
+	if err := b.AddRecord(rec); err != nil {
 		return err
 	}
-	if err := w.Commit(rec); err != nil {
-		return err
-	}
-	syncer.Published(rec.ID)
-	return nil
+	return pack.Append(b)
 }
 
 // writeHeader writes spec.yaml, manifest.jsonl, feature_index.json and
-// eval_sets.json (Execute writes environment.json beside the first runs).
-// The files are independent, so they are written at once: each
-// atomic.WriteFile waits for two fsyncs.
+// eval_sets.json (Execute writes environment.json beside them). The files
+// are independent, so they are written at once: each atomic.WriteFile
+// waits for two fsyncs.
 func (p *Plan) writeHeader() error {
-	if err := os.MkdirAll(filepath.Join(p.Dir, store.RunsDir), 0o755); err != nil {
-		return err
-	}
 	entries := make([]store.Entry, len(p.Runs))
 	for i, r := range p.Runs {
 		cfg, err := json.Marshal(r.Config)
@@ -523,43 +611,28 @@ func (p *Plan) writeHeader() error {
 	return g.Wait()
 }
 
-// trainOne trains run r and publishes its folder. It returns a nil record
-// and no error when ctx was cancelled, and an error only for I/O failures,
-// which stop the sweep.
-//
-// trainOn runs the training on a trainer goroutine and returns once it is
-// over, or returns false without running it when ctx was cancelled first.
-// The files are written afterwards, on the caller's goroutine.
-func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *store.Syncer, trainOn func(func()) bool) (rec *store.Record, err error) {
-	var (
-		d        *data.Set
-		testRows []int
-		res      *train.Result
-		terr     error
-		wall     float64
-	)
-	if !trainOn(func() {
-		start := time.Now()
-		d, testRows, terr = View(p, r)
-		if terr == nil {
-			res, terr = p.train(ctx, r, d, testRows != nil, parentID)
-		}
-		wall = time.Since(start).Seconds()
-	}) {
-		return nil, nil
+// trainOne trains run r, on the calling trainer goroutine. It returns
+// false when ctx was cancelled: nothing is to be written. A failed
+// training is a result like any other, recorded with its reason.
+func (p *Plan) trainOne(ctx context.Context, r Run, stored *store.Runs) (trained, bool) {
+	var parentID string
+	if len(r.Parents) > 0 {
+		parentID = p.Runs[r.Parents[0]].ID
 	}
+	begin := time.Now()
+	d, testRows, terr := View(p, r)
+	var res *train.Result
+	if terr == nil {
+		res, terr = p.train(ctx, r, d, testRows != nil, parentID, stored)
+	}
+	wall := time.Since(begin).Seconds()
 	if ctx.Err() != nil {
-		return nil, nil
+		return trained{}, false
 	}
-	rec = &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusOK, WallSeconds: wall}
-	// The config goes into metrics.json rather than a file of its own:
-	// one file fewer to create per run (see the Performance section of
-	// the README).
-	if rec.Config, err = json.Marshal(r.Config); err != nil {
-		return nil, err
-	}
+	rec := &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusOK, WallSeconds: wall}
 	if terr != nil {
 		rec.Status, rec.Reason = store.StatusFailed, terr.Error()
+		res = nil
 	} else {
 		rec.Loss, rec.ValAccuracy, rec.TestAccuracy = res.Loss, res.ValAccuracy, res.TestAccuracy
 		rec.Epochs, rec.BestEpoch, rec.TrainRows = res.Epochs, res.BestEpoch, res.TrainRows
@@ -570,42 +643,47 @@ func (p *Plan) trainOne(ctx context.Context, r Run, parentID string, syncer *sto
 			rec.EvalAccuracy[p.Spec.EvalSets[i].Name] = e.Accuracy
 		}
 	}
-	w, err := store.NewRunWriter(p.Dir, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.writeRun(w, r, d, testRows, res); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if err := publishRun(w, rec, syncer); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return trained{rec: rec, d: d, testRows: testRows, res: res}, true
 }
 
-// writeRun writes the files of a trained run (all but metrics.json) into
-// w's temporary folder.
-func (p *Plan) writeRun(w *store.RunWriter, r Run, d *data.Set, testRows []int, res *train.Result) error {
+// store encodes the record of trained run r, with all its files, and
+// appends it to the pack. An error is an I/O failure, which stops the
+// sweep.
+func (p *Plan) store(t trained, r Run, pack *store.PackWriter) error {
+	// The config goes into metrics.json rather than a file of its own.
+	var err error
+	if t.rec.Config, err = json.Marshal(r.Config); err != nil {
+		return err
+	}
+	b := getRecordBuf()
+	defer putRecordBuf(b)
+	if err := b.Reset(r.ID); err != nil {
+		return err
+	}
+	if err := p.writeRun(b, r, t.d, t.testRows, t.res); err != nil {
+		return err
+	}
+	return publishRun(b, t.rec, pack)
+}
+
+// writeRun adds the files of a trained run (all but metrics.json) to its
+// record.
+func (p *Plan) writeRun(w *store.RecordBuf, r Run, d *data.Set, testRows []int, res *train.Result) error {
 	if res == nil {
 		return nil
 	}
 	if err := p.writePredictions(w, store.PredictionsFile, r, d, testRows, res.TestPred, res.TestProb); err != nil {
 		return err
 	}
-	// The files are encoded into a recycled buffer: once WriteFile
-	// returns, the kernel holds the bytes.
-	buf := getBuffer()
-	defer putBuffer(buf)
 	if res.Weights != nil {
-		b := bytes.NewBuffer((*buf)[:0])
 		meta := map[string]string{"format": "pt", "study_run": r.ID, "name": r.Name, "arch": r.Config.Arch}
-		if err := models.WriteSafetensors(b, res.Weights, meta); err != nil {
+		err := w.AppendFile(store.WeightsFile, func(dst []byte) ([]byte, error) {
+			b := bytes.NewBuffer(dst)
+			err := models.WriteSafetensors(b, res.Weights, meta)
+			return b.Bytes(), err
+		})
+		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Name, err)
-		}
-		*buf = b.Bytes()
-		if err := w.WriteFile(store.WeightsFile, *buf); err != nil {
-			return err
 		}
 	}
 	for i, e := range res.Evals {
@@ -614,13 +692,11 @@ func (p *Plan) writeRun(w *store.RunWriter, r Run, d *data.Set, testRows []int, 
 		}
 	}
 	if res.Features != nil {
-		b, err := store.AppendNPY((*buf)[:0], res.Features, len(p.FeatureIdx), res.FeatureDim)
+		err := w.AppendFile(store.FeaturesFile, func(dst []byte) ([]byte, error) {
+			return store.AppendNPY(dst, res.Features, len(p.FeatureIdx), res.FeatureDim)
+		})
 		if err != nil {
 			return fmt.Errorf("run %s: features: %w", r.Name, err)
-		}
-		*buf = b
-		if err := w.WriteFile(store.FeaturesFile, b); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -632,7 +708,7 @@ func (p *Plan) writeRun(w *store.RunWriter, r Run, d *data.Set, testRows []int, 
 // trains and tests on that view only: it is not evaluated on the eval
 // sets and stores no features, since both are indexed by the study's test
 // rows.
-func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentID string) (res *train.Result, err error) {
+func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentID string, stored *store.Runs) (res *train.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
@@ -653,7 +729,7 @@ func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentI
 		job.FeatureIdx, job.Evals = nil, nil
 	}
 	if parentID != "" {
-		if job.Init, err = readWeights(p.Dir, parentID); err != nil {
+		if job.Init, err = readWeights(stored, parentID); err != nil {
 			return nil, err
 		}
 	}
@@ -661,16 +737,18 @@ func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentI
 }
 
 // readWeights reads the stored weights of run id by tensor name.
-func readWeights(dir, id string) (map[string][]float32, error) {
-	path := filepath.Join(store.RunPath(dir, id), store.WeightsFile)
-	f, err := os.Open(path)
+func readWeights(stored *store.Runs, id string) (map[string][]float32, error) {
+	run, err := stored.Get(id)
 	if err != nil {
 		return nil, fmt.Errorf("init: parent weights: %w", err)
 	}
-	defer f.Close()
-	ts, _, err := models.ReadSafetensors(f)
+	b, err := run.File(store.WeightsFile)
 	if err != nil {
-		return nil, fmt.Errorf("init: %s: %w", path, err)
+		return nil, fmt.Errorf("init: parent weights: %w", err)
+	}
+	ts, _, err := models.ReadSafetensors(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("init: %s: %w", run.Path(store.WeightsFile), err)
 	}
 	out := make(map[string][]float32, len(ts))
 	for k, t := range ts {
@@ -697,7 +775,7 @@ func View(p *Plan, r Run) (*data.Set, []int, error) {
 // predmat.Write itself runs only when the fast path
 // declines, to write a name that needs quoting or to report what is
 // wrong with the predictions.
-func (p *Plan) writePredictions(w *store.RunWriter, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
+func (p *Plan) writePredictions(w *store.RecordBuf, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
 	var rows *csvRows
 	if testRows == nil && d == p.Data {
 		p.csvOnce.Do(func() { p.csvRows = newCSVRows(instanceIDs(d.NTest()), testLabels(d), d.Classes) })
@@ -709,11 +787,12 @@ func (p *Plan) writePredictions(w *store.RunWriter, name string, r Run, d *data.
 		}
 		rows = newCSVRows(ids, testLabels(d), d.Classes)
 	}
-	buf := getBuffer()
-	defer putBuffer(buf)
-	b, ok := rows.appendCSV((*buf)[:0], r.Name, pred, prob)
-	*buf = b
-	if !ok {
+	return w.AppendFile(name, func(dst []byte) ([]byte, error) {
+		start := len(dst)
+		b, ok := rows.appendCSV(dst, r.Name, pred, prob)
+		if ok {
+			return b, nil
+		}
 		n := d.NTest()
 		x := &predmat.Matrix{
 			Models:    []string{r.Name},
@@ -726,14 +805,10 @@ func (p *Plan) writePredictions(w *store.RunWriter, name string, r Run, d *data.
 		for i, row := range testRows {
 			x.Instances[i] = strconv.Itoa(row)
 		}
-		out := bytes.NewBuffer((*buf)[:0])
-		if err := predmat.Write(out, x); err != nil {
-			return err
-		}
-		b = out.Bytes()
-		*buf = b
-	}
-	return w.WriteFile(name, b)
+		out := bytes.NewBuffer(b[:start])
+		err := predmat.Write(out, x)
+		return out.Bytes(), err
+	})
 }
 
 // testLabels returns the labels of d's test rows as int32.

@@ -61,31 +61,32 @@ var npyShape = regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'
 
 // ReadNPY reads a 2-D '<f4' C-order .npy file written by WriteNPY.
 func ReadNPY(path string) (data []float32, rows, cols int, err error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	defer f.Close()
-	var pre [10]byte
-	if _, err := io.ReadFull(f, pre[:]); err != nil || string(pre[:6]) != "\x93NUMPY" || pre[6] != 1 {
+	return DecodeNPY(path, b)
+}
+
+// DecodeNPY decodes the content b of a 2-D '<f4' C-order .npy file; path
+// names it in errors.
+func DecodeNPY(path string, b []byte) (data []float32, rows, cols int, err error) {
+	if len(b) < 10 || string(b[:6]) != "\x93NUMPY" || b[6] != 1 {
 		return nil, 0, 0, fmt.Errorf("%s: not a version 1 .npy file", path)
 	}
-	header := make([]byte, binary.LittleEndian.Uint16(pre[8:]))
-	if _, err := io.ReadFull(f, header); err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+	hl := int(binary.LittleEndian.Uint16(b[8:]))
+	if len(b) < 10+hl {
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, io.ErrUnexpectedEOF)
 	}
+	header, raw := b[10:10+hl], b[10+hl:]
 	m := npyShape.FindSubmatch(header)
 	if m == nil {
 		return nil, 0, 0, fmt.Errorf("%s: want a 2-D little-endian float32 C-order array, header %q", path, header)
 	}
-	rows, _ = strconv.Atoi(string(m[1]))
-	cols, _ = strconv.Atoi(string(m[2]))
-	raw, err := io.ReadAll(f)
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(raw) != 4*rows*cols {
-		return nil, 0, 0, fmt.Errorf("%s: %w: %d bytes of data for shape (%d, %d)", path, errors.New("truncated"), len(raw), rows, cols)
+	rows, err1 := strconv.Atoi(string(m[1]))
+	cols, err2 := strconv.Atoi(string(m[2]))
+	if err1 != nil || err2 != nil || (cols > 0 && rows > len(raw)/4/cols) || (cols == 0 && len(raw) != 0) || (rows == 0 && len(raw) != 0) || len(raw) != 4*rows*cols {
+		return nil, 0, 0, fmt.Errorf("%s: %w: %d bytes of data for shape (%s, %s)", path, errors.New("truncated"), len(raw), m[1], m[2])
 	}
 	data = make([]float32, rows*cols)
 	for i := range data {

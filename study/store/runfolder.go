@@ -17,7 +17,7 @@ import (
 // files do not match what its metrics.json records: a folder published
 // but not yet synced when the power failed, or edited by hand. The engine
 // removes such a folder and trains the run again.
-var ErrCorrupt = errors.New("run folder is incomplete or corrupt")
+var ErrCorrupt = errors.New("run record is incomplete or corrupt")
 
 // FileSum is the size and CRC-32C (Castagnoli) of one file of a run
 // folder, as recorded in the run's metrics.json.
@@ -35,27 +35,41 @@ func crcHex(b []byte) string {
 
 // RunWriter writes the files of one run into a fresh temporary folder
 // beside the run folders, then publishes the folder by one rename
-// (Commit). Files are written directly, without per-file renames or
-// fsyncs: nothing in a temporary folder is ever trusted, and the rename
-// publishes the whole folder at once. Durability against power loss is
-// the caller's (see Syncer); Verify detects a folder whose files did not
-// all reach the disk.
+// (Commit): the run folder layout that study used before packs, which
+// Verify checks and `study extract` writes. Files are written directly,
+// without per-file renames or fsyncs: nothing in a temporary folder is
+// ever trusted, and the rename publishes the whole folder at once.
+// Durability against power loss is the caller's; Verify detects a folder
+// whose files did not all reach the disk.
 type RunWriter struct {
-	dir, id, tmp string
-	files        []FileSum
+	parent, id, tmp string
+	files           []FileSum
 }
 
 // NewRunWriter makes the temporary folder of run id under results folder
-// dir.
+// dir; Commit publishes it as dir/runs/<id>.
 func NewRunWriter(dir, id string) (*RunWriter, error) {
-	tmp, err := os.MkdirTemp(filepath.Join(dir, RunsDir), ".tmp-"+id+"-")
-	if errors.Is(err, fs.ErrNotExist) {
-		tmp, err = TempRunDir(dir, id)
+	if err := os.MkdirAll(filepath.Join(dir, RunsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("run %s: %w", id, err)
 	}
+	return NewFolderWriter(filepath.Join(dir, RunsDir), id)
+}
+
+// NewFolderWriter makes the temporary folder of run id in folder parent,
+// which must exist; Commit publishes it as parent/<id>.
+func NewFolderWriter(parent, id string) (*RunWriter, error) {
+	if id == "" || filepath.Base(id) != id || id == "." || id == ".." {
+		return nil, fmt.Errorf("run id %q is not a plain folder name", id)
+	}
+	tmp, err := os.MkdirTemp(parent, ".tmp-"+id+"-")
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", id, err)
 	}
-	return &RunWriter{dir: dir, id: id, tmp: tmp}, nil
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("run %s: %w", id, err)
+	}
+	return &RunWriter{parent: parent, id: id, tmp: tmp}, nil
 }
 
 // Dir returns the temporary folder.
@@ -101,7 +115,7 @@ func (w *RunWriter) Commit(rec *Record) (err error) {
 	if err := createFile(filepath.Join(w.tmp, MetricsFile), b); err != nil {
 		return err
 	}
-	return publish(w.dir, w.id, w.tmp)
+	return publish(filepath.Join(w.parent, w.id), w.id, w.tmp)
 }
 
 // Abort removes the temporary folder.

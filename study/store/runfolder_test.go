@@ -86,30 +86,6 @@ func TestVerifyTrustsLegacyRecords(t *testing.T) {
 	}
 }
 
-func TestSyncerReportsNoErrorOnAHealthyFolder(t *testing.T) {
-	dir := t.TempDir()
-	s := NewSyncer(dir)
-	for _, id := range []string{"a", "b"} {
-		w, err := NewRunWriter(dir, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Commit(&Record{ID: id, Status: StatusOK}); err != nil {
-			t.Fatal(err)
-		}
-		s.Published(id)
-	}
-	if err := s.Close(); err != nil {
-		t.Errorf("Close: %v", err)
-	}
-	if err := syncFolders(dir, []string{RunPath(dir, "a"), RunPath(dir, "b")}); err != nil {
-		t.Errorf("syncFolders: %v", err)
-	}
-	if err := syncFolders(dir, []string{RunPath(dir, "missing")}); err == nil {
-		t.Errorf("syncFolders of a missing folder: no error")
-	}
-}
-
 func edit(path, old, new string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -154,35 +154,9 @@ func ReadManifest(dir string) ([]Entry, error) {
 	return out, sc.Err()
 }
 
-// ReadRecord reads the metrics.json of run id. It returns an error wrapping
-// fs.ErrNotExist when the run has not finished.
-func ReadRecord(dir, id string) (*Record, error) {
-	var r Record
-	if err := ReadJSON(filepath.Join(RunPath(dir, id), MetricsFile), &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
-
-// Finished reports whether run id has a complete folder.
-func Finished(dir, id string) bool {
-	_, err := os.Stat(filepath.Join(RunPath(dir, id), MetricsFile))
-	return err == nil
-}
-
-// PublishRun moves a fully written temporary run folder into place as
-// runs/<id>, replacing an older folder of the same id if there is one. The
-// old folder stays whole until the new one is in place.
-func PublishRun(dir, id, tmp string) error {
-	if err := publish(dir, id, tmp); err != nil {
-		return err
-	}
-	return atomic.SyncDir(filepath.Join(dir, RunsDir))
-}
-
-// publish is PublishRun without the sync.
-func publish(dir, id, tmp string) error {
-	dst := RunPath(dir, id)
+// publish renames folder tmp to dst, replacing an older folder dst if
+// there is one; the old folder stays whole until the new one is in place.
+func publish(dst, id, tmp string) error {
 	if os.Rename(tmp, dst) == nil { // fails if dst exists: it is never empty
 		return nil
 	}
@@ -197,14 +171,6 @@ func publish(dir, id, tmp string) error {
 		return fmt.Errorf("publish run %s: %w", id, err)
 	}
 	return nil
-}
-
-// TempRunDir makes a fresh temporary folder for run id beside the run folders.
-func TempRunDir(dir, id string) (string, error) {
-	if err := os.MkdirAll(filepath.Join(dir, RunsDir), 0o755); err != nil {
-		return "", err
-	}
-	return os.MkdirTemp(filepath.Join(dir, RunsDir), ".tmp-"+id+"-")
 }
 
 // CleanTemp removes what an interrupted process left half written: the

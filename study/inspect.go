@@ -1,0 +1,196 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/study-harness/study/study/store"
+)
+
+// storedRun is one run of a results folder as listed by Runs and
+// selected by Extract: its manifest entry, when the folder has one.
+type storedRun struct {
+	id, name string
+}
+
+// listed returns the runs of results folder dir in manifest order, then
+// any stored run the manifest does not name (a run of an older spec).
+func listed(dir string, stored *store.Runs) ([]storedRun, error) {
+	entries, err := store.ReadManifest(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []storedRun
+	for _, e := range entries {
+		out = append(out, storedRun{e.ID, e.Name})
+		seen[e.ID] = true
+	}
+	for _, id := range stored.IDs() {
+		if !seen[id] {
+			out = append(out, storedRun{id, ""})
+		}
+	}
+	return out, nil
+}
+
+// openStored opens the runs of results folder dir, which must exist.
+func openStored(dir string) (*store.Runs, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, &InputError{err}
+	}
+	return store.OpenRuns(dir)
+}
+
+// Runs prints the runs of results folder dir, one line each in manifest
+// order: id, name, status (or "not trained"), test accuracy, wall time
+// and where the record is stored. With tsv, the lines are tab-separated
+// with a header line, for scripts; otherwise they form a table.
+func Runs(dir string, tsv bool, stdout io.Writer) error {
+	stored, err := openStored(dir)
+	if err != nil {
+		return err
+	}
+	defer stored.Close()
+	list, err := listed(dir, stored)
+	if err != nil {
+		return err
+	}
+	header := []string{"id", "name", "status", "test_accuracy", "wall_seconds", "stored"}
+	var rows [][]string
+	for _, r := range list {
+		row := []string{r.id, r.name, "not trained", "", "", ""}
+		run, err := stored.Get(r.id)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, store.ErrCorrupt):
+			row[2] = "corrupt (retrained by the next study run)"
+		case err != nil:
+			return err
+		default:
+			rec := run.Record
+			if row[1] == "" {
+				row[1] = rec.Name
+			}
+			row[2] = rec.Status
+			if rec.Status == store.StatusOK {
+				row[3] = strconv.FormatFloat(rec.TestAccuracy, 'f', 4, 64)
+			}
+			row[4] = strconv.FormatFloat(rec.WallSeconds, 'f', 6, 64)
+			row[5] = run.Where
+		}
+		rows = append(rows, row)
+	}
+	if tsv {
+		for _, row := range append([][]string{header}, rows...) {
+			for i, f := range row {
+				if i > 0 {
+					if _, err := io.WriteString(stdout, "\t"); err != nil {
+						return err
+					}
+				}
+				if _, err := io.WriteString(stdout, tsvField(f)); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(stdout, "\n"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	t := tablewriter.NewTable(stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+// tsvField makes f safe for a tab-separated line.
+func tsvField(f string) string {
+	b := []byte(f)
+	for i, c := range b {
+		if c == '\t' || c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// Extract writes runs of results folder dir as plain folders,
+// out/<id>/, holding the run's files (predictions.csv, features.npy,
+// weights.safetensors, ...) and its metrics.json with the size and
+// CRC-32C of each file: the layout of study's run folders before packs,
+// for tools that want files. which selects runs by id or name; empty
+// means every finished run. Each folder is written under a temporary
+// name and renamed into place, replacing an older one.
+func Extract(dir, out string, which []string, stdout io.Writer) error {
+	stored, err := openStored(dir)
+	if err != nil {
+		return err
+	}
+	defer stored.Close()
+	list, err := listed(dir, stored)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, w := range which {
+		want[w] = true
+	}
+	var ids []string
+	for _, r := range list {
+		if !stored.Finished(r.id) {
+			continue
+		}
+		if len(which) == 0 || want[r.id] || (r.name != "" && want[r.name]) {
+			ids = append(ids, r.id)
+			delete(want, r.id)
+			delete(want, r.name)
+		}
+	}
+	for _, w := range which {
+		if want[w] {
+			return &InputError{fmt.Errorf("%s: no finished run with id or name %q (study runs %s lists them)", dir, w, dir)}
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		run, err := stored.Get(id)
+		if err != nil {
+			return err
+		}
+		w, err := store.NewFolderWriter(out, id)
+		if err != nil {
+			return err
+		}
+		for _, name := range run.Files() {
+			b, err := run.File(name)
+			if err == nil {
+				err = w.WriteFile(name, b)
+			}
+			if err != nil {
+				w.Abort()
+				return err
+			}
+		}
+		rec := *run.Record
+		rec.Files = nil
+		if err := w.Commit(&rec); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", filepath.Join(out, id))
+	}
+	return nil
+}
