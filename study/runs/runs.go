@@ -247,6 +247,10 @@ type Failure struct {
 // starts writing its files and −1 when it is done.
 var testHookWriting func(delta int)
 
+// handOff is the least training time a trainer gathers before it hands
+// its trained runs to the writers (see Execute).
+const handOff = 10 * time.Millisecond
+
 // trained is a run whose training is over, on its way to a writer.
 type trained struct {
 	k   int // index in pending
@@ -393,11 +397,12 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	})
 	defer stopWaking()
 	// next returns the next run to train, or false once every run is
-	// done or the sweep stops.
-	next := func() (int, bool) {
+	// done or the sweep stops; without wait, also when no run is ready
+	// now.
+	next := func(wait bool) (int, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		for len(queue) == 0 && left > 0 && gctx.Err() == nil {
+		for wait && len(queue) == 0 && left > 0 && gctx.Err() == nil {
 			cond.Wait()
 		}
 		if len(queue) == 0 || gctx.Err() != nil {
@@ -468,16 +473,35 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	g.Go(stop(func() error {
 		return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, start))
 	}))
-	toWrite := make(chan trained, workers)
+	// A trainer hands its trained runs to the writers in batches of at
+	// least handOff (10 ms) of training, a run at a time when runs are
+	// longer, and whenever it runs out of ready runs (they may wait for a
+	// parent in its batch) or stops: waking a parked writer costs a
+	// system call, tens of microseconds on a virtual machine, as much as
+	// training a tiny run. A crash thus loses at most 10 ms of training a
+	// trainer. The channel holds at most workers batches.
+	toWrite := make(chan []trained, workers)
 	var trainers sync.WaitGroup
 	for range workers {
 		trainers.Add(1)
 		g.Go(func() error {
 			defer trainers.Done()
+			var batch []trained
+			var held float64 // seconds of training in batch
+			flush := func() {
+				if len(batch) > 0 {
+					toWrite <- batch // the writers take every batch, to the end
+					batch, held = nil, 0
+				}
+			}
+			defer flush()
 			for {
-				k, ok := next()
+				k, ok := next(false)
 				if !ok {
-					return nil
+					flush() // its runs may be the parents of the next ones
+					if k, ok = next(true); !ok {
+						return nil
+					}
 				}
 				t, ok := p.trainOne(gctx, pending[k], stored)
 				if !ok { // interrupted: nothing is written
@@ -485,7 +509,10 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 					continue
 				}
 				t.k = k
-				toWrite <- t // the writers take every run, to the end
+				batch = append(batch, t)
+				if held += t.rec.WallSeconds; held >= handOff.Seconds() {
+					flush()
+				}
 			}
 		})
 	}
@@ -501,30 +528,32 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	for range workers {
 		g.Go(func() error {
 			var first error
-			for t := range toWrite {
-				if first != nil || (gctx.Err() != nil && ctx.Err() == nil) {
-					finish(t.k, nil)
-					continue
-				}
-				if testHookWriting != nil {
-					testHookWriting(+1)
-				}
-				err := p.store(t, pending[t.k], pack)
-				if testHookWriting != nil {
-					testHookWriting(-1)
-				}
-				if err != nil {
-					finish(t.k, nil)
-					first = err
-					cancel(err)
-					continue
-				}
-				r := pending[t.k]
-				state[r.Index] = t.rec
-				finish(t.k, t.rec)
-				if err := release(r.Index, t.rec); err != nil {
-					first = err
-					cancel(err)
+			for batch := range toWrite {
+				for _, t := range batch {
+					if first != nil || (gctx.Err() != nil && ctx.Err() == nil) {
+						finish(t.k, nil)
+						continue
+					}
+					if testHookWriting != nil {
+						testHookWriting(+1)
+					}
+					err := p.store(t, pending[t.k], pack)
+					if testHookWriting != nil {
+						testHookWriting(-1)
+					}
+					if err != nil {
+						finish(t.k, nil)
+						first = err
+						cancel(err)
+						continue
+					}
+					r := pending[t.k]
+					state[r.Index] = t.rec
+					finish(t.k, t.rec)
+					if err := release(r.Index, t.rec); err != nil {
+						first = err
+						cancel(err)
+					}
 				}
 			}
 			return first
