@@ -453,9 +453,10 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		}
 		return nil
 	}
-	// Children of reused runs are released now; a child whose parent is
-	// neither reused nor pending (interrupted before) waits forever, that
-	// is, is given up below.
+	// The children of reused runs are released now, those of pending
+	// runs by the writer that stores the parent. A child whose parent is
+	// not stored (Ctrl-C, an I/O error) is never trained: the trainers
+	// stop with the sweep.
 	for i, rec := range state {
 		if rec != nil {
 			if err := release(i, rec); err != nil {
