@@ -42,10 +42,20 @@ func listed(dir string, stored *store.Runs) ([]storedRun, error) {
 	return out, nil
 }
 
-// openStored opens the runs of results folder dir, which must exist.
+// openStored opens the runs of results folder dir, which must be a
+// study's: a folder holding manifest.jsonl or runs/.
 func openStored(dir string) (*store.Runs, error) {
-	if _, err := os.Stat(dir); err != nil {
+	st, err := os.Stat(dir)
+	if err != nil {
 		return nil, &InputError{err}
+	}
+	if !st.IsDir() {
+		return nil, &InputError{fmt.Errorf("%s: not a folder", dir)}
+	}
+	_, merr := os.Stat(filepath.Join(dir, store.ManifestFile))
+	_, rerr := os.Stat(filepath.Join(dir, store.RunsDir))
+	if merr != nil && rerr != nil {
+		return nil, &InputError{fmt.Errorf("%s: not a study's results folder (no %s, no %s/)", dir, store.ManifestFile, store.RunsDir)}
 	}
 	return store.OpenRuns(dir)
 }
@@ -163,14 +173,28 @@ func Extract(dir, out string, which []string, stdout io.Writer) error {
 			return &InputError{fmt.Errorf("%s: no finished run with id or name %q (study runs %s lists them)", dir, w, dir)}
 		}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
+	// Every run is read and checked before anything is written.
+	var got []*store.Run
+	var bad []error
 	for _, id := range ids {
 		run, err := stored.Get(id)
+		if errors.Is(err, store.ErrCorrupt) {
+			bad = append(bad, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
+		got = append(got, run)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%d run(s) not extracted, nothing written (study run retrains them): %w", len(bad), errors.Join(bad...))
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for i, run := range got { // got[i] is run ids[i]: none is missing
+		id := ids[i]
 		w, err := store.NewFolderWriter(out, id)
 		if err != nil {
 			return err

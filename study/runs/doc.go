@@ -14,9 +14,11 @@
 // runs train), at most Options.Workers at once, on as many long-lived
 // trainer goroutines. A trained run goes to one of Options.Workers writer
 // goroutines, which encode its files and store them while its trainer goes
-// on with the next run; the queue to the writers holds at most
-// Options.Workers runs, so that finished results never pile up in memory
-// when writing is the slower. Each run is single-threaded and draws every
+// on with the next run; a trainer hands its runs over in batches of about
+// 10 ms of training (at once when other runs start from its last run),
+// and the queue to the writers holds at most Options.Workers batches, so
+// that finished results never pile up in memory when writing is the
+// slower. Each run is single-threaded and draws every
 // random number from streams derived from the spec seed and its own
 // config, so the results are bit-identical whatever the number of workers
 // and the order in which runs finish.

@@ -247,6 +247,11 @@ type Failure struct {
 // starts writing its files and −1 when it is done.
 var testHookWriting func(delta int)
 
+// testHookBatch, when set by a test, is called with +1 and a batch's runs
+// (pending indices, in training order) once a trainer has handed the
+// batch to the writers, and with −1 once a writer has stored it.
+var testHookBatch func(delta int, runs []int)
+
 // handOff is the least training time a trainer gathers before it hands
 // its trained runs to the writers (see Execute).
 const handOff = 10 * time.Millisecond
@@ -269,10 +274,11 @@ type trained struct {
 // to one of workers writer goroutines, which encode its files, append its
 // record to the pack and release the runs that start from it. A trainer
 // goes straight on to the next run, with its stack grown and its caches
-// warm, while the last one is written; the queue to the writers holds at
-// most workers runs, so when writing is slower than training (a slow
-// disk, big files) training waits instead of finished results piling up
-// in memory.
+// warm, while the last ones are written; it hands its runs over in
+// batches (see handOff), and the queue to the writers holds at most
+// workers batches, so when writing is slower than training (a slow disk,
+// big files) training waits instead of finished results piling up in
+// memory.
 func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	start := time.Now()
 	workers := opts.Workers
@@ -309,6 +315,10 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	state := make([]*store.Record, len(p.Runs))
 	inShard := make([]bool, len(p.Runs))
 	var pending []Run
+	// skipped holds the stored record of a pending run that was skipped
+	// before, by pending index: skipped again for the same reason, it is
+	// not written again.
+	skipped := map[int]*store.Record{}
 	for _, r := range p.Runs {
 		if !opts.Shard.Has(p.Roots[r.Index]) {
 			continue
@@ -338,6 +348,9 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		// A skipped run is tried again whenever the study runs: its
 		// parent may have been retrained since.
 		if rec.Status == store.StatusSkipped || (rec.Status == store.StatusFailed && opts.RetryFailed) {
+			if rec.Status == store.StatusSkipped {
+				skipped[len(pending)] = rec
+			}
 			pending = append(pending, r)
 			continue
 		}
@@ -364,6 +377,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		queue    []int
 		children = map[int][]int{}
 		left     = len(pending)
+		idle     int // trainers waiting for a ready run
 	)
 	for k, r := range pending {
 		if len(r.Parents) == 0 {
@@ -403,7 +417,9 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		for wait && len(queue) == 0 && left > 0 && gctx.Err() == nil {
+			idle++
 			cond.Wait()
+			idle--
 		}
 		if len(queue) == 0 || gctx.Err() != nil {
 			return 0, false
@@ -411,6 +427,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		k := queue[0]
 		queue = queue[1:]
 		return k, true
+	}
+	// urgent reports whether a trained run should reach the writers at
+	// once: other runs start from it, or a trainer has nothing to do.
+	urgent := func(i int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(children[i]) > 0 || idle > 0
 	}
 	// finish marks pending run k stored (rec) or given up (nil).
 	finish := func(k int, rec *store.Record) {
@@ -441,9 +464,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		for _, k := range kids {
 			r := pending[k]
 			reason, _, _ := strings.Cut(rec.Reason, "\n")
-			srec, err := p.skip(r, fmt.Sprintf("parent %s %s: %s", p.Runs[i].Name, rec.Status, reason), pack)
-			if err != nil {
-				return err
+			reason = fmt.Sprintf("parent %s %s: %s", p.Runs[i].Name, rec.Status, reason)
+			srec := skipped[k]
+			if srec == nil || srec.Reason != reason {
+				var err error
+				if srec, err = p.skip(r, reason, pack); err != nil {
+					return err
+				}
 			}
 			state[r.Index] = srec
 			finish(k, srec)
@@ -474,13 +501,16 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	g.Go(stop(func() error {
 		return store.WriteJSON(filepath.Join(p.Dir, store.EnvironmentFile), store.CaptureEnvironment(filepath.Dir(p.Spec.File), workers, start))
 	}))
-	// A trainer hands its trained runs to the writers in batches of at
-	// least handOff (10 ms) of training, a run at a time when runs are
-	// longer, and whenever it runs out of ready runs (they may wait for a
-	// parent in its batch) or stops: waking a parked writer costs a
-	// system call, tens of microseconds on a virtual machine, as much as
-	// training a tiny run. A crash thus loses at most 10 ms of training a
-	// trainer. The channel holds at most workers batches.
+	// A trainer hands its trained runs to the writers in batches that
+	// end with the run that brings them to handOff (10 ms) of training,
+	// a run at a time when runs are longer: waking a parked writer costs
+	// a system call, tens of microseconds on a virtual machine, as much as
+	// training a tiny run. It hands a batch over at once when its last run
+	// has children waiting for it or another trainer has nothing to do,
+	// and when it runs out of ready runs or stops. The channel holds at
+	// most workers batches; at most workers more are being written, and
+	// workers more wait to be sent. A crash loses the runs of those
+	// batches: they are trained again on resume.
 	toWrite := make(chan []trained, workers)
 	var trainers sync.WaitGroup
 	for range workers {
@@ -491,6 +521,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			var held float64 // seconds of training in batch
 			flush := func() {
 				if len(batch) > 0 {
+					if testHookBatch != nil {
+						ks := make([]int, len(batch))
+						for i, t := range batch {
+							ks[i] = t.k
+						}
+						testHookBatch(+1, ks)
+					}
 					toWrite <- batch // the writers take every batch, to the end
 					batch, held = nil, 0
 				}
@@ -511,7 +548,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 				}
 				t.k = k
 				batch = append(batch, t)
-				if held += t.rec.WallSeconds; held >= handOff.Seconds() {
+				if held += t.rec.WallSeconds; held >= handOff.Seconds() || urgent(pending[k].Index) {
 					flush()
 				}
 			}
@@ -555,6 +592,9 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 						first = err
 						cancel(err)
 					}
+				}
+				if testHookBatch != nil {
+					testHookBatch(-1, nil)
 				}
 			}
 			return first
@@ -656,8 +696,8 @@ func (p *Plan) trainOne(ctx context.Context, r Run, stored *store.Runs) (trained
 		res, terr = p.train(ctx, r, d, testRows != nil, parentID, stored)
 	}
 	wall := time.Since(begin).Seconds()
-	if ctx.Err() != nil {
-		return trained{}, false
+	if ctx.Err() != nil && terr != nil {
+		return trained{}, false // interrupted; a run that finished is kept
 	}
 	rec := &store.Record{ID: r.ID, Name: r.Name, Status: store.StatusOK, WallSeconds: wall}
 	if terr != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -224,7 +225,8 @@ type packLoc struct {
 
 // scanPack indexes the records of a pack file from its start, calling
 // add for each, and returns the end of the last whole record: what
-// follows it is a torn record or garbage. It reads each header and run id
+// follows it is a torn record or garbage. Damage before it (a span that
+// is not a whole record) is skipped to the next whole header. It reads each header and run id
 // only; payload checksums are checked when a record is read. A whole
 // record (its header checked) whose run id cannot be read is a corrupt
 // payload, not a torn end: it is skipped, not indexed, and the records
@@ -234,7 +236,7 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 	// have 16); a longer id takes a second read.
 	var buf [128]byte
 	var long []byte
-	off := int64(0)
+	off, end := int64(0), int64(0)
 	for off < size {
 		want := min(int64(len(buf)), size-off)
 		n, err := f.ReadAt(buf[:want], off)
@@ -243,7 +245,15 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 		}
 		h, ok := parseHeader(buf[:n])
 		if !ok || h.n > uint64(size-off-packHeaderLen) {
-			return off
+			// Damage, or a torn tail. Records further on (a damaged
+			// block in the middle of the pack) still count; the whole
+			// records end before the damage when there are none.
+			next := findHeader(f, off+1, size)
+			if next < 0 {
+				return end
+			}
+			off = next
+			continue
 		}
 		if h.n >= 2 {
 			idLen := int(binary.LittleEndian.Uint16(buf[packHeaderLen:]))
@@ -261,8 +271,42 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 			}
 		}
 		off += packHeaderLen + int64(h.n)
+		end = off
 	}
-	return off
+	return end
+}
+
+// findHeader returns the offset of the first whole record header at or
+// after from (its magic, its checksum and a length that fits in the file),
+// or -1. A false match needs the 4-byte magic and a 32-bit checksum to
+// agree by chance.
+func findHeader(f io.ReaderAt, from, size int64) int64 {
+	const chunk = 64 << 10
+	buf := make([]byte, chunk+len(packMagic)-1)
+	var hb [packHeaderLen]byte
+	for pos := from; pos+packHeaderLen <= size; pos += chunk {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
+		if n == 0 && err != nil {
+			return -1
+		}
+		for i := 0; ; {
+			j := bytes.Index(buf[i:n], []byte(packMagic))
+			if j < 0 {
+				break
+			}
+			at := pos + int64(i+j)
+			if at+packHeaderLen > size {
+				return -1
+			}
+			if _, err := f.ReadAt(hb[:], at); err == nil {
+				if h, ok := parseHeader(hb[:]); ok && h.n <= uint64(size-at-packHeaderLen) {
+					return at
+				}
+			}
+			i += j + 1
+		}
+	}
+	return -1
 }
 
 // Runs is the finished runs of a results folder: the records of every
@@ -382,6 +426,8 @@ func (r *Runs) Close() error {
 	return err
 }
 
+var errRunsClosed = errors.New("store: Runs used after Close")
+
 // Finished reports whether run id has a record (whole or not: Get tells).
 func (r *Runs) Finished(id string) bool {
 	r.mu.Lock()
@@ -416,11 +462,17 @@ func (r *Runs) Location(id string) (path string, off, n int64, err error) {
 	if l.pack < 0 {
 		return RunPath(r.dir, id), 0, 0, nil
 	}
+	if r.packs == nil {
+		return "", 0, 0, errRunsClosed
+	}
 	var hb [packHeaderLen]byte
 	if _, err := r.packs[l.pack].ReadAt(hb[:], l.off); err != nil {
 		return "", 0, 0, err
 	}
-	h, _ := parseHeader(hb[:])
+	h, ok := parseHeader(hb[:])
+	if !ok {
+		return "", 0, 0, fmt.Errorf("run %s: %w: bad record header", id, ErrCorrupt)
+	}
 	return filepath.Join(r.dir, RunsDir, r.names[l.pack]), l.off, packHeaderLen + int64(h.n), nil
 }
 
@@ -451,9 +503,18 @@ func (s *Run) File(name string) ([]byte, error) {
 // Files returns the names of the run's files other than metrics.json.
 func (s *Run) Files() []string {
 	var out []string
-	if s.folder != "" {
+	if s.folder != "" && s.Record.Files != nil {
 		for _, f := range s.Record.Files {
 			out = append(out, f.Name)
+		}
+		return out
+	}
+	if s.folder != "" { // written before checksums: the folder's files
+		ents, _ := os.ReadDir(s.folder)
+		for _, e := range ents {
+			if e.Type().IsRegular() && e.Name() != MetricsFile && !isTemp(e.Name()) {
+				out = append(out, e.Name())
+			}
 		}
 		return out
 	}
@@ -511,6 +572,10 @@ func (r *Runs) read(id string, l packLoc) (*Run, error) {
 		return &Run{Record: rec, Where: RunPath(r.dir, id), folder: RunPath(r.dir, id)}, nil
 	}
 	r.mu.Lock()
+	if r.packs == nil {
+		r.mu.Unlock()
+		return nil, errRunsClosed
+	}
 	f, name := r.packs[l.pack], r.names[l.pack]
 	r.mu.Unlock()
 	where := fmt.Sprintf("%s@%d/%s", filepath.Join(r.dir, RunsDir, name), l.off, id)
@@ -580,6 +645,7 @@ type PackWriter struct {
 	kick, stop, done chan struct{}
 	errMu            sync.Mutex
 	err              error // first write or sync error
+	syncFailed       bool  // a sync failed: the kernel may have dropped pages
 }
 
 // SyncInterval is the longest a PackWriter waits, after an append, before
@@ -692,6 +758,13 @@ func (w *PackWriter) Append(b *RecordBuf) error {
 	return nil
 }
 
+func (w *PackWriter) failSync(err error) {
+	w.errMu.Lock()
+	w.syncFailed = true
+	w.errMu.Unlock()
+	w.fail(err)
+}
+
 func (w *PackWriter) fail(err error) {
 	w.errMu.Lock()
 	if w.err == nil {
@@ -727,8 +800,15 @@ func (w *PackWriter) loop() {
 	}
 }
 
+// sync flushes the pack (and, once, its folder entry). After a failed
+// write (a full disk) the records before it are still flushed; after a
+// failed sync nothing is tried again, since the kernel may have dropped
+// the pages it could not write.
 func (w *PackWriter) sync() {
-	if w.Err() != nil {
+	w.errMu.Lock()
+	failed := w.syncFailed
+	w.errMu.Unlock()
+	if failed {
 		return
 	}
 	w.mu.Lock()
@@ -738,12 +818,12 @@ func (w *PackWriter) sync() {
 		return
 	}
 	if err := f.Sync(); err != nil {
-		w.fail(fmt.Errorf("sync %s: %w", f.Name(), err))
+		w.failSync(fmt.Errorf("sync %s: %w", f.Name(), err))
 		return
 	}
 	if newDir { // the pack's own entry in runs/, once
 		if err := atomic.SyncDir(filepath.Join(w.runs.dir, RunsDir)); err != nil {
-			w.fail(err)
+			w.failSync(err)
 			return
 		}
 		w.mu.Lock()
