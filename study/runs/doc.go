@@ -57,10 +57,11 @@
 //   - Power loss or a kernel crash: every record synced before it
 //     survives; one appended in the last batch may be lost or reach the
 //     disk in part. A torn record (a header that does not match its
-//     checksum, or a length past the end of the file) ends the pack as
-//     read: the next writer of that pack cuts the file there, and the
-//     run of every record cut is trained again as not finished; Collect
-//     leaves such runs out until then. A record whose payload does not
+//     checksum, or a length past the end of the file) is skipped: reading
+//     goes on at the next whole header, and when none follows (a torn
+//     end) the next writer of that pack cuts the file there. The run of
+//     every record lost is trained again as not finished; Collect leaves
+//     such runs out until then. A record whose payload does not
 //     match its checksum (store.ErrCorrupt) is never trusted: Execute
 //     trains the run again (Outcome.Retrained) and the new record
 //     supersedes it, and Collect refuses it with an error naming the run.

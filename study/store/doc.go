@@ -38,6 +38,7 @@
 // fsync of the pack per batch, at most SyncInterval after the append, and
 // always in PackWriter.Close). A record appended but not flushed when the
 // power failed may be torn, zeroed or lost; a torn or zeroed tail is cut
-// by the next writer, a record whose checksum fails is never trusted
-// (ErrCorrupt), and those runs are trained again.
+// by the next writer, a damaged span before whole records is skipped, a
+// record whose checksum fails is never trusted (ErrCorrupt), and a run
+// left without a whole record is trained again.
 package store

@@ -42,10 +42,12 @@ import (
 //	         name, uint64 length + content
 //
 // A torn record (a crash or power loss while appending, a full disk) is
-// detected by its header checksum or a length past the end of the file;
-// the writer cuts the file there when it next opens it, and the runs from
-// there on are trained again. A record whose payload does not match its
-// checksum is never trusted either (ErrCorrupt).
+// detected by its header checksum or a length past the end of the file.
+// Reading skips it to the next whole header (a damaged block in the
+// middle costs only the records it holds); at the end of the file, the
+// writer cuts it when it next opens the pack. Those runs are trained
+// again. A record whose payload does not match its checksum is never
+// trusted either (ErrCorrupt).
 const (
 	PackSuffix    = ".pack"
 	packMagic     = "SRN1"
