@@ -2,9 +2,9 @@ package models
 
 import "github.com/study-harness/study/models/gemm"
 
-// The direct path of Conv2D: where gemm.Segmented has AVX-512 kernels and
-// the channel counts fit their tiles, a convolution is computed without
-// im2col. The input is copied once into a zero-padded image (hp×wp pixels,
+// The direct path of Conv2D: where gemm.Segmented has assembly kernels
+// (AVX-512, or AVX2 with the same bits) and the channel counts fit their
+// tiles, a convolution is computed without im2col. The input is copied once into a zero-padded image (hp×wp pixels,
 // channels-last), and the patch of output pixel (y, x) for kernel row ky is
 // then Size·C consecutive values of it, starting at pixel (y+ky, x): a
 // matrix whose rows, C values apart, overlap. gemm.Segmented multiplies

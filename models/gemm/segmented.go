@@ -25,9 +25,10 @@ import "fmt"
 //
 // The tile sizes are those of the register blocks of the AVX-512 kernels:
 // rows×cols is 14×32, 14×16 or 12×32. It panics on any other size, on
-// nseg or kseg below 1, and when an operand is too short. Without AVX-512
-// (see HasSegmented) a Go loop computes the same sums, with products and
-// sums rounded separately.
+// nseg or kseg below 1, and when an operand is too short. With AVX2 only,
+// strips of at most 6×16 give the same bits. Without either (see
+// HasSegmented) a Go loop computes the same sums, with products and sums
+// rounded separately.
 func Segmented(rows, cols, nseg, kseg int, a []float32, rsa, csa, sega int, b []float32, rsb, segb int, c []float32, ldc int, init []float32) {
 	switch [2]int{rows, cols} {
 	case [2]int{14, 32}, [2]int{14, 16}, [2]int{12, 32}:
@@ -46,8 +47,8 @@ func Segmented(rows, cols, nseg, kseg int, a []float32, rsa, csa, sega int, b []
 	segmented(rows, cols, nseg, kseg, a, rsa, csa, sega, b, rsb, segb, c, ldc, init)
 }
 
-// segmentedGo is Segmented in Go, for machines without AVX-512 and for
-// tests of the assembly.
+// segmentedGo is Segmented in Go, for machines without AVX2 and for tests
+// of the assembly.
 func segmentedGo(rows, cols, nseg, kseg int, a []float32, rsa, csa, sega int, b []float32, rsb, segb int, c []float32, ldc int, init []float32) {
 	var tile [14 * 32]float32
 	if init != nil {

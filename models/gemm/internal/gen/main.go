@@ -1,11 +1,13 @@
-// Command gen writes models/gemm/segmented_amd64.s, the AVX-512 kernels
-// behind gemm.Segmented. Run it from models/gemm:
+// Command gen writes models/gemm/segmented_amd64.s, the AVX-512 and AVX2
+// kernels behind gemm.Segmented. Run it from models/gemm:
 //
 //	go run ./internal/gen > segmented_amd64.s
 //
-// Each kernel keeps a rows×cols tile of C in rows·cols/16 Z registers
-// (at most 28: Z0–Z27), loads the cols-wide row p of B into Z28 (and Z29)
-// and broadcasts the A value of each row into Z30 or Z31 in turn.
+// Each AVX-512 kernel keeps a rows×cols tile of C in rows·cols/16 Z
+// registers (at most 28: Z0–Z27), loads the cols-wide row p of B into Z28
+// (and Z29) and broadcasts the A value of each row into Z30 or Z31 in
+// turn. The AVX2 kernels do the same with Y registers of 8 floats: a tile
+// of at most 12 (Y0–Y11), B in Y12–Y13, broadcasts in Y14–Y15.
 package main
 
 import (
@@ -29,9 +31,28 @@ func rowAddr(i int) string {
 	return "(" + b + ")(R9*2)"
 }
 
-func kernel(w *strings.Builder, rows, cols int) {
-	z := cols / 16 // Z registers per row
-	name := fmt.Sprintf("segmented%dx%d", rows, cols)
+// isa describes the vector registers of a kernel: AVX-512's 32 Z
+// registers of 16 floats or AVX2's 16 Y registers of 8.
+type isa struct {
+	prefix string // name prefix of the kernels: "" or "AVX2_"
+	reg    string // "Z" or "Y"
+	lanes  int    // floats a register
+	nregs  int    // registers: the tile, then B's row, then two broadcasts
+}
+
+var (
+	avx512 = isa{"", "Z", 16, 32}
+	avx2   = isa{"AVX2_", "Y", 8, 16}
+)
+
+func kernel(w *strings.Builder, v isa, rows, cols int) {
+	z := cols / v.lanes // registers per row
+	bReg := v.nregs - 4 // B's row: two registers at most
+	if z > 2 || rows*z > bReg {
+		panic("tile too large for the registers")
+	}
+	vb := 4 * v.lanes // bytes a register
+	name := fmt.Sprintf("segmented%s%dx%d", v.prefix, rows, cols)
 	nb := (rows + 2) / 3
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 	fmt.Fprintf(w, "// func %s(nseg, kseg int, a *float32, rsa, csa, sega int, b *float32, rsb, segb int, c *float32, ldc int, init *float32)\n", name)
@@ -68,29 +89,29 @@ func kernel(w *strings.Builder, rows, cols int) {
 	p("TESTQ CX, CX")
 	p("JNE %sinit", name)
 	for r := 0; r < rows*z; r++ {
-		p("VXORPS Z%d, Z%d, Z%d", r, r, r)
+		p("VXORPS %s%d, %s%d, %s%d", v.reg, r, v.reg, r, v.reg, r)
 	}
 	p("JMP %sseg", name)
 	fmt.Fprintf(w, "%sinit:\n", name)
 	for j := 0; j < z; j++ {
-		p("VMOVUPS %d(CX), Z%d", 64*j, j)
+		p("VMOVUPS %d(CX), %s%d", vb*j, v.reg, j)
 	}
 	for i := 1; i < rows; i++ {
 		for j := 0; j < z; j++ {
-			p("VMOVAPS Z%d, Z%d", j, i*z+j)
+			p("VMOVAPS %s%d, %s%d", v.reg, j, v.reg, i*z+j)
 		}
 	}
 	fmt.Fprintf(w, "%sseg:\n", name)
 	p("MOVQ kseg+8(FP), CX")
 	fmt.Fprintf(w, "%sloop:\n", name)
 	for j := 0; j < z; j++ {
-		p("VMOVUPS %d(DI), Z%d", 64*j, 28+j)
+		p("VMOVUPS %d(DI), %s%d", vb*j, v.reg, bReg+j)
 	}
 	for i := 0; i < rows; i++ {
-		bc := 30 + i%2
-		p("VBROADCASTSS %s, Z%d", rowAddr(i), bc)
+		bc := v.nregs - 2 + i%2
+		p("VBROADCASTSS %s, %s%d", rowAddr(i), v.reg, bc)
 		for j := 0; j < z; j++ {
-			p("VFMADD231PS Z%d, Z%d, Z%d", 28+j, bc, i*z+j)
+			p("VFMADD231PS %s%d, %s%d, %s%d", v.reg, bReg+j, v.reg, bc, v.reg, i*z+j)
 		}
 	}
 	for k := 0; k < nb; k++ {
@@ -120,9 +141,9 @@ func kernel(w *strings.Builder, rows, cols int) {
 		for i := 0; i < rows; i++ {
 			for j := 0; j < z; j++ {
 				if add {
-					p("VADDPS %d(DX), Z%d, Z%d", 64*j, i*z+j, i*z+j)
+					p("VADDPS %d(DX), %s%d, %s%d", vb*j, v.reg, i*z+j, v.reg, i*z+j)
 				}
-				p("VMOVUPS Z%d, %d(DX)", i*z+j, 64*j)
+				p("VMOVUPS %s%d, %d(DX)", v.reg, i*z+j, vb*j)
 			}
 			if i < rows-1 {
 				p("ADDQ R8, DX")
@@ -143,7 +164,13 @@ func main() {
 	w.WriteString("// zero and then added to C; with a non-nil init row the sums start from\n")
 	w.WriteString("// init[j] instead and replace C. Strides in elements. See segmented.go.\n\n")
 	for _, k := range [][2]int{{14, 32}, {14, 16}, {12, 32}} {
-		kernel(&w, k[0], k[1])
+		kernel(&w, avx512, k[0], k[1])
+	}
+	// AVX2 (16 Y registers) holds at most 6×16 floats of C: the wrapper
+	// covers a tile in strips of these, each summed over all of K, in
+	// the same order, so the results are those of the AVX-512 kernels.
+	for _, k := range [][2]int{{6, 16}, {5, 16}, {4, 16}} {
+		kernel(&w, avx2, k[0], k[1])
 	}
 	os.Stdout.WriteString(w.String())
 }
