@@ -10,6 +10,19 @@ import (
 func TestRunsAndExtractCommands(t *testing.T) {
 	ref := quickReference(t)
 	tmp := t.TempDir()
+	// A folder and a file that are not a study's results folder.
+	empty, file := filepath.Join(tmp, "empty"), filepath.Join(tmp, "file")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte("not a study\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notAStudy := func(t *testing.T, r result, out string) {
+		if r.stdout != "" || !strings.Contains(r.stderr, "not a") || exists(out) {
+			t.Errorf("stdout %q, out written %v, stderr:\n%s", r.stdout, exists(out), r.stderr)
+		}
+	}
 	tests := []struct {
 		name     string
 		args     []string
@@ -34,6 +47,10 @@ func TestRunsAndExtractCommands(t *testing.T) {
 		}},
 		{"runs of a missing folder is bad input", []string{"runs", filepath.Join(tmp, "nope")}, 2, nil},
 		{"runs wants one folder", []string{"runs"}, 2, nil},
+		{"runs of an empty folder is bad input", []string{"runs", empty}, 2, notAStudy},
+		{"runs --tsv of an empty folder is bad input", []string{"runs", "--tsv", empty}, 2, notAStudy},
+		{"runs of a regular file is bad input", []string{"runs", file}, 2, notAStudy},
+		{"extract of an empty folder is bad input and writes nothing", []string{"extract", empty, "--out", "OUT"}, 2, notAStudy},
 		{"extract writes one folder a run", []string{"extract", ref, "--out", "OUT"}, 0, func(t *testing.T, r result, out string) {
 			ents, err := os.ReadDir(out)
 			if err != nil || len(ents) < 2 {

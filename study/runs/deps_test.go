@@ -3,6 +3,7 @@ package runs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -199,16 +200,19 @@ func equalMatrices(a, b []int32) bool {
 	return true
 }
 
-func TestFailedParentSkipsItsChildren(t *testing.T) {
-	// The pretrain run of seed 1 diverges (lr 1e30); both runs that start
-	// from it (shared, and per-run for seed 1) are skipped; the run from
-	// seed 2's backbone trains.
+// failingParentSpec is depsSpec with the pretrain run of seed 1
+// diverging (lr 1e30): both runs that start from it (shared, and per-run
+// for seed 1) are skipped; the run from seed 2's backbone trains.
+func failingParentSpec() string {
 	src := strings.Replace(depsSpec, "  seed: [1, 2]\n", "  seed: [1, 2]\nzip:\n  - {lr: [1e30, 0.01], patience: [0, 0]}\n", 1)
 	src = strings.Replace(src, "fixed: {epochs: 2, batch: 32, widths: [8], lr: 0.01}", "fixed: {epochs: 2, batch: 32, widths: [8]}", 1)
 	src = strings.Replace(src, "exclude:\n", "exclude:\n  - {role: finetune, lr: 1e30}\n  - {role: pretrain, seed: 2, lr: 1e30}\n  - {role: pretrain, seed: 1, lr: 0.01}\n", 1)
 	src = strings.ReplaceAll(src, `from: "role=pretrain seed=1"`, `from: "role=pretrain seed=1 lr=1e+30"`)
-	src = strings.ReplaceAll(src, `from: "role=pretrain seed={seed}", freeze`, `from: "role=pretrain seed={seed} init=scratch", freeze`)
-	p := plan(t, src, t.TempDir())
+	return strings.ReplaceAll(src, `from: "role=pretrain seed={seed}", freeze`, `from: "role=pretrain seed={seed} init=scratch", freeze`)
+}
+
+func TestFailedParentSkipsItsChildren(t *testing.T) {
+	p := plan(t, failingParentSpec(), t.TempDir())
 	out, err := Execute(context.Background(), p, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +243,165 @@ func TestFailedParentSkipsItsChildren(t *testing.T) {
 			t.Errorf("outcome %+v, want 3 skipped (two children of the shared backbone, one of its own seed) among 4 failures", out)
 		}
 	})
+}
+
+// TestRerunWithAFailedParentWritesNothing runs a study whose parent
+// failed again: its children, skipped, are skipped again for the same
+// reason and not written again, so the pack is left as it was (bytes,
+// size, modification time). With RetryFailed the parent is trained again:
+// when it fails again, only its own new record is written; when it
+// succeeds, its children are trained, to the results of a study whose
+// parent never failed. A parent that fails for good is the diverging
+// parent of failingParentSpec; a parent that succeeds when retried is a
+// failed record of depsSpec's pretrain run of seed 1 written into the
+// pack before the study runs (a failure that does not come back: the
+// machine ran out of memory, say).
+func TestRerunWithAFailedParentWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	clean := plan(t, depsSpec, t.TempDir())
+	if out, err := Execute(ctx, clean, Options{Workers: 2}); err != nil || len(out.Failures) > 0 {
+		t.Fatalf("Execute of the reference: %v %+v", err, out)
+	}
+	ref := snapshot(t, clean)
+	const forged = "train: out of memory (the first time only)"
+	tests := []struct {
+		name string
+		src  string
+		// forge, when not "", names the run recorded failed (reason
+		// forged) before the first Execute.
+		forge string
+		// retried: the parent succeeds when retried.
+		retried bool
+	}{
+		{"a parent that fails again when retried", failingParentSpec(), "", false},
+		{"a parent that succeeds when retried", depsSpec, "role=pretrain init=scratch seed=1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := plan(t, tt.src, t.TempDir())
+			if tt.forge != "" {
+				forgeFailed(t, p, tt.forge, forged)
+			}
+			first, err := Execute(ctx, p, Options{Workers: 2})
+			if err != nil || first.Skipped != 3 {
+				t.Fatalf("first Execute: %v %+v, want 3 skipped", err, first)
+			}
+			// skipped maps each skipped run's id to its record's reason.
+			skipped := map[string]string{}
+			var parent Run
+			for _, r := range p.Runs {
+				run, err := storedRun(p.Dir, r.ID)
+				must(t, err)
+				switch run.Record.Status {
+				case store.StatusSkipped:
+					skipped[r.ID] = run.Record.Reason
+				case store.StatusFailed:
+					parent = r
+				}
+			}
+			if len(skipped) != 3 || parent.ID == "" {
+				t.Fatalf("%d runs skipped, failed parent %q; want 3 and one", len(skipped), parent.Name)
+			}
+			for id, reason := range skipped {
+				if !strings.HasPrefix(reason, "parent "+parent.Name+" failed: ") {
+					t.Errorf("run %s skipped for %q, want its parent %s named", id, reason, parent.Name)
+				}
+			}
+			locs := map[string][2]int64{}
+			for _, r := range p.Runs {
+				_, off, n := location(t, p.Dir, r.ID)
+				locs[r.ID] = [2]int64{off, n}
+			}
+			path := packPath(p)
+			before, err := os.ReadFile(path)
+			must(t, err)
+			info, err := os.Stat(path)
+			must(t, err)
+
+			second, err := Execute(ctx, p, Options{Workers: 2})
+			if err != nil || second.Skipped != 3 || second.Trained != 0 {
+				t.Errorf("rerun: %v %+v, want 3 skipped again and nothing trained", err, second)
+			}
+			after, err := os.ReadFile(path)
+			must(t, err)
+			info2, err := os.Stat(path)
+			must(t, err)
+			if !bytes.Equal(after, before) || info2.Size() != info.Size() || !info2.ModTime().Equal(info.ModTime()) {
+				t.Errorf("the rerun changed %s: %d bytes, modified %v; was %d bytes, %v",
+					path, info2.Size(), info2.ModTime(), info.Size(), info.ModTime())
+			}
+			for id, reason := range skipped {
+				run, err := storedRun(p.Dir, id)
+				if err != nil || run.Record.Status != store.StatusSkipped || run.Record.Reason != reason {
+					t.Errorf("after the rerun, run %s: %+v %v; want skipped for %q", id, run, err, reason)
+				}
+			}
+
+			retry, err := Execute(ctx, p, Options{Workers: 2, RetryFailed: true})
+			if err != nil {
+				t.Fatalf("Execute with RetryFailed: %v", err)
+			}
+			if !tt.retried {
+				// Only the parent's new record is written: the children
+				// keep their records, skipped for the same reason.
+				if retry.Trained != 0 || retry.Skipped != 3 {
+					t.Errorf("retry: %+v, want the parent failed again and 3 skipped", retry)
+				}
+				grown, err := os.ReadFile(path)
+				must(t, err)
+				_, off, n := location(t, p.Dir, parent.ID)
+				if !bytes.HasPrefix(grown, before) || off != int64(len(before)) || off+n != int64(len(grown)) {
+					t.Errorf("retry: %s grew from %d to %d bytes, the parent's record is at %d+%d; want only that record appended",
+						path, len(before), len(grown), off, n)
+				}
+				for id, reason := range skipped {
+					_, off, n := location(t, p.Dir, id)
+					run, err := storedRun(p.Dir, id)
+					if err != nil || run.Record.Reason != reason || [2]int64{off, n} != locs[id] {
+						t.Errorf("after the retry, run %s: record at %d+%d (was %v), %+v %v", id, off, n, locs[id], run, err)
+					}
+				}
+				return
+			}
+			if retry.Trained != 4 || retry.Skipped != 0 || len(retry.Failures) != 0 {
+				t.Errorf("retry: %+v, want the parent and its 3 children trained", retry)
+			}
+			for _, r := range p.Runs {
+				run, err := storedRun(p.Dir, r.ID)
+				if err != nil || run.Record.Status != store.StatusOK {
+					t.Errorf("after the retry, run %s: %+v %v; want ok", r.Name, run, err)
+				}
+			}
+			sameFiles(t, snapshot(t, p), ref)
+		})
+	}
+}
+
+// forgeFailed appends to p's pack a record of the run named name, failed
+// for reason, as if an earlier Execute had failed to train it.
+func forgeFailed(t *testing.T, p *Plan, name, reason string) {
+	t.Helper()
+	var r *Run
+	for i := range p.Runs {
+		if p.Runs[i].Name == name {
+			r = &p.Runs[i]
+		}
+	}
+	if r == nil {
+		t.Fatalf("no run %q", name)
+	}
+	must(t, os.MkdirAll(filepath.Join(p.Dir, store.RunsDir), 0o755))
+	stored, err := store.OpenRuns(p.Dir)
+	must(t, err)
+	defer stored.Close()
+	w, err := stored.Writer(store.PackName(""))
+	must(t, err)
+	cfg, err := json.Marshal(r.Config)
+	must(t, err)
+	var b store.RecordBuf
+	must(t, b.Reset(r.ID))
+	must(t, b.AddRecord(&store.Record{ID: r.ID, Name: r.Name, Status: store.StatusFailed, Reason: reason, Config: cfg}))
+	must(t, errors.Join(w.Append(&b), w.Close()))
 }
 
 // TestRunIDHashesTheArithmeticVersion checks that a change to an

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/study-harness/study/study/store"
 )
@@ -283,42 +279,6 @@ func TestResumeReusesFoldersWithConfigFile(t *testing.T) {
 				t.Errorf("Collect: %v", err)
 			}
 			sameFiles(t, snapshot(t, p), ref)
-		})
-	}
-}
-
-// TestWritesInFlightAreBounded checks that at most Workers runs are being
-// written at any time, so that finished results cannot pile up in memory
-// when writing is slower than training; here every write is slowed down
-// so that the runs would otherwise overtake it.
-func TestWritesInFlightAreBounded(t *testing.T) {
-	for _, workers := range []int{1, 2, 3} {
-		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
-			var mu sync.Mutex
-			inFlight, peak := 0, 0
-			testHookWriting = func(delta int) {
-				mu.Lock()
-				inFlight += delta
-				peak = max(peak, inFlight)
-				mu.Unlock()
-				if delta < 0 {
-					// A slow disk: the write token is held 5 ms longer
-					// than the write takes, while runs train in ~1 ms.
-					time.Sleep(5 * time.Millisecond)
-				}
-			}
-			defer func() { testHookWriting = nil }()
-			p := plan(t, strings.Replace(resumeSpec, "seed: [1, 2, 3]", "seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]", 1), t.TempDir())
-			out, err := Execute(context.Background(), p, Options{Workers: workers})
-			if err != nil || out.Trained != 12 {
-				t.Fatalf("Execute: %v %+v", err, out)
-			}
-			if peak > workers || peak < 1 {
-				t.Errorf("%d runs were written at once, want 1 to %d", peak, workers)
-			}
-			if inFlight != 0 {
-				t.Errorf("%d writes never ended", inFlight)
-			}
 		})
 	}
 }

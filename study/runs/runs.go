@@ -248,9 +248,14 @@ type Failure struct {
 var testHookWriting func(delta int)
 
 // testHookBatch, when set by a test, is called with +1 and a batch's runs
-// (pending indices, in training order) once a trainer has handed the
-// batch to the writers, and with −1 once a writer has stored it.
+// (pending indices, in training order) just before a trainer hands the
+// batch to the writers (it may wait on a full channel), and with −1 once
+// a writer has stored it.
 var testHookBatch func(delta int, runs []int)
+
+// testHookTrained, when set by a test, is called with each run's name as
+// soon as its training returns, before trainOne looks at the context.
+var testHookTrained func(name string)
 
 // handOff is the least training time a trainer gathers before it hands
 // its trained runs to the writers (see Execute).
@@ -694,6 +699,9 @@ func (p *Plan) trainOne(ctx context.Context, r Run, stored *store.Runs) (trained
 	var res *train.Result
 	if terr == nil {
 		res, terr = p.train(ctx, r, d, testRows != nil, parentID, stored)
+	}
+	if testHookTrained != nil {
+		testHookTrained(r.Name)
 	}
 	wall := time.Since(begin).Seconds()
 	if ctx.Err() != nil && terr != nil {

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -1213,6 +1215,120 @@ func TestPackWriterWritesNothingUntilAnAppend(t *testing.T) {
 			if err != nil || !bytes.Equal(now, old) || !after.ModTime().Equal(before.ModTime()) {
 				t.Errorf("pack changed: %v, %d → %d bytes, mtime %v → %v", err, len(old), len(now), before.ModTime(), after.ModTime())
 			}
+		})
+	}
+}
+
+// TestPackSkipsGarbageBetweenRecords inserts a span of garbage into a
+// pack of two records, a and b (a block of the disk damaged or lost in a
+// power failure): a span before a whole record is skipped to the next
+// whole header, so both records are indexed and the writer keeps the
+// file as it is; a span after the last whole record is a torn end, which
+// the writer cuts. Either way a new record appended after it reads back.
+func TestPackSkipsGarbageBetweenRecords(t *testing.T) {
+	a := mkRun("a", 0.5, "a.csv", "the a run\n")
+	b := mkRun("b", 0.25, "a.csv", "the b run\n", "b.npy", "bb")
+	src := t.TempDir()
+	ends := writePack(t, src, PackName(""), a, b)
+	full, err := os.ReadFile(packPath(src, PackName("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	random := make([]byte, 100)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range random {
+		random[i] = byte(rng.UintN(256))
+	}
+	if bytes.Contains(random, []byte(packMagic)) {
+		t.Fatal("the random bytes hold the magic")
+	}
+	bh := full[ends[0] : ends[0]+packHeaderLen] // b's header
+	// wrongLen is b's header with another payload length: its header
+	// checksum no longer matches.
+	wrongLen := slices.Clone(bh)
+	binary.LittleEndian.PutUint64(wrongLen[12:], binary.LittleEndian.Uint64(bh[12:])-1)
+	// pastEnd is b's header with a length past the end of the file and
+	// its header checksum made to match.
+	pastEnd := slices.Clone(bh)
+	binary.LittleEndian.PutUint64(pastEnd[12:], 1<<40)
+	binary.LittleEndian.PutUint32(pastEnd[24:], crc32.Checksum(pastEnd[:24], castagnoli))
+	if _, ok := parseHeader(pastEnd); !ok {
+		t.Fatal("pastEnd is not a whole header")
+	}
+	const (
+		start   = iota // before a
+		between        // between a and b
+		end            // after b
+	)
+	tests := []struct {
+		name    string
+		garbage []byte
+		where   int
+	}{
+		{"100 random bytes between the records", random, between},
+		{"a copy of b's header with a wrong length between the records", wrongLen, between},
+		{"a copy of b's header with a length past the end, its checksum matching, between the records", pastEnd, between},
+		{"b's header with a wrong length and random bytes between the records", append(slices.Clone(wrongLen), random...), between},
+		{"a block of zeros between the records", make([]byte, 4096), between},
+		{"100 random bytes before the first record", random, start},
+		{"100 random bytes at the end", random, end},
+		{"a copy of b's header with a wrong length at the end", wrongLen, end},
+		{"a copy of b's header with a length past the end, its checksum matching, at the end", pastEnd, end},
+	}
+	fresh := mkRun("c", 1, "c.csv", "the c run\n")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at := []int64{0, ends[0], ends[1]}[tt.where]
+			pack := slices.Concat(full[:at], tt.garbage, full[at:])
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, RunsDir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := packPath(dir, PackName(""))
+			if err := os.WriteFile(path, pack, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Where a and b are in the damaged pack.
+			g := int64(len(tt.garbage))
+			aOff, bOff := int64(0), ends[0]
+			if tt.where == start {
+				aOff += g
+			}
+			if tt.where <= between {
+				bOff += g
+			}
+			check := func(runs *Runs, extra ...testRun) {
+				t.Helper()
+				checkRun(t, runs, a)
+				checkRun(t, runs, b)
+				checkLocation(t, runs, "a", path, aOff, ends[0])
+				checkLocation(t, runs, "b", path, bOff, ends[1]-ends[0])
+				want := []string{"a", "b"}
+				for _, r := range extra {
+					checkRun(t, runs, r)
+					want = append(want, r.id)
+				}
+				if got := runs.IDs(); !slices.Equal(got, want) {
+					t.Errorf("IDs() = %q, want %q", got, want)
+				}
+			}
+			runs := openRuns(t, dir)
+			check(runs)
+			w := openWriter(t, runs, PackName(""))
+			keep := int64(len(pack)) // the garbage is kept, the records after it count
+			if tt.where == end {
+				keep = ends[1] // a torn end: cut
+			}
+			if got := fileSize(t, path); got != keep {
+				t.Errorf("Writer left %d bytes of %d, want %d", got, len(pack), keep)
+			}
+			appendRuns(t, w, fresh)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			checkLocation(t, runs, "c", path, keep, fileSize(t, path)-keep)
+			check(runs, fresh)
+			check(openRuns(t, dir), fresh)
 		})
 	}
 }
