@@ -42,6 +42,21 @@ func listed(dir string, stored *store.Runs) ([]storedRun, error) {
 	return out, nil
 }
 
+// openListed opens the runs of results folder dir and lists them (see
+// listed).
+func openListed(dir string) (*store.Runs, []storedRun, error) {
+	stored, err := openStored(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := listed(dir, stored)
+	if err != nil {
+		stored.Close()
+		return nil, nil, err
+	}
+	return stored, list, nil
+}
+
 // openStored opens the runs of results folder dir, which must be a
 // study's: a folder holding manifest.jsonl or runs/.
 func openStored(dir string) (*store.Runs, error) {
@@ -65,15 +80,11 @@ func openStored(dir string) (*store.Runs, error) {
 // and where the record is stored. With tsv, the lines are tab-separated
 // with a header line, for scripts; otherwise they form a table.
 func Runs(dir string, tsv bool, stdout io.Writer) error {
-	stored, err := openStored(dir)
+	stored, list, err := openListed(dir)
 	if err != nil {
 		return err
 	}
 	defer stored.Close()
-	list, err := listed(dir, stored)
-	if err != nil {
-		return err
-	}
 	header := []string{"id", "name", "status", "test_accuracy", "wall_seconds", "stored"}
 	var rows [][]string
 	for _, r := range list {
@@ -144,15 +155,11 @@ func tsvField(f string) string {
 // means every finished run. Each folder is written under a temporary
 // name and renamed into place, replacing an older one.
 func Extract(dir, out string, which []string, stdout io.Writer) error {
-	stored, err := openStored(dir)
+	stored, list, err := openListed(dir)
 	if err != nil {
 		return err
 	}
 	defer stored.Close()
-	list, err := listed(dir, stored)
-	if err != nil {
-		return err
-	}
 	want := map[string]bool{}
 	for _, w := range which {
 		want[w] = true

@@ -117,6 +117,12 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 // parse parses flags and wants exactly n positional arguments; flags may
 // come before or after them.
 func parse(fs *flag.FlagSet, args []string, n int) ([]string, error) {
+	return parseRange(fs, args, n, n)
+}
+
+// parseRange is parse for lo to hi positional arguments (hi < 0: no
+// limit).
+func parseRange(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -132,9 +138,13 @@ func parse(fs *flag.FlagSet, args []string, n int) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != n {
+	switch {
+	case lo == hi && len(pos) != lo:
 		fs.Usage()
-		return nil, &usageError{fmt.Sprintf("%s: want %d argument(s), got %d", fs.Name(), n, len(pos))}
+		return nil, &usageError{fmt.Sprintf("%s: want %d argument(s), got %d", fs.Name(), lo, len(pos))}
+	case len(pos) < lo || (hi >= 0 && len(pos) > hi):
+		fs.Usage()
+		return nil, &usageError{fmt.Sprintf("%s: want at least %d argument(s), got %d", fs.Name(), lo, len(pos))}
 	}
 	return pos, nil
 }
@@ -210,22 +220,9 @@ func cmdRuns(args []string, stdout, stderr io.Writer) error {
 func cmdExtract(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("extract", "DIR [RUN...] --out OUT", stderr)
 	out := fs.String("out", "", "folder to write one folder per run into (required)")
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return err
-			}
-			return &usageError{err.Error()}
-		}
-		if args = fs.Args(); len(args) == 0 {
-			break
-		}
-		pos, args = append(pos, args[0]), args[1:]
-	}
-	if len(pos) == 0 {
-		fs.Usage()
-		return &usageError{"extract: want the results folder DIR"}
+	pos, err := parseRange(fs, args, 1, -1)
+	if err != nil {
+		return err
 	}
 	if *out == "" {
 		return &usageError{"extract: --out OUT is required"}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -383,35 +384,15 @@ func (r *Runs) note(id string, l packLoc) {
 	ls := append(r.locs[id], l)
 	slices.SortStableFunc(ls, func(a, b packLoc) int {
 		if a.pack < 0 || b.pack < 0 {
-			return cmpInt(a.pack, b.pack)
+			return cmp.Compare(a.pack, b.pack)
 		}
 		if a.gen != b.gen {
-			return cmpUint(a.gen, b.gen)
+			return cmp.Compare(a.gen, b.gen)
 		}
-		return cmpInt(a.pack, b.pack)
+		return cmp.Compare(a.pack, b.pack)
 	})
 	r.locs[id] = ls
 	r.gen = max(r.gen, l.gen)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Close closes the pack files.
