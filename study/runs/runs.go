@@ -537,7 +537,6 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 					batch, held = nil, 0
 				}
 			}
-			defer flush()
 			for {
 				k, ok := next(false)
 				if !ok {
