@@ -66,8 +66,9 @@ func PackName(shard string) string {
 	return "shard-" + shard + PackSuffix
 }
 
-// RecordBuf builds one pack record in a reusable buffer: NewRecord, then
-// AddFile or AppendFile for each file, then Finish.
+// RecordBuf builds one pack record in a reusable buffer: Reset with the
+// run's id, then AddFile or AppendFile for each file and AddRecord for
+// metrics.json; PackWriter.Append seals and writes it.
 type RecordBuf struct {
 	b     []byte
 	id    string
