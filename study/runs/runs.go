@@ -318,7 +318,6 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	// state[i] is the record of run i once known: reused now, or set by
 	// the writer that stored it.
 	state := make([]*store.Record, len(p.Runs))
-	inShard := make([]bool, len(p.Runs))
 	var pending []Run
 	// skipped holds the stored record of a pending run that was skipped
 	// before, by pending index: skipped again for the same reason, it is
@@ -329,7 +328,6 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			continue
 		}
 		out.Total++
-		inShard[r.Index] = true
 		if opts.Force || !stored.Finished(r.ID) {
 			pending = append(pending, r)
 			continue
@@ -390,7 +388,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			continue
 		}
 		parent := p.Runs[r.Parents[0]]
-		if !inShard[parent.Index] { // cannot happen with root sharding
+		if !opts.Shard.Has(p.Roots[parent.Index]) { // cannot happen with root sharding
 			return nil, fmt.Errorf("run %s: parent %s is not in shard %d/%d", r.Name, parent.Name, opts.Shard.Index, opts.Shard.Count)
 		}
 		children[parent.Index] = append(children[parent.Index], k)
@@ -579,7 +577,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 					if testHookWriting != nil {
 						testHookWriting(+1)
 					}
-					err := p.store(t, pending[t.k], pack)
+					err := p.storeRun(t, pending[t.k], pack)
 					if testHookWriting != nil {
 						testHookWriting(-1)
 					}
@@ -723,10 +721,10 @@ func (p *Plan) trainOne(ctx context.Context, r Run, stored *store.Runs) (trained
 	return trained{rec: rec, d: d, testRows: testRows, res: res}, true
 }
 
-// store encodes the record of trained run r, with all its files, and
+// storeRun encodes the record of trained run r, with all its files, and
 // appends it to the pack. An error is an I/O failure, which stops the
 // sweep.
-func (p *Plan) store(t trained, r Run, pack *store.PackWriter) error {
+func (p *Plan) storeRun(t trained, r Run, pack *store.PackWriter) error {
 	// The config goes into metrics.json rather than a file of its own.
 	var err error
 	if t.rec.Config, err = json.Marshal(r.Config); err != nil {

@@ -118,6 +118,22 @@ func openWriter(t testing.TB, r *Runs, name string) *PackWriter {
 	return w
 }
 
+// packOf appends the record built in b to the pack of a fresh results
+// folder and returns the folder and the Runs that wrote it.
+func packOf(t testing.TB, b *RecordBuf) (string, *Runs) {
+	t.Helper()
+	dir := t.TempDir()
+	runs := openRuns(t, dir)
+	w := openWriter(t, runs, PackName(""))
+	if err := w.Append(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, runs
+}
+
 // appendRuns appends each run to w and returns the end of each record.
 func appendRuns(t testing.TB, w *PackWriter, runs ...testRun) []int64 {
 	t.Helper()
@@ -560,15 +576,7 @@ func TestPackRecordsOfBadFormatAreCorrupt(t *testing.T) {
 					b.b = append(b.b, f...)
 				}
 			}
-			dir := t.TempDir()
-			runs := openRuns(t, dir)
-			w := openWriter(t, runs, PackName(""))
-			if err := w.Append(&b); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
+			dir, runs := packOf(t, &b)
 			checkGetErr(t, runs, "r", ErrCorrupt)
 			checkGetErr(t, openRuns(t, dir), "r", ErrCorrupt)
 		})
@@ -875,15 +883,7 @@ func TestRecordBufFillError(t *testing.T) {
 			if err := b.AddRecord(&rec); err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			runs := openRuns(t, dir)
-			w := openWriter(t, runs, PackName(""))
-			if err := w.Append(&b); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
+			dir, _ := packOf(t, &b)
 			checkRun(t, openRuns(t, dir), want)
 		})
 	}
