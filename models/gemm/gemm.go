@@ -32,8 +32,11 @@ const (
 	directMax = 128 << 10
 )
 
-// buffers holds the packing buffers of one call. They come from a pool so
-// that the hot path does not allocate; sync.Pool starts no goroutines.
+// buffers holds the packing buffers of one call (2.5 MB). They come from
+// a free list so that the hot path does not allocate. It is not a
+// sync.Pool: a pool drops its buffers at every other garbage collection,
+// and a sweep of small runs collects often, so each call after one
+// allocated and zeroed 2.5 MB afresh, page faults and all.
 type buffers struct {
 	a     [mc * kc]float32
 	b     [kc * nc]float32
@@ -41,7 +44,34 @@ type buffers struct {
 	edgeB [kc * nr]float32
 }
 
-var pool = sync.Pool{New: func() any { return new(buffers) }}
+// free holds the buffers of the calls that returned, at most maxFree:
+// one per concurrent call, which is one per worker, is all that is ever
+// reused.
+var free struct {
+	sync.Mutex
+	bufs []*buffers
+}
+
+const maxFree = 64
+
+func getBuffers() *buffers {
+	free.Lock()
+	defer free.Unlock()
+	if n := len(free.bufs); n > 0 {
+		b := free.bufs[n-1]
+		free.bufs = free.bufs[:n-1]
+		return b
+	}
+	return new(buffers)
+}
+
+func putBuffers(b *buffers) {
+	free.Lock()
+	defer free.Unlock()
+	if len(free.bufs) < maxFree {
+		free.bufs = append(free.bufs, b)
+	}
+}
 
 // Sgemm computes
 //
@@ -119,8 +149,8 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 		return
 	}
 
-	buf := pool.Get().(*buffers)
-	defer pool.Put(buf)
+	buf := getBuffers()
+	defer putBuffers(buf)
 	kd := depth(k)
 	// Operands read in place need no copy, but are only worth it while
 	// they stay in cache; larger ones are packed (see direct).

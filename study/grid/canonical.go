@@ -22,7 +22,7 @@ import (
 func Canonical(c spec.Config) []byte {
 	v := reflect.ValueOf(&c).Elem()
 	normalise(v)
-	if b, err := json.Marshal(c); err == nil {
+	if b, err := json.Marshal(&c); err == nil {
 		return b
 	}
 	var buf bytes.Buffer
@@ -30,8 +30,9 @@ func Canonical(c spec.Config) []byte {
 	return buf.Bytes()
 }
 
-// normalise replaces nil slices in v, recursively, by empty ones. Slices
-// are copied first so that the caller's config never changes.
+// normalise replaces nil slices in v, recursively, by empty ones. A slice
+// whose elements may hold slices is copied first so that the caller's
+// config never changes; one of plain values is left as it is.
 func normalise(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Struct:
@@ -41,6 +42,13 @@ func normalise(v reflect.Value) {
 			}
 		}
 	case reflect.Slice:
+		if v.IsNil() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
+		}
+		if k := v.Type().Elem().Kind(); k != reflect.Struct && k != reflect.Slice && k != reflect.Array {
+			return
+		}
 		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
 		reflect.Copy(n, v)
 		for i := 0; i < n.Len(); i++ {

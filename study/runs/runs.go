@@ -154,12 +154,24 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 // config less the seeds), before anything is written, so that a recipe
 // the data cannot support (image augmentations or image architectures on
 // tabular data, say) is bad input, not a failure of every run.
+//
+// Runs that differ only in the values of seed axes share a recipe: the
+// config is resolved from the axis values. The key may split one recipe
+// in two (two spellings of the same value), which only costs a check.
 func (p *Plan) check() error {
 	seen := map[string]bool{}
+	var b strings.Builder
 	for _, r := range p.Runs {
-		c := r.Config
-		c.Seed, c.InitSeed, c.OrderSeed, c.AugSeed, c.DataSeed = 0, 0, 0, 0, 0
-		key := string(grid.Canonical(c))
+		b.Reset()
+		for _, v := range r.Values {
+			if !spec.IsSeed(v.Key) {
+				b.WriteString(v.Key)
+				b.WriteByte(0)
+				b.WriteString(v.Value)
+				b.WriteByte(0)
+			}
+		}
+		key := b.String()
 		if seen[key] {
 			continue
 		}

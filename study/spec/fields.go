@@ -60,14 +60,24 @@ var initType = reflect.TypeFor[Init]()
 // exclude.
 var runFields = structFields(reflect.TypeOf(Config{}))
 
-// runField returns the run field called key.
-func runField(key string) (field, bool) {
-	for _, f := range runFields {
-		if f.key == key {
-			return f, true
+// runFieldIndex maps a run field's key to its index in runFields.
+var runFieldIndex = func() map[string]int {
+	m := make(map[string]int, len(runFields))
+	for i, f := range runFields {
+		if _, dup := m[f.key]; !dup {
+			m[f.key] = i
 		}
 	}
-	return field{}, false
+	return m
+}()
+
+// runField returns the run field called key.
+func runField(key string) (field, bool) {
+	i, ok := runFieldIndex[key]
+	if !ok {
+		return field{}, false
+	}
+	return runFields[i], true
 }
 
 // Keys returns the run field keys in the order of Config's fields: the keys
@@ -78,6 +88,16 @@ func Keys() []string {
 		out[i] = f.key
 	}
 	return out
+}
+
+// IsSeed reports whether key is one of the run fields that only seed a
+// random stream: seed, init_seed, order_seed, aug_seed and data_seed.
+func IsSeed(key string) bool {
+	switch key {
+	case keySeed, keyInitSeed, keyOrderSeed, keyAugSeed, keyDataSeed:
+		return true
+	}
+	return false
 }
 
 // Reserved run-field keys that Resolve treats specially.

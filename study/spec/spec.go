@@ -655,7 +655,21 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 	c := Default()
 	c.Seed = s.Seed
 	rv := reflect.ValueOf(&c).Elem()
-	set := map[string]Value{}
+	// set holds the values applied, the last one of a key winning; a
+	// config has few keys, so a slice searched from its end beats a map.
+	n := len(s.Fixed)
+	for _, pt := range points {
+		n += len(pt)
+	}
+	set := make([]Value, 0, n)
+	lookup := func(key string) (Value, bool) {
+		for i := len(set) - 1; i >= 0; i-- {
+			if set[i].Key == key {
+				return set[i], true
+			}
+		}
+		return Value{}, false
+	}
 	apply := func(x Value) error {
 		f, ok := runField(x.Key)
 		if !ok {
@@ -669,7 +683,7 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 			xv = reflect.AppendSlice(reflect.MakeSlice(f.typ, 0, xv.Len()), xv)
 		}
 		rv.FieldByIndex(f.index).Set(xv)
-		set[x.Key] = x
+		set = append(set, x)
 		return nil
 	}
 	for _, x := range s.Fixed {
@@ -684,14 +698,17 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 			}
 		}
 	}
-	for key, dst := range map[string]*int64{keyInitSeed: &c.InitSeed, keyOrderSeed: &c.OrderSeed, keyAugSeed: &c.AugSeed} {
-		if _, ok := set[key]; !ok {
-			*dst = c.Seed
+	for _, d := range [...]struct {
+		key string
+		dst *int64
+	}{{keyInitSeed, &c.InitSeed}, {keyOrderSeed, &c.OrderSeed}, {keyAugSeed, &c.AugSeed}} {
+		if _, ok := lookup(d.key); !ok {
+			*d.dst = c.Seed
 		}
 	}
 	// data_seed matters only for a subset; leaving it 0 for full data
 	// keeps the canonical encoding (and run id) of full-data runs as it was.
-	if _, ok := set[keyDataSeed]; !ok {
+	if _, ok := lookup(keyDataSeed); !ok {
 		if kind, _, err := ParseDataSubset(c.DataSubset); err == nil && kind != SubsetFull {
 			c.DataSeed = c.Seed
 		}
@@ -701,7 +718,7 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 		var fe *models.FieldError
 		if errors.As(err, &fe) {
 			e.Field, e.Msg = fe.Field, fe.Msg
-			if x, ok := set[fe.Field]; ok {
+			if x, ok := lookup(fe.Field); ok {
 				e.Field, e.Line, e.Column = x.Path, x.Line, x.Column
 			} else {
 				e.Msg += " (default value)"
