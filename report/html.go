@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/study-harness/study/study/atomic"
 )
@@ -15,10 +16,13 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// templates holds the page and one template per section.
-var templates = template.Must(template.New("report").
-	Funcs(template.FuncMap{"join": strings.Join}).
-	ParseFS(templateFS, "templates/*.tmpl"))
+// templates holds the page and one template per section, parsed on first
+// use rather than at start-up: most commands draw no report.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").
+		Funcs(template.FuncMap{"join": strings.Join}).
+		ParseFS(templateFS, "templates/*.tmpl"))
+})
 
 // pageSection is a rendered section of the page.
 type pageSection struct {
@@ -97,7 +101,7 @@ func (b *built) writePage(w io.Writer) error {
 				return "", fmt.Errorf("section %s: %w", s.id, err)
 			}
 			var buf bytes.Buffer
-			if err := templates.ExecuteTemplate(&buf, s.tmpl, data); err != nil {
+			if err := templates().ExecuteTemplate(&buf, s.tmpl, data); err != nil {
 				return "", fmt.Errorf("section %s: %w", s.id, err)
 			}
 			// The section template escaped every user string.
@@ -123,14 +127,14 @@ func (b *built) writePage(w io.Writer) error {
 				}
 				data.Figs = []block{fb}
 			}
-			if err := templates.ExecuteTemplate(&buf, "extra", data); err != nil {
+			if err := templates().ExecuteTemplate(&buf, "extra", data); err != nil {
 				return "", fmt.Errorf("section %d (%q): %w", i, s.Title, err)
 			}
 			return template.HTML(buf.String()), nil
 		})
 	}
 	var skel strings.Builder
-	if err := templates.ExecuteTemplate(&skel, "page", page); err != nil {
+	if err := templates().ExecuteTemplate(&skel, "page", page); err != nil {
 		return err
 	}
 	parts := strings.Split(skel.String(), bodyMark)

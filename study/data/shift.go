@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sync"
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/seeds"
@@ -32,11 +33,11 @@ var (
 // Corruptions lists the known corruption names.
 func Corruptions() []string { return []string{"gaussian_noise", "contrast", "rotation", "occlusion"} }
 
-var shiftName = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
+var shiftName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_-]{1,40}$`) })
 
 // Validate reports the first invalid field of sh, named by its spec key.
 func (sh Shift) Validate() error {
-	if !shiftName.MatchString(sh.Name) {
+	if !shiftName().MatchString(sh.Name) {
 		return &models.FieldError{Field: "name", Msg: fmt.Sprintf("eval set name %q must match [a-z0-9_-]{1,40}", sh.Name)}
 	}
 	switch sh.Corruption {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/spec"
@@ -148,10 +149,10 @@ func checkWord(field, v string, re *regexp.Regexp, what string) error {
 // characters no shell treats specially, else single-quoted with each
 // embedded ' written as '\”.
 func shellQuote(s string) string {
-	if s != "" && safeShell.MatchString(s) {
+	if s != "" && safeShell().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-var safeShell = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
+var safeShell = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`) })

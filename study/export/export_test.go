@@ -293,7 +293,7 @@ func TestDNSName(t *testing.T) {
 		{"---", "study"},
 	} {
 		t.Run(tc.in+" becomes "+tc.want, func(t *testing.T) {
-			if got := dnsName(tc.in); got != tc.want || !dnsLabelRE.MatchString(got) {
+			if got := dnsName(tc.in); got != tc.want || !dnsLabelRE().MatchString(got) {
 				t.Errorf("got %q", got)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -39,10 +40,12 @@ const (
 )
 
 var (
-	dnsLabelRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	imageRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$`)
-	quantityRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
-	notDNSRE   = regexp.MustCompile(`[^a-z0-9-]+`)
+	dnsLabelRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`) })
+	imageRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$`) })
+	quantityRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`)
+	})
+	notDNSRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9-]+`) })
 )
 
 // specMount is where the ConfigMap holding the spec is mounted.
@@ -69,7 +72,7 @@ func WriteKubernetes(w io.Writer, st *Study, o K8sOptions) error {
 	if o.Image == "" {
 		return &Error{Field: "image", Msg: "required: the container image that holds the study binary"}
 	}
-	if err := checkWord("image", o.Image, imageRE, "an image reference such as registry/study:v1"); err != nil {
+	if err := checkWord("image", o.Image, imageRE(), "an image reference such as registry/study:v1"); err != nil {
 		return err
 	}
 	name := o.Name
@@ -77,17 +80,17 @@ func WriteKubernetes(w io.Writer, st *Study, o K8sOptions) error {
 		name = dnsName("study-" + st.Name)
 	}
 	// Pod host names are <job>-<index>, so leave room for the index.
-	if len(name) > 52 || !dnsLabelRE.MatchString(name) {
+	if len(name) > 52 || !dnsLabelRE().MatchString(name) {
 		return &Error{Field: "name", Msg: fmt.Sprintf("%q: want at most 52 lower-case letters, digits and -, starting and ending alphanumeric", name)}
 	}
-	if err := checkWord("namespace", o.Namespace, dnsLabelRE, "a DNS label (lower-case letters, digits and -)"); err != nil {
+	if err := checkWord("namespace", o.Namespace, dnsLabelRE(), "a DNS label (lower-case letters, digits and -)"); err != nil {
 		return err
 	}
 	pvc := o.PVC
 	if pvc == "" {
 		pvc = DefaultPVC
 	}
-	if err := checkWord("pvc", pvc, dnsLabelRE, "a DNS label (lower-case letters, digits and -)"); err != nil {
+	if err := checkWord("pvc", pvc, dnsLabelRE(), "a DNS label (lower-case letters, digits and -)"); err != nil {
 		return err
 	}
 	if o.BackoffLimitPerIndex < 0 {
@@ -96,7 +99,7 @@ func WriteKubernetes(w io.Writer, st *Study, o K8sOptions) error {
 	if o.CPU < 0 {
 		return &Error{Field: "cpus", Msg: fmt.Sprintf("%d: want 0 (no request) or more", o.CPU)}
 	}
-	if err := checkWord("memory", o.Memory, quantityRE, "a quantity such as 2Gi or 512Mi"); err != nil {
+	if err := checkWord("memory", o.Memory, quantityRE(), "a quantity such as 2Gi or 512Mi"); err != nil {
 		return err
 	}
 	if o.GracePeriod < 0 {
@@ -111,7 +114,7 @@ func WriteKubernetes(w io.Writer, st *Study, o K8sOptions) error {
 		parallel = o.Shards
 	}
 	specFile := path.Base(strings.ReplaceAll(st.Path, `\`, "/"))
-	if !dnsKeyRE.MatchString(specFile) {
+	if !dnsKeyRE().MatchString(specFile) {
 		specFile = "spec.yaml"
 	}
 
@@ -198,12 +201,12 @@ func WriteKubernetes(w io.Writer, st *Study, o K8sOptions) error {
 }
 
 // dnsKeyRE is the alphabet of a ConfigMap key.
-var dnsKeyRE = regexp.MustCompile(`^[-._a-zA-Z0-9]+$`)
+var dnsKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-._a-zA-Z0-9]+$`) })
 
 // dnsName turns s into a DNS label: lower case, runs of other characters
 // as one '-', trimmed to 52 characters.
 func dnsName(s string) string {
-	s = notDNSRE.ReplaceAllString(strings.ToLower(s), "-")
+	s = notDNSRE().ReplaceAllString(strings.ToLower(s), "-")
 	if len(s) > 52 {
 		s = s[:52]
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // SlurmOptions are the settings of an sbatch script.
@@ -26,9 +27,9 @@ type SlurmOptions struct {
 const DefaultSlurmOutput = "%x-%A_%a.out"
 
 var (
-	partitionRE = regexp.MustCompile(`^[A-Za-z0-9_.,-]+$`)
-	timeRE      = regexp.MustCompile(`^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$`)
-	outputRE    = regexp.MustCompile(`^[A-Za-z0-9_./%-]+$`)
+	partitionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.,-]+$`) })
+	timeRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+-)?[0-9]+(:[0-9]+){0,2}$`) })
+	outputRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./%-]+$`) })
 )
 
 // WriteSlurm writes an sbatch script that runs st as a job array of
@@ -40,13 +41,13 @@ func WriteSlurm(w io.Writer, st *Study, o SlurmOptions) error {
 	if err := o.check(st); err != nil {
 		return err
 	}
-	if err := checkWord("partition", o.Partition, partitionRE, "letters, digits and _ . , -"); err != nil {
+	if err := checkWord("partition", o.Partition, partitionRE(), "letters, digits and _ . , -"); err != nil {
 		return err
 	}
-	if err := checkWord("time", o.Time, timeRE, "minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]]"); err != nil {
+	if err := checkWord("time", o.Time, timeRE(), "minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]]"); err != nil {
 		return err
 	}
-	if err := checkWord("output", o.Output, outputRE, "letters, digits, % and _ . / - (no spaces)"); err != nil {
+	if err := checkWord("output", o.Output, outputRE(), "letters, digits, % and _ . / - (no spaces)"); err != nil {
 		return err
 	}
 	if o.CPUsPerTask < 0 {
@@ -58,7 +59,7 @@ func WriteSlurm(w io.Writer, st *Study, o SlurmOptions) error {
 	// The spec name passed spec validation ([A-Za-z0-9._-]), so it needs
 	// no quoting in the #SBATCH line; check anyway, as #SBATCH lines are
 	// not shell.
-	if !partitionRE.MatchString(st.Name) {
+	if !partitionRE().MatchString(st.Name) {
 		return &Error{Field: "SPEC", Msg: fmt.Sprintf("name %q cannot name a Slurm job", st.Name)}
 	}
 	output := o.Output

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/study-harness/study/study/atomic"
 )
@@ -57,7 +58,9 @@ func AppendNPY(dst []byte, data []float32, rows, cols int) ([]byte, error) {
 	return dst, nil
 }
 
-var npyShape = regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'shape':\s*\((\d+),\s*(\d+)\)`)
+var npyShape = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`'descr':\s*'<f4'.*'fortran_order':\s*False.*'shape':\s*\((\d+),\s*(\d+)\)`)
+})
 
 // ReadNPY reads a 2-D '<f4' C-order .npy file written by WriteNPY.
 func ReadNPY(path string) (data []float32, rows, cols int, err error) {
@@ -79,7 +82,7 @@ func DecodeNPY(path string, b []byte) (data []float32, rows, cols int, err error
 		return nil, 0, 0, fmt.Errorf("%s: %w", path, io.ErrUnexpectedEOF)
 	}
 	header, raw := b[10:10+hl], b[10+hl:]
-	m := npyShape.FindSubmatch(header)
+	m := npyShape().FindSubmatch(header)
 	if m == nil {
 		return nil, 0, 0, fmt.Errorf("%s: want a 2-D little-endian float32 C-order array, header %q", path, header)
 	}

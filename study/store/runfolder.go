@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // ErrCorrupt is wrapped by the errors of Verify for a run folder whose
@@ -124,7 +125,7 @@ func (w *RunWriter) Abort() { os.RemoveAll(w.tmp) }
 // The checksum line that ends a metrics.json written by Commit. The CRC
 // covers the file with this line cut out and "\n}" put back, which is the
 // record's JSON without the checksum.
-var checksumLine = regexp.MustCompile(`,\n  "checksum": "([0-9a-f]{8})"\n}\n$`)
+var checksumLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`,\n  "checksum": "([0-9a-f]{8})"\n}\n$`) })
 
 // encodeRecord returns rec as indented JSON with a last field, checksum,
 // holding the CRC-32C of the JSON without that field.
@@ -156,7 +157,7 @@ func Verify(dir, id string) (*Record, error) {
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrCorrupt, err)
 	}
-	loc := checksumLine.FindSubmatchIndex(raw)
+	loc := checksumLine().FindSubmatchIndex(raw)
 	if loc == nil {
 		if rec.Files != nil || bytes.Contains(raw, []byte(`"checksum"`)) {
 			return nil, fmt.Errorf("%s: %w: checksum line missing or malformed", path, ErrCorrupt)
