@@ -32,16 +32,29 @@ const (
 	directMax = 128 << 10
 )
 
-// buffers holds the packing buffers of one call (2.5 MB). They come from
-// a free list so that the hot path does not allocate. It is not a
-// sync.Pool: a pool drops its buffers at every other garbage collection,
-// and a sweep of small runs collects often, so each call after one
-// allocated and zeroed 2.5 MB afresh, page faults and all.
+// buffers holds the packing buffers of one call. They come from a free
+// list so that the hot path does not allocate. It is not a sync.Pool: a
+// pool drops its buffers at every other garbage collection, and a sweep
+// of small runs collects often, so each call after one allocated afresh.
+// The packed blocks a and b grow to the largest block packed so far (at
+// most mc×kc and kc×nc, 2.5 MB in all) rather than starting at their
+// largest: the collector paces itself on the live heap, and 2.5 MB held
+// for the small products of a small model would let every cycle's
+// garbage spread over that many more fresh pages.
 type buffers struct {
-	a     [mc * kc]float32
-	b     [kc * nc]float32
+	a, b  []float32
 	edgeA [mr * kc]float32
 	edgeB [kc * nr]float32
+}
+
+// reserve makes a and b hold at least na and nb elements.
+func (buf *buffers) reserve(na, nb int) {
+	if len(buf.a) < na {
+		buf.a = make([]float32, na)
+	}
+	if len(buf.b) < nb {
+		buf.b = make([]float32, nb)
+	}
 }
 
 // free holds the buffers of the calls that returned, at most maxFree:
@@ -161,22 +174,30 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	// holds for B.
 	directA := direct && alpha == 1 && (m*k <= directMax || n <= nr || m <= mc)
 	directB := direct && !bTrans && (k*n <= directMax || m <= mc)
+	var needA, needB int
+	if !directA {
+		needA = (min(mc, m) + mr - 1) / mr * mr * kd
+	}
+	if !directB {
+		needB = kd * ((min(nc, n) + nr - 1) / nr * nr)
+	}
+	buf.reserve(needA, needB)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kd {
 			kb := min(kd, k-pc)
-			bo := operand{s: buf.b[:], rs: nr, panel: nr * kb, packed: true}
+			bo := operand{s: buf.b, rs: nr, panel: nr * kb, packed: true}
 			if directB {
 				bo = operand{s: b, off: pc*ldb + jc, rs: ldb, panel: nr}
 			} else {
-				packB(buf.b[:], b, ldb, bTrans, pc, jc, kb, nb)
+				packB(buf.b, b, ldb, bTrans, pc, jc, kb, nb)
 			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				ao := operand{s: buf.a[:], rs: 1, cs: mr, panel: mr * kb, packed: true}
+				ao := operand{s: buf.a, rs: 1, cs: mr, panel: mr * kb, packed: true}
 				switch {
 				case !directA:
-					packA(buf.a[:], a, lda, aTrans, ic, pc, mb, kb, alpha)
+					packA(buf.a, a, lda, aTrans, ic, pc, mb, kb, alpha)
 				case aTrans:
 					ao = operand{s: a, off: pc*lda + ic, rs: 1, cs: lda, panel: mr}
 				default:
