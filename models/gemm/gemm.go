@@ -32,20 +32,23 @@ const (
 	directMax = 128 << 10
 )
 
-// buffers holds the packing buffers of one call. They come from a free
-// list so that the hot path does not allocate. It is not a sync.Pool: a
-// pool drops its buffers at every other garbage collection, and a sweep
-// of small runs collects often, so each call after one allocated afresh.
-// The packed blocks a and b grow to the largest block packed so far (at
-// most mc×kc and kc×nc, 2.5 MB in all) rather than starting at their
-// largest: the collector paces itself on the live heap, and 2.5 MB held
-// for the small products of a small model would let every cycle's
-// garbage spread over that many more fresh pages.
+// buffers holds the packing buffers of one call. They come from a pool so
+// that the hot path does not allocate; sync.Pool starts no goroutines and
+// keeps a buffer per P, so concurrent trainers never contend for one. The
+// packed blocks a and b grow to the largest block packed so far (at most
+// mc×kc and kc×nc, 2.5 MB in all) rather than starting at their largest:
+// the pool drops its buffers at garbage collections, which a sweep of
+// small runs does often, and each full-size buffer made afresh after one
+// was zeroed, page faults and all; the collector also paces itself on the
+// live heap, so 2.5 MB held for the small products of a small model let
+// every cycle's garbage spread over that many more fresh pages.
 type buffers struct {
 	a, b  []float32
 	edgeA [mr * kc]float32
 	edgeB [kc * nr]float32
 }
+
+var pool = sync.Pool{New: func() any { return new(buffers) }}
 
 // reserve makes a and b hold at least na and nb elements.
 func (buf *buffers) reserve(na, nb int) {
@@ -54,35 +57,6 @@ func (buf *buffers) reserve(na, nb int) {
 	}
 	if len(buf.b) < nb {
 		buf.b = make([]float32, nb)
-	}
-}
-
-// free holds the buffers of the calls that returned, at most maxFree:
-// one per concurrent call, which is one per worker, is all that is ever
-// reused.
-var free struct {
-	sync.Mutex
-	bufs []*buffers
-}
-
-const maxFree = 64
-
-func getBuffers() *buffers {
-	free.Lock()
-	defer free.Unlock()
-	if n := len(free.bufs); n > 0 {
-		b := free.bufs[n-1]
-		free.bufs = free.bufs[:n-1]
-		return b
-	}
-	return new(buffers)
-}
-
-func putBuffers(b *buffers) {
-	free.Lock()
-	defer free.Unlock()
-	if len(free.bufs) < maxFree {
-		free.bufs = append(free.bufs, b)
 	}
 }
 
@@ -162,8 +136,8 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 		return
 	}
 
-	buf := getBuffers()
-	defer putBuffers(buf)
+	buf := pool.Get().(*buffers)
+	defer pool.Put(buf)
 	kd := depth(k)
 	// Operands read in place need no copy, but are only worth it while
 	// they stay in cache; larger ones are packed (see direct).
