@@ -33,32 +33,15 @@ const (
 )
 
 // buffers holds the packing buffers of one call. They come from a pool so
-// that the hot path does not allocate; sync.Pool starts no goroutines and
-// keeps a buffer per P, so concurrent trainers never contend for one. The
-// packed blocks a and b grow to the largest block packed so far (at most
-// mc×kc and kc×nc, 2.5 MB in all) rather than starting at their largest:
-// the pool drops its buffers at garbage collections, which a sweep of
-// small runs does often, and each full-size buffer made afresh after one
-// was zeroed, page faults and all; the collector also paces itself on the
-// live heap, so 2.5 MB held for the small products of a small model let
-// every cycle's garbage spread over that many more fresh pages.
+// that the hot path does not allocate; sync.Pool starts no goroutines.
 type buffers struct {
-	a, b  []float32
+	a     [mc * kc]float32
+	b     [kc * nc]float32
 	edgeA [mr * kc]float32
 	edgeB [kc * nr]float32
 }
 
 var pool = sync.Pool{New: func() any { return new(buffers) }}
-
-// reserve makes a and b hold at least na and nb elements.
-func (buf *buffers) reserve(na, nb int) {
-	if len(buf.a) < na {
-		buf.a = make([]float32, na)
-	}
-	if len(buf.b) < nb {
-		buf.b = make([]float32, nb)
-	}
-}
 
 // Sgemm computes
 //
@@ -148,30 +131,22 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	// holds for B.
 	directA := direct && alpha == 1 && (m*k <= directMax || n <= nr || m <= mc)
 	directB := direct && !bTrans && (k*n <= directMax || m <= mc)
-	var needA, needB int
-	if !directA {
-		needA = (min(mc, m) + mr - 1) / mr * mr * kd
-	}
-	if !directB {
-		needB = kd * ((min(nc, n) + nr - 1) / nr * nr)
-	}
-	buf.reserve(needA, needB)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kd {
 			kb := min(kd, k-pc)
-			bo := operand{s: buf.b, rs: nr, panel: nr * kb, packed: true}
+			bo := operand{s: buf.b[:], rs: nr, panel: nr * kb, packed: true}
 			if directB {
 				bo = operand{s: b, off: pc*ldb + jc, rs: ldb, panel: nr}
 			} else {
-				packB(buf.b, b, ldb, bTrans, pc, jc, kb, nb)
+				packB(buf.b[:], b, ldb, bTrans, pc, jc, kb, nb)
 			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				ao := operand{s: buf.a, rs: 1, cs: mr, panel: mr * kb, packed: true}
+				ao := operand{s: buf.a[:], rs: 1, cs: mr, panel: mr * kb, packed: true}
 				switch {
 				case !directA:
-					packA(buf.a, a, lda, aTrans, ic, pc, mb, kb, alpha)
+					packA(buf.a[:], a, lda, aTrans, ic, pc, mb, kb, alpha)
 				case aTrans:
 					ao = operand{s: a, off: pc*lda + ic, rs: 1, cs: lda, panel: mr}
 				default:

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 )
@@ -155,5 +156,28 @@ func TestSgemmPanicsOnBadArguments(t *testing.T) {
 			}()
 			tt.call()
 		})
+	}
+}
+
+// TestBuffersAreAligned checks that every packing buffer starts on a
+// 64-byte boundary, as the kernels' AVX-512 vectors do: a misaligned
+// panel splits a cache line at every access.
+func TestBuffersAreAligned(t *testing.T) {
+	for range 4 {
+		buf := new(buffers)
+		tests := []struct {
+			name string
+			p    *float32
+		}{
+			{"a", &buf.a[0]},
+			{"b", &buf.b[0]},
+			{"edgeA", &buf.edgeA[0]},
+			{"edgeB", &buf.edgeB[0]},
+		}
+		for _, tt := range tests {
+			if addr := uintptr(unsafe.Pointer(tt.p)); addr%64 != 0 {
+				t.Errorf("%s at %#x, not on a 64-byte boundary", tt.name, addr)
+			}
+		}
 	}
 }

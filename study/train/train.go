@@ -144,7 +144,7 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		}
 		pred = fitterPredictor{m}
 		if d.NVal() > 0 {
-			res.ValAccuracy = append(res.ValAccuracy, accuracy(pred, d.Classes, d.ValX, d.ValY, d.In))
+			res.ValAccuracy = append(res.ValAccuracy, accuracy(pred, d.Classes, d.ValX, d.ValY, d.In, nil))
 		}
 	case models.Net:
 		pred = netPredictor{m, shape.Out}
@@ -350,8 +350,12 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 	}
 	grad := make([]float32, cfg.Batch*k)
 	val := netPredictor{net, shape.Out}
+	var valProb []float32 // reused by each epoch's validation
 	stop := newEarlyStop(cfg.Patience, params)
 	step := 0
+	// mb is the batch of every step: the augmentations take its address,
+	// so one declared in the loop would be a heap allocation a step.
+	var mb batch
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		epochRows := rows
 		for _, a := range augs {
@@ -372,7 +376,7 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 				copy(bx[r*in:(r+1)*in], d.TrainX[idx*in:(idx+1)*in])
 				by[r] = d.TrainY[idx]
 			}
-			mb := batch{X: bx[:b*in], N: b, K: k}
+			mb = batch{X: bx[:b*in], N: b, K: k}
 			if soft {
 				mb.Soft = bt[:b*k]
 				softTargets(by[:b], k, cfg.LabelSmoothing, mb.Soft)
@@ -409,7 +413,7 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 		res.Loss = append(res.Loss, sum/float64(steps))
 		res.Epochs = epoch
 		if d.NVal() > 0 {
-			acc := accuracy(val, d.Classes, d.ValX, d.ValY, in)
+			acc := accuracy(val, d.Classes, d.ValX, d.ValY, in, &valProb)
 			res.ValAccuracy = append(res.ValAccuracy, acc)
 			if stop.observe(epoch, acc) {
 				break
@@ -468,12 +472,22 @@ func predictAll(p predictor, x []float32, n, in int, out []float32) {
 }
 
 // accuracy is the fraction of rows of x whose most probable class is y.
-func accuracy(p predictor, classes int, x []float32, y []int, in int) float64 {
+// The probabilities go into *scratch, grown as needed, when scratch is
+// not nil.
+func accuracy(p predictor, classes int, x []float32, y []int, in int, scratch *[]float32) float64 {
 	n := len(y)
 	if n == 0 {
 		return 0
 	}
-	prob := make([]float32, n*classes)
+	var prob []float32
+	if scratch != nil {
+		if cap(*scratch) < n*classes {
+			*scratch = make([]float32, n*classes)
+		}
+		prob = (*scratch)[:n*classes]
+	} else {
+		prob = make([]float32, n*classes)
+	}
 	predictAll(p, x, n, in, prob)
 	correct := 0
 	for i := range n {
