@@ -55,6 +55,9 @@ func TestLayersMatchPyTorch(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
+	if len(ref.Cases) == 0 {
+		t.Fatal("testdata/zoo_torch.json holds no cases")
+	}
 	near := func(got, want float32) bool {
 		return math.Abs(float64(got-want)) <= 1e-4*(1+math.Abs(float64(want)))
 	}

@@ -127,6 +127,9 @@ func TestAverageLinkageMatchesSciPy(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
+	if len(ref.Cases) == 0 {
+		t.Fatal("the reference file holds no cases")
+	}
 	for _, c := range ref.Cases {
 		n := len(c.Dist)
 		t.Run("with "+strconv.Itoa(n)+" items", func(t *testing.T) {

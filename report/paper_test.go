@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -112,9 +113,18 @@ func TestWritePaper(t *testing.T) {
 		if !strings.HasPrefix(csv, "measure,value,ci_lo,ci_hi,p\n") {
 			t.Errorf("ensemble.csv header: %.60q", csv)
 		}
-		h := in.Metrics.Ensemble.MeanAccuracy
-		if !strings.Contains(csv, "mean_accuracy,"+raw(float64(h))) {
-			t.Errorf("ensemble.csv lacks mean_accuracy %v at full precision", h)
+		// Parsed back, the field must give the very float64 the metrics
+		// hold: a rounded value would parse to a neighbour.
+		h := float64(in.Metrics.Ensemble.MeanAccuracy)
+		var field string
+		for _, line := range strings.Split(csv, "\n") {
+			if v, ok := strings.CutPrefix(line, "mean_accuracy,"); ok {
+				field, _, _ = strings.Cut(v, ",")
+			}
+		}
+		got, err := strconv.ParseFloat(field, 64)
+		if err != nil || got != h {
+			t.Errorf("ensemble.csv mean_accuracy = %q (%v), want %v at full precision", field, err, h)
 		}
 	})
 	t.Run("the methods cite only what references.bib defines", func(t *testing.T) {

@@ -33,6 +33,9 @@ func TestSeedMLPReachesPublishedAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stored.Close()
+	if len(entries) == 0 {
+		t.Fatal("the manifest lists no runs")
+	}
 	for _, e := range entries {
 		run, err := stored.Get(e.ID)
 		if err != nil {

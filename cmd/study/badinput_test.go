@@ -154,13 +154,12 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		writeFile(t, tmp, "huge.yaml", huge)
 		mustRun(t, tmp, "validate", "huge.yaml", "--max-runs", "200000")
 	})
-	// A missing spec exits 1 for now: study.Run passes spec.Load's
-	// *fs.PathError on unwrapped, which ExitCode counts as an I/O error.
+	// A missing spec is the user's input: exit 2, like any bad spec.
 	t.Run("a missing spec is refused, naming the file", func(t *testing.T) {
 		tmp := t.TempDir()
 		r := runStudy(t, tmp, "run", "none.yaml", "--results", "res")
-		if r.code == 0 || !strings.Contains(r.stderr, "none.yaml") || exists(filepath.Join(tmp, "res")) {
-			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		if r.code != 2 || !strings.Contains(r.stderr, "none.yaml") || exists(filepath.Join(tmp, "res")) {
+			t.Errorf("exit %d, stderr %q; want exit 2 naming none.yaml and no results folder", r.code, r.stderr)
 		}
 	})
 }

@@ -72,6 +72,9 @@ func TestRepresentationsMatchNumpy(t *testing.T) {
 		t.Fatalf("no representation: %v", why)
 	}
 	got := map[string]Square{"cka_linear": rep.CKALinear, "cka_debiased": rep.CKADebiased, "cka_rbf": rep.CKARBF, "mutual_knn": rep.MutualKNN}
+	if len(ref.Expected) != len(got) {
+		t.Fatalf("the reference file holds %d measures, want the %d computed here", len(ref.Expected), len(got))
+	}
 	for name, want := range ref.Expected {
 		t.Run(name+" matches numpy", func(t *testing.T) {
 			for a := range want {

@@ -175,6 +175,9 @@ func TestBadFiles(t *testing.T) {
 func TestGoodFiles(t *testing.T) {
 	files, _ := filepath.Glob("testdata/good/*.yaml")
 	sweeps, _ := filepath.Glob("../../sweeps/*.yaml")
+	if len(files) == 0 || len(sweeps) == 0 {
+		t.Fatalf("%d good specs in testdata/good and %d in sweeps/, want some of each", len(files), len(sweeps))
+	}
 	for _, f := range append(files, sweeps...) {
 		t.Run(filepath.Base(f)+" parses", func(t *testing.T) {
 			src, err := os.ReadFile(f)
