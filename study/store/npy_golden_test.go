@@ -2,13 +2,10 @@ package store
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.npy from the current encoder")
 
 // goldenData is the matrix of testdata/<name>.npy: value k is k/4 − 1.
 func goldenData(rows, cols int) []float32 {
@@ -19,14 +16,10 @@ func goldenData(rows, cols int) []float32 {
 	return d
 }
 
-// TestNPYMatchesGolden pins the bytes of the .npy encoding. The files
-// were written by the encoder before AppendNPY existed (fmt and
-// binary.Write) with
-//
-//	go test ./study/store -run TestNPYMatchesGolden -update
-//
-// so appending to a reused buffer must not change one byte of a run's
-// features.npy (its checksum is recorded in metrics.json).
+// TestNPYMatchesGolden holds the .npy encoding to numpy's, byte for byte:
+// the files are numpy.save of the same matrices (testdata/gen_npy.py), so
+// a run's features.npy is what numpy writes, and appending to a reused
+// buffer changes none of its bytes (their checksum is recorded).
 func TestNPYMatchesGolden(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -42,15 +35,6 @@ func TestNPYMatchesGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join("testdata", tt.name+".npy")
 			data := goldenData(tt.rows, tt.cols)
-			if *update && len(tt.dst) == 0 {
-				b, err := EncodeNPY(data, tt.rows, tt.cols)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
 			want, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
