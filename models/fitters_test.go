@@ -468,19 +468,42 @@ func TestNaiveBayesGivesAbsentClassesZeroProbability(t *testing.T) {
 	}
 }
 
-func TestFittersSurviveNonFiniteInputs(t *testing.T) {
-	s := models.Shape{In: 2, Classes: 2, Out: 1}
-	nan, inf := float32(math.NaN()), float32(math.Inf(1))
-	x := []float32{nan, 0, 1, inf, -inf, 2, 3, nan, 0.5, 0.5, nan, nan}
+func TestFittersRejectNonFiniteInputs(t *testing.T) {
+	s := models.Shape{In: 2, Classes: 2, Out: 2}
 	y := []int{0, 1, 0, 1, 0, 1}
+	finite := []float32{0, 0, 1, 1, 2, 2, 3, 3, 0.5, 0.5, 1.5, 1.5}
+	inputs := []struct {
+		name string
+		v    float32
+	}{
+		{"NaN", float32(math.NaN())},
+		{"+Inf", float32(math.Inf(1))},
+		{"-Inf", float32(math.Inf(-1))},
+	}
 	for _, f := range fitters {
-		t.Run(f.name+" fits and predicts NaN and ±Inf without panicking", func(t *testing.T) {
-			m := buildFitter(t, models.Options{Arch: f.opts.Arch, K: 1, MaxDepth: f.opts.MaxDepth}, s)
-			if err := m.Fit(x, y, len(y)); err != nil {
-				t.Fatal(err)
-			}
-			out := make([]float32, len(y)*2)
-			m.Proba(x, len(y), out)
-		})
+		for _, in := range inputs {
+			t.Run(f.name+" refuses to fit a "+in.name+" feature", func(t *testing.T) {
+				m := buildFitter(t, models.Options{Arch: f.opts.Arch, K: 1, MaxDepth: f.opts.MaxDepth}, s)
+				x := append([]float32(nil), finite...)
+				x[2*2+1] = in.v // feature 1 of instance 2
+				err := m.Fit(x, y, len(y))
+				if err == nil {
+					t.Fatal("Fit accepted a non-finite input")
+				}
+				for _, want := range []string{f.opts.Arch, "non-finite", "feature 1 of instance 2"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not mention %q", err, want)
+					}
+				}
+				// The refused fit leaves the model unfitted: uniform predictions.
+				out := make([]float32, len(y)*2)
+				m.Proba(finite, len(y), out)
+				for _, p := range out {
+					if p != 0.5 {
+						t.Fatalf("probabilities after the refused Fit %v, want all 0.5", out)
+					}
+				}
+			})
+		}
 	}
 }

@@ -72,7 +72,9 @@ func (m *KNN) k() int {
 }
 
 // Fit stores the n training instances. It keeps x and y without copying
-// them: the caller must not modify them while the model is in use.
+// them: the caller must not modify them while the model is in use. It
+// returns an error, and keeps any earlier fit, when an input is NaN or
+// infinite.
 func (m *KNN) Fit(x []float32, y []int, n int) error {
 	if err := checkFitData(x, y, n, m.in, m.classes); err != nil {
 		return fmt.Errorf("knn: %w", err)

@@ -50,7 +50,8 @@ func NewNaiveBayes(s Shape) *NaiveBayes {
 }
 
 // Fit estimates the class priors, means and variances from n×In inputs x
-// with labels y, replacing any earlier fit.
+// with labels y, replacing any earlier fit. It returns an error, and keeps
+// any earlier fit, when an input is NaN or infinite.
 func (m *NaiveBayes) Fit(x []float32, y []int, n int) error {
 	if err := checkFitData(x, y, n, m.in, m.classes); err != nil {
 		return fmt.Errorf("naive_bayes: %w", err)

@@ -87,7 +87,8 @@ func checkFitterShape(s Shape) error {
 	return nil
 }
 
-// checkFitData reports training data that does not match the shape.
+// checkFitData reports training data that does not match the shape or
+// holds a NaN or infinite feature value.
 func checkFitData(x []float32, y []int, n, in, classes int) error {
 	if n <= 0 {
 		return fmt.Errorf("no training instances (n = %d)", n)
@@ -101,6 +102,11 @@ func checkFitData(x []float32, y []int, n, in, classes int) error {
 	for i, c := range y[:n] {
 		if c < 0 || c >= classes {
 			return fmt.Errorf("label %d of instance %d is outside [0, %d)", c, i, classes)
+		}
+	}
+	for i, v := range x[:n*in] {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("non-finite input %v in feature %d of instance %d: fitters need finite feature values", v, i%in, i/in)
 		}
 	}
 	return nil
@@ -127,7 +133,8 @@ func (t *Tree) Depth() int {
 }
 
 // Fit grows the tree on n×In inputs x with labels y, replacing any earlier
-// fit.
+// fit. It returns an error, and keeps any earlier fit, when an input is
+// NaN or infinite.
 func (t *Tree) Fit(x []float32, y []int, n int) error {
 	if err := checkFitData(x, y, n, t.in, t.classes); err != nil {
 		return fmt.Errorf("tree: %w", err)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -207,20 +208,70 @@ func TestRunWithTrainingFeatures(t *testing.T) {
 		}
 	})
 	t.Run("a fitter trains on the data subset", func(t *testing.T) {
-		// fakeFitter's prior is the class share of the rows it was fitted on.
-		rows, _ := SubsetRows("0.25", d.NTrain(), 4, 7)
-		f := &fakeFitter{classes: 3}
-		x, y := gather(d, rows)
-		if err := f.Fit(x, y, len(y)); err != nil {
-			t.Fatal(err)
-		}
-		if len(y) != 9 || len(x) != 9*d.In {
-			t.Fatalf("gathered %d rows and %d values, want 9 and %d", len(y), len(x), 9*d.In)
-		}
-		for i, r := range rows {
-			if y[i] != d.TrainY[r] {
-				t.Fatalf("row %d has label %d, want %d", i, y[i], d.TrainY[r])
+		// fakeFitter predicts, for every row, the class shares of the rows
+		// it was fitted on; every class has a third of the full data.
+		shares := func(rows []int) []float32 {
+			p := make([]float32, d.Classes)
+			for _, r := range rows {
+				p[d.TrainY[r]] += 1 / float32(len(rows))
 			}
+			return p
+		}
+		all := make([]int, d.NTrain())
+		for r := range all {
+			all[r] = r
+		}
+		full := shares(all)
+		for _, c := range []struct {
+			subset   string
+			dataSeed int64
+		}{{"0.25", 1}, {"half-a", 3}, {"bootstrap", 1}} {
+			t.Run(c.subset, func(t *testing.T) {
+				cfg := base
+				cfg.Options = models.Options{Arch: "test-fitter"}
+				cfg.DataSubset, cfg.DataSeed = c.subset, c.dataSeed
+				res, err := Run(context.Background(), Job{Config: cfg, SpecSeed: 4, Data: d})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := SubsetRows(c.subset, d.NTrain(), 4, c.dataSeed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := shares(rows)
+				if slices.EqualFunc(want, full, near) {
+					t.Fatalf("subset rows %v have the full data's class shares %v; pick another data seed", rows, full)
+				}
+				if res.TrainRows != len(rows) {
+					t.Errorf("%d training rows, want %d", res.TrainRows, len(rows))
+				}
+				if len(res.TestProb) != d.NTest()*d.Classes || d.NTest() == 0 {
+					t.Fatalf("%d test probabilities, want %d×%d > 0", len(res.TestProb), d.NTest(), d.Classes)
+				}
+				for i := range d.NTest() {
+					got := res.TestProb[i*d.Classes : (i+1)*d.Classes]
+					if !slices.EqualFunc(got, want, near) {
+						t.Fatalf("test row %d has probabilities %v, want the subset's class shares %v (full data: %v)", i, got, want, full)
+					}
+				}
+			})
 		}
 	})
+}
+
+// near reports whether a and b agree to float32 rounding.
+func near(a, b float32) bool { return math.Abs(float64(a-b)) <= 1e-6 }
+
+func TestRunFailsAFitterOnNonFiniteInputs(t *testing.T) {
+	for _, arch := range []string{"tree", "knn", "naive_bayes"} {
+		t.Run(arch, func(t *testing.T) {
+			d := blobSet(2, 3, 5, 8)
+			d.TrainX = slices.Clone(d.TrainX)
+			d.TrainX[4] = float32(math.NaN())
+			_, err := Run(context.Background(), Job{Config: config(arch, "sgd", 0.1), Data: d})
+			if err == nil || !strings.Contains(err.Error(), "non-finite") || strings.Contains(err.Error(), "panic") {
+				t.Fatalf("error %v, want a failed fit naming the non-finite input", err)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -59,16 +60,57 @@ func TestTransfer(t *testing.T) {
 					t.Errorf("%s: unchanged=%v, want %v", name, same, want)
 				}
 			}
-			scratch, err := Run(context.Background(), Job{Config: config("mlp", "adam", 0.05), Data: d, SaveWeights: true})
+		})
+	}
+	t.Run("the head starts from the run's own initialisation and the backbone from the parent", func(t *testing.T) {
+		// Freezing every tensor leaves the weights a run starts from, which
+		// SaveWeights then returns.
+		initial := func(t *testing.T, init map[string][]float32) (map[string][]float32, []string) {
+			t.Helper()
+			var freeze []string
+			for name := range parent {
+				freeze = append(freeze, name)
+			}
+			job := Job{Config: config("mlp", "adam", 0.05), SpecSeed: 5, Data: d, Init: init, Freeze: freeze, SaveWeights: true}
+			res, err := Run(context.Background(), job)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The head starts from the run's own initialisation either way.
-			if len(got["layer1.weight"]) != len(models.Weights(scratch.Weights)["layer1.weight"]) {
-				t.Errorf("head size differs from a scratch run's")
+			return models.Weights(res.Weights), res.Transferred
+		}
+		scratch, _ := initial(t, nil)
+		child, transferred := initial(t, parent)
+		if want := []string{"layer0.weight", "layer0.bias"}; !reflect.DeepEqual(transferred, want) {
+			t.Fatalf("transferred %v, want %v", transferred, want)
+		}
+		if len(child) != len(scratch) || len(child) != 4 {
+			t.Fatalf("child tensors %v, scratch tensors %v, want the 4 of a one-hidden-layer mlp", slices.Sorted(maps.Keys(child)), slices.Sorted(maps.Keys(scratch)))
+		}
+		for name, w := range child {
+			from, source := scratch[name], "a scratch run's initialisation"
+			if slices.Contains(transferred, name) {
+				from, source = parent[name], "the parent's"
+				// Otherwise the check could not tell a copy from a fresh start.
+				if slices.Equal(parent[name], scratch[name]) {
+					t.Fatalf("%s: the parent's weights equal a scratch run's", name)
+				}
 			}
-		})
-	}
+			if !slices.Equal(w, from) {
+				t.Errorf("%s starts from %v, want %s %v", name, w, source, from)
+			}
+		}
+		// The parent's head (4 classes) overlaps the child's (3 classes):
+		// a head copied, even in part, from the parent would differ here.
+		for _, name := range []string{"layer1.weight", "layer1.bias"} {
+			p, c := parent[name], child[name]
+			if len(c) == 0 || len(p) <= len(c) {
+				t.Fatalf("%s: parent has %d values, child %d; want a larger parent head", name, len(p), len(c))
+			}
+			if slices.Equal(c, p[:len(c)]) {
+				t.Errorf("%s starts from the parent's values", name)
+			}
+		}
+	})
 	t.Run("weights that match nothing are an error", func(t *testing.T) {
 		_, err := Run(context.Background(), Job{Config: config("mlp", "adam", 0.05), Data: d, Init: map[string][]float32{"other": {1}}})
 		if err == nil || !strings.Contains(err.Error(), "no parameter") {
