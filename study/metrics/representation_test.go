@@ -3,6 +3,7 @@ package metrics
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/study-harness/study/study/predmat"
@@ -20,25 +21,47 @@ func featureMatrix(feats [][]float32, dims []int, n int) *predmat.Matrix {
 }
 
 func TestCKAMatchesTheWorkedExample(t *testing.T) {
-	x := featureMatrix([][]float32{
-		{1, 2, 2, 0, 0, 1, 3, 3, 1, -1},
-		{1, 0, 1, 0, 1, 2, 2, 2, 0, 1, 1, 1, 3, 0, -1},
-	}, []int{2, 3}, 5)
+	var ref struct {
+		CKA struct {
+			X, Y            [][]float32
+			Expected, Sheet map[string]float64
+		} `json:"cka"`
+	}
+	raw, err := os.ReadFile(workedExampleFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	c := ref.CKA
+	if len(c.X) != 5 || len(c.Y) != 5 || len(c.Expected) != 2 || len(c.Sheet) != 2 {
+		t.Fatalf("%s: the CKA example has %d and %d rows, %d computed and %d sheet values; want 5, 5, 2, 2", workedExampleFile, len(c.X), len(c.Y), len(c.Expected), len(c.Sheet))
+	}
+	var fx, fy []float32
+	for i := range c.X {
+		fx, fy = append(fx, c.X[i]...), append(fy, c.Y[i]...)
+	}
+	x := featureMatrix([][]float32{fx, fy}, []int{len(c.X[0]), len(c.Y[0])}, len(c.X))
 	rep, why := Representations(x, 0, 0, 2)
 	if rep == nil {
 		t.Fatalf("no representation: %v", why)
 	}
+	lin, deb := c.Expected["linear CKA(X,Y)"], c.Expected["debiased linear CKA(X,Y)"]
 	for _, tc := range []struct {
 		name      string
 		got, want float64
 	}{
-		{"linear CKA(X, Y)", rep.CKALinear[0][1], 0.268480},
-		{"linear CKA(Y, X)", rep.CKALinear[1][0], 0.268480},
-		{"debiased linear CKA(X, Y)", rep.CKADebiased[0][1], -0.216574},
+		{"linear CKA(X, Y)", rep.CKALinear[0][1], lin},
+		{"linear CKA(Y, X)", rep.CKALinear[1][0], lin},
+		{"debiased linear CKA(X, Y)", rep.CKADebiased[0][1], deb},
 		{"linear CKA(X, X)", rep.CKALinear[0][0], 1},
 		{"debiased CKA(Y, Y)", rep.CKADebiased[1][1], 1},
+		// The generator's numpy against the six digits the sheet prints.
+		{"numpy's linear CKA against the sheet", lin, c.Sheet["linear CKA(X,Y)"]},
+		{"numpy's debiased CKA against the sheet", deb, c.Sheet["debiased linear CKA(X,Y)"]},
 	} {
-		t.Run(tc.name+" matches the sheet", func(t *testing.T) {
+		t.Run(tc.name+" matches", func(t *testing.T) {
 			if math.Abs(tc.got-tc.want) > 1e-6 {
 				t.Errorf("got %.9g, want %.9g", tc.got, tc.want)
 			}
