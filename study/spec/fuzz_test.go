@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +51,90 @@ func FuzzParse(f *testing.F) {
 		}
 		if _, err := s.Resolve(); err != nil && len(s.Axes) == 0 {
 			t.Fatalf("accepted a spec whose only run is invalid: %v", err)
+		}
+	})
+}
+
+// FuzzParseSelector checks that ParseSelector never panics and that an
+// accepted selector is well formed: at least one term, keys distinct run
+// fields, values non-empty without blanks or stray braces, placeholders
+// naming run fields, String giving back the input's fields joined by one
+// space, which parses to the same selector, and Bind leaving no
+// placeholder.
+func FuzzParseSelector(f *testing.F) {
+	for _, s := range []string{
+		"role=pretrain seed=100",
+		"role=pretrain seed={seed}",
+		"role=pretrain",
+		"  role=pretrain\tseed={init_seed}\n",
+		"role=a=b",
+		"",
+		"   ",
+		"role",
+		"=x",
+		"role=",
+		"nosuchkey=1",
+		"seed=1 seed=2",
+		"seed={nosuch}",
+		"seed={}",
+		"seed={{seed}}",
+		"seed=x{seed}",
+		"seed={seed",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sel, err := ParseSelector(s)
+		if err != nil {
+			if sel != nil {
+				t.Fatalf("error %v with a selector %v", err, sel)
+			}
+			return
+		}
+		if len(sel) == 0 {
+			t.Fatalf("accepted %q as an empty selector", s)
+		}
+		seen := map[string]bool{}
+		for _, term := range sel {
+			if _, ok := runField(term.Key); !ok {
+				t.Fatalf("accepted key %q that is no run field", term.Key)
+			}
+			if seen[term.Key] {
+				t.Fatalf("accepted key %q twice", term.Key)
+			}
+			seen[term.Key] = true
+			if term.Value == "" || strings.ContainsAny(term.Value, "{}") || len(strings.Fields(term.Value)) != 1 {
+				t.Fatalf("accepted bad value %q", term.Value)
+			}
+			if term.Placeholder {
+				if _, ok := runField(term.Value); !ok {
+					t.Fatalf("accepted placeholder %q that is no run field", term.Value)
+				}
+			}
+		}
+		str := sel.String()
+		if want := strings.Join(strings.Fields(s), " "); str != want {
+			t.Fatalf("String() = %q, want %q", str, want)
+		}
+		again, err := ParseSelector(str)
+		if err != nil {
+			t.Fatalf("String() %q of an accepted selector fails: %v", str, err)
+		}
+		if !reflect.DeepEqual(again, sel) {
+			t.Fatalf("round trip %q: %+v, want %+v", str, again, sel)
+		}
+		var c Config
+		bound := sel.Bind(c)
+		if len(bound) != len(sel) {
+			t.Fatalf("Bind changed the length: %v", bound)
+		}
+		for i, term := range bound {
+			if term.Placeholder || term.Key != sel[i].Key {
+				t.Fatalf("Bind left %+v", term)
+			}
+			if sel[i].Placeholder && term.Key == sel[i].Value && !(Selector{term}).Match(c) {
+				t.Fatalf("%s bound to %+v does not match its own config", sel[i].Key, term)
+			}
 		}
 	})
 }

@@ -174,10 +174,14 @@ func Verify(dir, id string) (*Record, error) {
 			return nil, fmt.Errorf("%s: %w: bad file name %q", path, ErrCorrupt, f.Name)
 		}
 		p := filepath.Join(run, f.Name)
-		b, err := os.ReadFile(p)
+		st, err := os.Stat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: %w: file missing", p, ErrCorrupt)
 		}
+		if err == nil && !st.Mode().IsRegular() { // ".", "..", a folder: never written by Commit
+			return nil, fmt.Errorf("%s: %w: not a regular file", p, ErrCorrupt)
+		}
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
