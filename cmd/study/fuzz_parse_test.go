@@ -13,8 +13,8 @@ import (
 // to parseRange and parse with a flag set like the commands': they never
 // panic, every error is a usage error or flag.ErrHelp, and the positional
 // arguments they return are within the bounds asked for and appear, in
-// order, among the arguments given, none of them a flag unless it follows
-// "--".
+// order, among the arguments given, none of them a flag unless a "--"
+// comes before it.
 func FuzzParseArgs(f *testing.F) {
 	for _, s := range []struct {
 		args   string
@@ -66,10 +66,10 @@ func FuzzParseArgs(f *testing.F) {
 			}
 			j := 0
 			for _, p := range pos {
-				// A positional argument that looks like a flag must be
-				// one shielded by a "--" just before it.
+				// A positional argument that looks like a flag must come
+				// after a "--".
 				flagLike := len(p) > 1 && p[0] == '-'
-				for j < len(given) && (given[j] != p || flagLike && (j == 0 || given[j-1] != "--")) {
+				for j < len(given) && (given[j] != p || flagLike && !slices.Contains(given[:j], "--")) {
 					j++
 				}
 				if j == len(given) {
@@ -95,4 +95,34 @@ func FuzzParseArgs(f *testing.F) {
 			t.Fatalf("arguments changed from %q to %q", given, args)
 		}
 	})
+}
+
+func TestParseRangeEndsFlagsAtDoubleDash(t *testing.T) {
+	tests := []struct {
+		args    []string
+		pos     []string
+		results string
+		force   bool
+	}{
+		{[]string{"dir", "--", "-a", "-b"}, []string{"dir", "-a", "-b"}, "", false},
+		{[]string{"--", "--force", "x"}, []string{"--force", "x"}, "", false},
+		{[]string{"--force", "--", "-x"}, []string{"-x"}, "", true},
+		{[]string{"--results", "--", "spec"}, []string{"spec"}, "--", false},
+		{[]string{"--results=r", "--", "--results", "s"}, []string{"--results", "s"}, "r", false},
+		{[]string{"a", "--force", "b"}, []string{"a", "b"}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			fs := newFlags("t", "ARGS", io.Discard)
+			results := fs.String("results", "", "")
+			force := fs.Bool("force", false, "")
+			pos, err := parseRange(fs, tt.args, 0, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(pos, tt.pos) || *results != tt.results || *force != tt.force {
+				t.Errorf("positional %q, --results %q, --force %v; want %q, %q, %v", pos, *results, *force, tt.pos, tt.results, tt.force)
+			}
+		})
+	}
 }

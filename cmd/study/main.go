@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -121,7 +122,8 @@ func parse(fs *flag.FlagSet, args []string, n int) ([]string, error) {
 }
 
 // parseRange is parse for lo to hi positional arguments (hi < 0: no
-// limit).
+// limit). Flags may come before, between or after the positional
+// arguments; after "--" every argument is positional.
 func parseRange(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 	var pos []string
 	for {
@@ -131,12 +133,16 @@ func parseRange(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 			}
 			return nil, &usageError{err.Error()}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if endedFlags(fs, args[:len(args)-len(rest)]) {
+			pos = append(pos, rest...)
 			break
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
 	switch {
 	case lo == hi && len(pos) != lo:
@@ -147,6 +153,32 @@ func parseRange(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 		return nil, &usageError{fmt.Sprintf("%s: want at least %d argument(s), got %d", fs.Name(), lo, len(pos))}
 	}
 	return pos, nil
+}
+
+// endedFlags reports whether the arguments that fs.Parse consumed end
+// with the "--" that ends the flags, rather than with "--" given as the
+// value of a flag ("--results --").
+func endedFlags(fs *flag.FlagSet, consumed []string) bool {
+	n := len(consumed)
+	if n == 0 || consumed[n-1] != "--" {
+		return false
+	}
+	if n == 1 {
+		return true
+	}
+	prev := consumed[n-2]
+	name := strings.TrimLeft(prev, "-")
+	if !strings.HasPrefix(prev, "-") || strings.Contains(name, "=") {
+		return true
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return true
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return true
+	}
+	return false // "--" was prev's value
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
