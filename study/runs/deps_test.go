@@ -91,7 +91,7 @@ func TestExecuteWithDependencies(t *testing.T) {
 	}
 	ref := snapshot(t, one)
 
-	t.Run("parents store weights that PyTorch's safetensors can read and children start from them", func(t *testing.T) {
+	t.Run("parents store safetensors weights and children start from them", func(t *testing.T) {
 		n := 0
 		for _, r := range one.Runs {
 			b, err := runFile(one.Dir, r.ID, store.WeightsFile)
