@@ -148,3 +148,37 @@ func FuzzReadIDX(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadIDXAuto checks the gzip path: any input, gzipped, reads back
+// exactly as ReadIDX reads it plain (same dims, same bytes, an error for
+// the same inputs), and input that is not gzip reads as ReadIDX reads it.
+// Raw bytes that only start like gzip must give an error, never a panic.
+func FuzzReadIDXAuto(f *testing.F) {
+	f.Add(idxBytes(0x801, []uint32{3}, []byte{7, 2, 1}))
+	f.Add(idxBytes(0x803, []uint32{1, 2, 2}, []byte{0, 255, 3, 4}))
+	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		wantDims, wantData, wantErr := ReadIDX(bytes.NewReader(in))
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(in)
+		zw.Close()
+		inputs := [][]byte{gz.Bytes()}
+		if len(in) < 2 || in[0] != 0x1f || in[1] != 0x8b {
+			inputs = append(inputs, in)
+		}
+		for _, b := range inputs {
+			dims, data, err := ReadIDXAuto(bytes.NewReader(b))
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("ReadIDXAuto error %v, ReadIDX error %v", err, wantErr)
+			}
+			if err == nil && (!slices.Equal(dims, wantDims) || !bytes.Equal(data, wantData)) {
+				t.Fatalf("ReadIDXAuto read dims %v and %d bytes, ReadIDX %v and %d", dims, len(data), wantDims, len(wantData))
+			}
+		}
+		if len(in) >= 2 && in[0] == 0x1f && in[1] == 0x8b {
+			ReadIDXAuto(bytes.NewReader(in)) // must not panic
+		}
+	})
+}
