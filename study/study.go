@@ -71,6 +71,9 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if !o.NoReport && o.Shard.Count <= 1 {
 		if err := Report(p.Dir, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
 			return err

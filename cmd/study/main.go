@@ -56,8 +56,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	interrupted(ctx, cancel, args[0] == "run", stderr)
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -94,6 +95,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "study: %v\n", err)
 	}
 	return code
+}
+
+// interrupted handles Ctrl-C and SIGTERM. While `study run` trains, the
+// first one cancels ctx: the trainers stop, the runs that finished are
+// stored, and the command exits 130; a second one, or the first in any
+// other command (and in run's metrics and report stage, which do not
+// watch ctx, after a first), exits 130 at once. Every file is written
+// atomically, so stopping at once leaves none half-written; a torn record
+// at the end of a pack is cut by the next writer. The watcher ends with
+// ctx.
+func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, stderr io.Writer) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		defer signal.Stop(sigs)
+		if graceful {
+			select {
+			case <-sigs:
+				cancel()
+			case <-ctx.Done():
+				return
+			}
+			<-sigs // a second one
+		} else {
+			select {
+			case <-sigs:
+			case <-ctx.Done():
+				return
+			}
+		}
+		fmt.Fprintln(stderr, "study: interrupted")
+		os.Exit(130)
+	}()
 }
 
 // errReported marks an error whose message was already printed.
