@@ -97,11 +97,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// interrupted handles Ctrl-C and SIGTERM. While `study run` trains, the
-// first one cancels ctx: the trainers stop, the runs that finished are
-// stored, and the command exits 130; a second one, or the first in any
-// other command (and in run's metrics and report stage, which do not
-// watch ctx, after a first), exits 130 at once. Every file is written
+// interrupted handles Ctrl-C and SIGTERM. In `study run` the first one
+// cancels ctx: the trainers stop, the runs that finished are stored, and
+// the command exits 130 (the metrics and report stage that follows
+// training does not watch ctx and goes on); a second one, or the first in
+// any other command, exits 130 at once. Every file is written
 // atomically, so stopping at once leaves none half-written; a torn record
 // at the end of a pack is cut by the next writer. The watcher ends with
 // ctx.
@@ -113,6 +113,7 @@ func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, 
 		if graceful {
 			select {
 			case <-sigs:
+				fmt.Fprintln(stderr, "study: interrupted: storing the runs that finished (interrupt again to stop at once)")
 				cancel()
 			case <-ctx.Done():
 				return
