@@ -60,19 +60,28 @@ func openListed(dir string) (*store.Runs, []storedRun, error) {
 // openStored opens the runs of results folder dir, which must be a
 // study's: a folder holding manifest.jsonl or runs/.
 func openStored(dir string) (*store.Runs, error) {
+	if err := checkStudyDir(dir); err != nil {
+		return nil, err
+	}
+	return store.OpenRuns(dir)
+}
+
+// checkStudyDir returns bad input unless dir is a folder holding
+// manifest.jsonl or runs/, as a study's results folder does.
+func checkStudyDir(dir string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, &InputError{err}
+		return &InputError{err}
 	}
 	if !st.IsDir() {
-		return nil, &InputError{fmt.Errorf("%s: not a folder", dir)}
+		return &InputError{fmt.Errorf("%s: not a folder", dir)}
 	}
 	_, merr := os.Stat(filepath.Join(dir, store.ManifestFile))
 	_, rerr := os.Stat(filepath.Join(dir, store.RunsDir))
 	if merr != nil && rerr != nil {
-		return nil, &InputError{fmt.Errorf("%s: not a study's results folder (no %s, no %s/)", dir, store.ManifestFile, store.RunsDir)}
+		return &InputError{fmt.Errorf("%s: not a study's results folder (no %s, no %s/)", dir, store.ManifestFile, store.RunsDir)}
 	}
-	return store.OpenRuns(dir)
+	return nil
 }
 
 // Runs prints the runs of results folder dir, one line each in manifest

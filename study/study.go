@@ -146,6 +146,9 @@ func Analyze(path, outDir string, stdout io.Writer) error {
 // results folder from its stored runs, without retraining. It also merges
 // shards, since it reads whatever runs the folder holds.
 func Report(dir string, stdout io.Writer) error {
+	if err := checkStudyDir(dir); err != nil {
+		return err
+	}
 	x, err := runs.Collect(dir)
 	if err != nil {
 		return err

@@ -193,3 +193,53 @@ func TestExportRefusesBadInput(t *testing.T) {
 		t.Errorf("export wrote files: %v", ents)
 	}
 }
+
+// TestBadFlagValuesAreRefused checks that numeric flags out of range are
+// bad input (exit 2, naming the flag, nothing written) rather than
+// silently replaced by a default.
+func TestBadFlagValuesAreRefused(t *testing.T) {
+	tmp := t.TempDir()
+	writeFile(t, tmp, "ok.yaml", specHead)
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"run", "ok.yaml", "--results", "res", "--workers", "-3"}, "--workers"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--max-runs", "0"}, "--max-runs"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--max-runs", "-5"}, "--max-runs"},
+		{[]string{"validate", "ok.yaml", "--max-runs", "0"}, "--max-runs"},
+		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--max-runs", "-1"}, "--max-runs"},
+		{[]string{"export", "k8s", "ok.yaml", "--shards", "2", "--image", "study:v1", "--workers", "-2"}, "--workers"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := runStudy(t, tmp, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.flag) || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 naming %s and no output", r.code, r.stdout, r.stderr, tc.flag)
+			}
+			if exists(filepath.Join(tmp, "res")) {
+				t.Error("a results folder was written")
+			}
+		})
+	}
+}
+
+// TestFoldersThatAreNotStudiesAreBadInput checks that the commands taking
+// a results folder refuse a missing folder, a file and a folder that holds
+// no study alike: exit 2, naming the path.
+func TestFoldersThatAreNotStudiesAreBadInput(t *testing.T) {
+	tmp := t.TempDir()
+	if err := os.Mkdir(filepath.Join(tmp, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, tmp, "file.txt", "not a folder\n")
+	for _, cmd := range []string{"report", "merge", "runs"} {
+		for _, dir := range []string{"none", "empty", "file.txt"} {
+			t.Run(cmd+" "+dir, func(t *testing.T) {
+				r := runStudy(t, tmp, cmd, dir)
+				if r.code != 2 || !strings.Contains(r.stderr, dir) {
+					t.Errorf("exit %d, stderr %q; want exit 2 naming %s", r.code, r.stderr, dir)
+				}
+			})
+		}
+	}
+}

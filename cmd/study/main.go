@@ -234,6 +234,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.Shard, err = study.ParseShard(shard); err != nil {
 		return &usageError{"run: --shard: " + err.Error()}
 	}
+	if err := atLeast("run", "workers", o.Workers, 0); err != nil {
+		return err
+	}
+	if err := atLeast("run", "max-runs", o.MaxRuns, 1); err != nil {
+		return err
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		o.Terminal = true
 	}
@@ -247,7 +253,18 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := atLeast("validate", "max-runs", *maxRuns, 1); err != nil {
+		return err
+	}
 	return study.Validate(pos[0], *maxRuns, stdout)
+}
+
+// atLeast refuses a flag value below min as a usage error (exit 2).
+func atLeast(cmd, flag string, v, min int) error {
+	if v < min {
+		return &usageError{fmt.Sprintf("%s: --%s %d: want at least %d", cmd, flag, v, min)}
+	}
+	return nil
 }
 
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
@@ -337,6 +354,12 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	}
 	pos, err := parse(fs, args, 1)
 	if err != nil {
+		return err
+	}
+	if err := atLeast("export", "max-runs", *maxRuns, 1); err != nil {
+		return err
+	}
+	if err := atLeast("export", "workers", j.Workers, 0); err != nil {
 		return err
 	}
 	st, err := export.Open(pos[0], *maxRuns)
