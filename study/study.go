@@ -85,10 +85,15 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 	return nil
 }
 
-// Validate checks the spec at path and prints its axes and grid size.
+// Validate checks the spec at path as run would before training (the
+// grid, the dataset, each recipe against the data) and prints its axes
+// and grid size. It writes nothing.
 func Validate(path string, maxRuns int, w io.Writer) error {
 	s, err := loadSpec(path)
 	if err != nil {
+		return err
+	}
+	if _, err := runs.NewPlan(s, "", maxRuns); err != nil {
 		return err
 	}
 	if err := grid.Describe(w, s, maxRuns); err != nil {

@@ -243,3 +243,29 @@ func TestFoldersThatAreNotStudiesAreBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateRefusesWhatRunRefuses checks that validate loads the dataset
+// and checks each recipe against it, as run does before training: a spec
+// that run refuses with exit 2 fails validation too.
+func TestValidateRefusesWhatRunRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec, want string
+	}{
+		{"an unknown dataset", strings.Replace(specHead, "name: moons", "name: foo", 1), "foo"},
+		{"image augmentations on tabular data", specHead + "  augment: [flip]\n", "not images"},
+		{"a missing CSV file", strings.Replace(specHead, "{name: moons, train: 100, test: 50}", "{name: csv, path: nowhere.csv}", 1), "nowhere.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			writeFile(t, tmp, "bad.yaml", tc.spec)
+			v := runStudy(t, tmp, "validate", "bad.yaml")
+			r := runStudy(t, tmp, "run", "bad.yaml", "--results", "res")
+			if r.code != 2 {
+				t.Fatalf("run: exit %d, want 2 (the case does not test validate): %s", r.code, r.stderr)
+			}
+			if v.code != 2 || !strings.Contains(v.stderr, tc.want) || v.stdout != "" {
+				t.Errorf("validate: exit %d, stdout %q, stderr %q; want exit 2 naming %q, as run's %q", v.code, v.stdout, v.stderr, tc.want, r.stderr)
+			}
+		})
+	}
+}
