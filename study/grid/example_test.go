@@ -45,5 +45,5 @@ func ExampleSize() {
 	}
 	fmt.Println(grid.Size(s, 5))
 	// Output:
-	// 0 big.yaml:4:3: axes: grid has more than 5 runs (the product of the axis lengths 3×2); shrink the axes
+	// 0 big.yaml:4:3: axes: grid has more than 5 runs (the product of the axis lengths 3×2); shrink the axes or raise --max-runs
 }
