@@ -124,6 +124,8 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		{"a name with a slash is refused", strings.Replace(specHead, "name: bad", "name: a/b", 1), nil, "1:7", "name"},
 		{"a grid above --max-runs is refused", specHead + "axes:\n  seed: [1, 2, 3, 4]\n  lr: [0.1, 0.2]\n", []string{"--max-runs", "5"}, "8:", "axes"},
 		{"a grid above the default cap is refused", huge, nil, "8:", "axes"},
+		{"an unknown dataset is refused at its name", strings.Replace(specHead, "name: moons", "name: foo", 1), nil, "3:17", "dataset.name"},
+		{"a missing CSV file is refused at its path", strings.Replace(specHead, "{name: moons, train: 100, test: 50}", "{name: csv, path: nowhere.csv}", 1), nil, "3:28", "dataset.path"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()

@@ -101,7 +101,7 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 	}
 	ds, err := data.Load(s.Dataset, s.Seed, filepath.Dir(s.File))
 	if err != nil {
-		return nil, &InputError{fmt.Errorf("%s: dataset: %w", s.File, err)}
+		return nil, &InputError{s.DatasetError(err)}
 	}
 	if s.Task == spec.TaskBinary && ds.Classes != 2 {
 		return nil, &InputError{fmt.Errorf("%s: task: a binary task needs 2 classes; dataset %s has %d (map classes to 1 with dataset.positive)", s.File, ds.Name, ds.Classes)}

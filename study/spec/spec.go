@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"reflect"
 	"regexp"
@@ -44,6 +45,39 @@ type Spec struct {
 	// with the first axis varying slowest.
 	Axes    []Axis
 	Exclude []Exclude // partial assignments whose runs are dropped
+	// DatasetAt locates the dataset mapping, for errors found when the
+	// data are loaded: "dataset" is the mapping, "dataset.<key>" the value
+	// of each key written in it.
+	DatasetAt map[string]Position
+}
+
+// Position is a line and column of the spec file, from 1.
+type Position struct{ Line, Column int }
+
+// DatasetError returns err, an error found in the dataset when it is
+// loaded, as an *Error at the dataset field it names (a
+// *models.FieldError's Field, "dataset.<key>") or, failing that, at the
+// dataset mapping. It returns nil for nil.
+func (s *Spec) DatasetError(err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{File: s.File, Field: "dataset", Msg: err.Error(), Err: err}
+	var fe *models.FieldError
+	if errors.As(err, &fe) {
+		if at, ok := s.DatasetAt[fe.Field]; ok {
+			e.Field, e.Msg, e.Line, e.Column = fe.Field, fe.Msg, at.Line, at.Column
+			return e
+		}
+	}
+	var pe *fs.PathError
+	if at, ok := s.DatasetAt["dataset.path"]; ok && errors.As(err, &pe) {
+		e.Field, e.Line, e.Column = "dataset.path", at.Line, at.Column
+		return e
+	}
+	at := s.DatasetAt["dataset"]
+	e.Line, e.Column = at.Line, at.Column
+	return e
 }
 
 // Value is one run-field value written in the spec.
@@ -288,6 +322,11 @@ func (p *parser) dataset(_, v *yaml.Node) error {
 	}
 	if d := decodeStruct(v, reflect.ValueOf(&p.s.Dataset).Elem(), "dataset"); d != nil {
 		return p.wrap(d)
+	}
+	p.s.DatasetAt = map[string]Position{"dataset": {v.Line, v.Column}}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		val := v.Content[i+1]
+		p.s.DatasetAt["dataset."+v.Content[i].Value] = Position{val.Line, val.Column}
 	}
 	if p.s.Dataset.Name == "" {
 		return p.errorf(v, "dataset.name", "missing dataset name")
