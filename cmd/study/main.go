@@ -110,21 +110,15 @@ func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, 
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		defer signal.Stop(sigs)
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
 		if graceful {
-			select {
-			case <-sigs:
-				fmt.Fprintln(stderr, "study: interrupted: storing the runs that finished (interrupt again to stop at once)")
-				cancel()
-			case <-ctx.Done():
-				return
-			}
+			fmt.Fprintln(stderr, "study: interrupted: storing the runs that finished (interrupt again to stop at once)")
+			cancel()
 			<-sigs // a second one
-		} else {
-			select {
-			case <-sigs:
-			case <-ctx.Done():
-				return
-			}
 		}
 		fmt.Fprintln(stderr, "study: interrupted")
 		os.Exit(130)

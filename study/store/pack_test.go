@@ -1096,16 +1096,7 @@ func FuzzOpenRuns(f *testing.F) {
 	f.Add(flip(full, end1+packHeaderLen))        // id length of r2
 	f.Add(append(slices.Clone(full), full...))   // each record twice
 	f.Add(append(slices.Clone(full), "junk"...)) // garbage tail
-	// Every input costs a few fsyncs (the writer's cut and Close): on a
-	// disk file system that makes fuzzing crawl, so the folders go to
-	// memory where there is a tmpfs.
-	base := f.TempDir()
-	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
-		if shm, err := os.MkdirTemp("/dev/shm", "FuzzOpenRuns"); err == nil {
-			base = shm
-			f.Cleanup(func() { os.RemoveAll(shm) })
-		}
-	}
+	base := fuzzBase(f, "FuzzOpenRuns")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir, err := os.MkdirTemp(base, "")
 		if err != nil {

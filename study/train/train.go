@@ -144,7 +144,8 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		}
 		pred = fitterPredictor{m}
 		if d.NVal() > 0 {
-			res.ValAccuracy = append(res.ValAccuracy, accuracy(pred, d.Classes, d.ValX, d.ValY, d.In, nil))
+			var prob []float32
+			res.ValAccuracy = append(res.ValAccuracy, accuracy(pred, d.Classes, d.ValX, d.ValY, d.In, &prob))
 		}
 	case models.Net:
 		pred = netPredictor{m, shape.Out}
@@ -472,22 +473,17 @@ func predictAll(p predictor, x []float32, n, in int, out []float32) {
 }
 
 // accuracy is the fraction of rows of x whose most probable class is y.
-// The probabilities go into *scratch, grown as needed, when scratch is
-// not nil.
+// The probabilities go into *scratch, grown as needed, so that a caller
+// measuring every epoch reuses one buffer.
 func accuracy(p predictor, classes int, x []float32, y []int, in int, scratch *[]float32) float64 {
 	n := len(y)
 	if n == 0 {
 		return 0
 	}
-	var prob []float32
-	if scratch != nil {
-		if cap(*scratch) < n*classes {
-			*scratch = make([]float32, n*classes)
-		}
-		prob = (*scratch)[:n*classes]
-	} else {
-		prob = make([]float32, n*classes)
+	if cap(*scratch) < n*classes {
+		*scratch = make([]float32, n*classes)
 	}
+	prob := (*scratch)[:n*classes]
 	predictAll(p, x, n, in, prob)
 	correct := 0
 	for i := range n {
