@@ -330,12 +330,14 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	// state[i] is the record of run i once known: reused now, or set by
 	// the writer that stored it.
 	state := make([]*store.Record, len(p.Runs))
-	var pending []Run
+	// pending points into p.Runs: a Run is half a kilobyte.
+	pending := make([]*Run, 0, len(p.Runs))
 	// skipped holds the stored record of a pending run that was skipped
 	// before, by pending index: skipped again for the same reason, it is
 	// not written again.
 	skipped := map[int]*store.Record{}
-	for _, r := range p.Runs {
+	for i := range p.Runs {
+		r := &p.Runs[i]
 		if !opts.Shard.Has(p.Roots[r.Index]) {
 			continue
 		}
@@ -483,7 +485,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			srec := skipped[k]
 			if srec == nil || srec.Reason != reason {
 				var err error
-				if srec, err = p.skip(r, reason, pack); err != nil {
+				if srec, err = p.skip(*r, reason, pack); err != nil {
 					return err
 				}
 			}
@@ -555,7 +557,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 						return nil
 					}
 				}
-				t, ok := p.trainOne(gctx, pending[k], stored)
+				t, ok := p.trainOne(gctx, *pending[k], stored)
 				if !ok { // interrupted: nothing is written
 					finish(k, nil)
 					continue
@@ -589,7 +591,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 					if testHookWriting != nil {
 						testHookWriting(+1)
 					}
-					err := p.storeRun(t, pending[t.k], pack)
+					err := p.storeRun(t, *pending[t.k], pack)
 					if testHookWriting != nil {
 						testHookWriting(-1)
 					}

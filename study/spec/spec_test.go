@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -472,6 +473,15 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("Validate = %v, want nil", err)
 			case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
 				t.Errorf("Validate = %v, want a *models.FieldError on %s", err, c.field)
+			}
+			// The spec's validate does not resolve points that set only
+			// seeds, since no seed can change the outcome.
+			for _, seed := range []int64{0, -1, 7, math.MaxInt64, math.MinInt64} {
+				s := cfg
+				s.Seed, s.InitSeed, s.OrderSeed, s.AugSeed, s.DataSeed = seed, seed, seed, seed, seed
+				if serr := s.Validate(); fmt.Sprint(serr) != fmt.Sprint(err) {
+					t.Errorf("with every seed %d, Validate = %v, want %v as without", seed, serr, err)
+				}
 			}
 		})
 	}

@@ -1323,3 +1323,63 @@ func TestPackSkipsGarbageBetweenRecords(t *testing.T) {
 		})
 	}
 }
+
+// TestPackWriterWriteback checks the ranges whose writeback the
+// background goroutine starts between syncs: from where the last one
+// stopped to the pack's end, nothing when nothing was appended, and, for
+// a pack that existed, only the bytes appended since it was opened. It
+// calls writeback itself, so no timing is involved.
+func TestPackWriterWriteback(t *testing.T) {
+	tests := []struct {
+		name    string
+		exist   bool // a pack with one record exists before the writer opens it
+		appends []int
+	}{
+		{"nothing appended: no writeback", false, nil},
+		{"one append: the whole new pack", false, []int{1}},
+		{"appends between two writebacks: one range each", false, []int{2, 1, 3}},
+		{"an existing pack: only the bytes appended after it", true, []int{1, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.exist {
+				writePack(t, dir, PackName(""), mkRun("old", 0.5, "a.csv", "1\n"))
+			}
+			type span struct{ off, n int64 }
+			var got []span
+			testHookWriteback = func(off, n int64) { got = append(got, span{off, n}) }
+			t.Cleanup(func() { testHookWriteback = nil })
+			runs := openRuns(t, dir)
+			w := openWriter(t, runs, PackName(""))
+			// Stop the background goroutine, so that only the test
+			// starts writebacks; Close still syncs.
+			close(w.stop)
+			<-w.done
+			w.stop = make(chan struct{})
+			defer w.Close()
+			var want []span
+			var b RecordBuf
+			k := 0
+			for _, n := range tt.appends {
+				start := fileSize(t, packPath(dir, PackName("")))
+				for range n {
+					build(t, &b, mkRun(fmt.Sprintf("r%d", k), 0.25, "predictions.csv", strings.Repeat("0,1\n", 100)))
+					if err := w.Append(&b); err != nil {
+						t.Fatal(err)
+					}
+					k++
+				}
+				end := fileSize(t, packPath(dir, PackName("")))
+				want = append(want, span{start, end - start})
+				w.writeback()
+			}
+			if w.writeback(); len(got) != len(want) {
+				t.Fatalf("a writeback with nothing new started a range: %v", got)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("writeback ranges %v, want %v", got, want)
+			}
+		})
+	}
+}
