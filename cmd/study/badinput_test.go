@@ -126,6 +126,12 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		{"a grid above the default cap is refused", huge, nil, "8:", "axes"},
 		{"an unknown dataset is refused at its name", strings.Replace(specHead, "name: moons", "name: foo", 1), nil, "3:17", "dataset.name"},
 		{"a missing CSV file is refused at its path", strings.Replace(specHead, "{name: moons, train: 100, test: 50}", "{name: csv, path: nowhere.csv}", 1), nil, "3:28", "dataset.path"},
+		// Recipes the data cannot support, found once the data are loaded.
+		{"an image augmentation on tabular data is refused at its axis point", specHead + "axes:\n  augment: [[], [flip]]\n  seed: [1, 2]\n", nil, "8:17", "axes.augment"},
+		{"an image augmentation on tabular data is refused at its fixed value", specHead + "  augment: [flip]\n", nil, "7:12", "fixed.augment"},
+		{"an image architecture on tabular data is refused at its fixed value", specHead + "  arch: cnn\n", nil, "7:9", "fixed.arch"},
+		{"an image architecture on tabular data is refused at its axis point", specHead + "axes:\n  arch: [mlp, cnn]\n", nil, "8:15", "axes.arch"},
+		{"patience without validation rows is refused at its value", strings.Replace(specHead, "test: 50}", "test: 50, no_val: true}", 1) + "  patience: 2\n", nil, "7:13", "fixed.patience"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()

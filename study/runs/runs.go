@@ -177,15 +177,22 @@ func (p *Plan) check() error {
 		}
 		seen[key] = true
 		d, _, err := View(p, r)
+		if err == nil {
+			job := train.Job{Config: r.Config, SpecSeed: p.Spec.Seed, Data: d, Binary: p.Spec.Task == spec.TaskBinary}
+			if d != p.Data {
+				job.Binary = len(r.Config.Positive) > 0
+			}
+			err = train.Check(job)
+		}
 		if err != nil {
-			return &InputError{fmt.Errorf("%s: run %s: %w", p.Spec.File, r.Name, err)}
-		}
-		job := train.Job{Config: r.Config, SpecSeed: p.Spec.Seed, Data: d, Binary: p.Spec.Task == spec.TaskBinary}
-		if d != p.Data {
-			job.Binary = len(r.Config.Positive) > 0
-		}
-		if err := train.Check(job); err != nil {
-			return &InputError{fmt.Errorf("%s: run %s: %w", p.Spec.File, r.Name, err)}
+			return p.Spec.RunError(r.Name, func(key string) (string, bool) {
+				for _, v := range r.Values {
+					if v.Key == key {
+						return v.Value, true
+					}
+				}
+				return "", false
+			}, err)
 		}
 	}
 	return nil

@@ -80,6 +80,49 @@ func (s *Spec) DatasetError(err error) error {
 	return e
 }
 
+// RunError locates err, a problem of one run of the grid found outside
+// the spec (a recipe the data cannot support), at the spec value that
+// set the offending field: when err wraps a *models.FieldError, the
+// value of that field in the run's axis point (the one whose readable
+// form axisText returns for the key) or its fixed value (a field is
+// written once in a spec); the message is then the FieldError's,
+// after the run's name. Otherwise, or when no value set the field (its
+// default), the *Error has no line and its message is err's.
+func (s *Spec) RunError(run string, axisText func(key string) (string, bool), err error) *Error {
+	e := &Error{File: s.File, Msg: "run " + run + ": " + err.Error(), Err: err}
+	var fe *models.FieldError
+	if !errors.As(err, &fe) {
+		return e
+	}
+	e.Field, e.Msg = fe.Field, "run "+run+": "+fe.Msg
+	if x, ok := s.valueOf(fe.Field, axisText); ok {
+		e.Field, e.Line, e.Column = x.Path, x.Line, x.Column
+	}
+	return e
+}
+
+// valueOf returns the value that sets key in the run whose axis values
+// axisText gives: its axis point's or the fixed one.
+func (s *Spec) valueOf(key string, axisText func(key string) (string, bool)) (Value, bool) {
+	if text, ok := axisText(key); ok {
+		for _, a := range s.Axes {
+			for _, pt := range a.Points {
+				for _, x := range pt {
+					if x.Key == key && x.Text == text {
+						return x, true
+					}
+				}
+			}
+		}
+	}
+	for _, x := range s.Fixed {
+		if x.Key == key {
+			return x, true
+		}
+	}
+	return Value{}, false
+}
+
 // Value is one run-field value written in the spec.
 type Value struct {
 	Key  string // run field key, e.g. "lr"

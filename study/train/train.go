@@ -215,11 +215,11 @@ func augmentationsOf(job Job) ([]augmentation, error) {
 	for i, name := range job.Config.Augment {
 		a, ok := augmentations[name]
 		if !ok {
-			return nil, fmt.Errorf("train: augment[%d]: unknown augmentation %q (known: %v)", i, name, AugmentationNames())
+			return nil, fmt.Errorf("train: %w", &models.FieldError{Field: "augment", Msg: fmt.Sprintf("unknown augmentation %q (known: %v)", name, AugmentationNames())})
 		}
 		if a.Check != nil {
 			if err := a.Check(job.Data); err != nil {
-				return nil, fmt.Errorf("train: augment[%d] %q: %w", i, name, err)
+				return nil, fmt.Errorf("train: %w", &models.FieldError{Field: "augment", Msg: fmt.Sprintf("%q: %v", name, err)})
 			}
 		}
 		augs[i] = a
@@ -277,7 +277,7 @@ func check(job Job) error {
 		return fmt.Errorf("train: patience %d must be ≥ 0", cfg.Patience)
 	}
 	if cfg.Patience > 0 && d.NVal() == 0 {
-		return fmt.Errorf("train: patience %d needs validation rows, and data %q has none", cfg.Patience, d.Name)
+		return fmt.Errorf("train: %w", &models.FieldError{Field: "patience", Msg: fmt.Sprintf("patience %d needs validation rows, and data %q has none", cfg.Patience, d.Name)})
 	}
 	if !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1) {
 		return fmt.Errorf("train: label_smoothing %v must be in [0, 1)", cfg.LabelSmoothing)
