@@ -32,13 +32,19 @@ type RunOptions struct {
 	Terminal    bool // stderr is a terminal: draw a live progress bar
 }
 
-// FailedRunsError is returned by Run when some runs failed; the others
-// finished and were stored.
+// FailedRunsError is returned by Run when some runs failed or were
+// skipped (a parent failed); the others finished and were stored.
 type FailedRunsError struct{ Failures []runs.Failure }
 
 func (e *FailedRunsError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d run(s) failed:", len(e.Failures))
+	skipped := 0
+	for _, f := range e.Failures {
+		if f.Skipped {
+			skipped++
+		}
+	}
+	fmt.Fprintf(&b, "runs did not finish (%s):", runs.FailedSkipped(len(e.Failures)-skipped, skipped))
 	for _, f := range e.Failures {
 		reason, _, _ := strings.Cut(f.Reason, "\n")
 		fmt.Fprintf(&b, "\n  %s (%s): %s", f.Name, f.ID, reason)
@@ -65,8 +71,8 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		Progress:    runs.NewProgress(stderr, o.Terminal),
 	})
 	if out != nil {
-		fmt.Fprintf(stdout, "%s: %d runs: %d reused, %d trained, %d failed\n",
-			p.Dir, out.Total, out.Reused, out.Trained, len(out.Failures))
+		fmt.Fprintf(stdout, "%s: %d runs: %d reused, %d trained, %s\n",
+			p.Dir, out.Total, out.Reused, out.Trained, runs.FailedSkipped(len(out.Failures)-out.Skipped, out.Skipped))
 	}
 	if err != nil {
 		return err

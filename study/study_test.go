@@ -568,3 +568,22 @@ func TestAttributionTreatsAZipGroupAsOneFactor(t *testing.T) {
 		t.Errorf("attribution factors and pair counts = %v, want %v", got, want)
 	}
 }
+
+func TestFailedRunsErrorCountsFailedAndSkippedApart(t *testing.T) {
+	failed := runs.Failure{ID: "a1", Name: "lr=1e+30", Reason: "train: loss is NaN\nstack"}
+	skipped := runs.Failure{ID: "b2", Name: "role=finetune", Reason: "skipped: parent lr=1e+30 failed: train: loss is NaN", Skipped: true}
+	for _, tt := range []struct {
+		name     string
+		failures []runs.Failure
+		want     string
+	}{
+		{"failures alone", []runs.Failure{failed}, "runs did not finish (1 failed):\n  lr=1e+30 (a1): train: loss is NaN"},
+		{"failures and skipped runs", []runs.Failure{failed, skipped}, "runs did not finish (1 failed, 1 skipped):\n  lr=1e+30 (a1): train: loss is NaN\n  role=finetune (b2): skipped: parent lr=1e+30 failed: train: loss is NaN"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (&FailedRunsError{tt.failures}).Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/study-harness/study/models"
@@ -437,6 +438,63 @@ axes:
 				if arch := r.Config.Arch; changed != tc.changes[arch] {
 					t.Errorf("%s: id changed %v, want %v", r.Name, changed, tc.changes[arch])
 				}
+			}
+		})
+	}
+}
+
+// countProgress records what a Progress is told.
+type countProgress struct {
+	mu                                   sync.Mutex
+	total, reused, failed, skipped, done int
+}
+
+func (c *countProgress) Start(total, reused, reusedFailed int) {
+	c.total, c.reused, c.failed = total, reused, reusedFailed
+}
+
+func (c *countProgress) Done(rec *store.Record) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done++
+	switch rec.Status {
+	case store.StatusFailed:
+		c.failed++
+	case store.StatusSkipped:
+		c.skipped++
+	}
+}
+
+func (c *countProgress) Finish() {}
+
+// TestProgressAgreesWithTheOutcome executes a study whose parent fails,
+// then again as it is and with RetryFailed: each time, what the progress
+// is told (reused runs, failures reused and new, skipped runs, runs done)
+// adds up to the Outcome that the summary line prints.
+func TestProgressAgreesWithTheOutcome(t *testing.T) {
+	p := plan(t, failingParentSpec(), t.TempDir())
+	for _, tt := range []struct {
+		name string
+		opts Options
+	}{
+		{"the first execution", Options{Workers: 2}},
+		{"a rerun, which reuses the failed parent", Options{Workers: 2}},
+		{"a rerun that retries the failed parent", Options{Workers: 2, RetryFailed: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &countProgress{}
+			tt.opts.Progress = c
+			out, err := Execute(context.Background(), p, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Skipped == 0 || len(out.Failures) == out.Skipped {
+				t.Fatalf("outcome %+v: want failed and skipped runs", out)
+			}
+			if c.total != out.Total || c.reused != out.Reused || c.failed != len(out.Failures)-out.Skipped ||
+				c.skipped != out.Skipped || c.reused+c.done != out.Total {
+				t.Errorf("progress told %+v; outcome %d runs, %d reused, %d trained, %d failed, %d skipped",
+					c, out.Total, out.Reused, out.Trained, len(out.Failures)-out.Skipped, out.Skipped)
 			}
 		})
 	}

@@ -257,9 +257,10 @@ type Outcome struct {
 	Retrained int
 }
 
-// Failure names a failed run and why it failed.
+// Failure names a failed or skipped run and why.
 type Failure struct {
 	ID, Name, Reason string
+	Skipped          bool // not trained: a parent failed or was skipped
 }
 
 // testHookWriting, when set by a test, is called with +1 when a run
@@ -381,7 +382,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		out.Reused++
 		state[r.Index] = rec
 		if rec.Status == store.StatusFailed {
-			out.Failures = append(out.Failures, Failure{r.ID, r.Name, rec.Reason})
+			out.Failures = append(out.Failures, Failure{ID: r.ID, Name: r.Name, Reason: rec.Reason})
 		}
 	}
 
@@ -389,7 +390,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	if prog == nil {
 		prog = nopProgress{}
 	}
-	prog.Start(out.Total, out.Reused)
+	prog.Start(out.Total, out.Reused, len(out.Failures)) // so far, the reused failures
 	results := make([]*store.Record, len(pending))
 
 	// The scheduler: runs whose parent is known go into queue, in grid
@@ -634,10 +635,10 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		}
 		switch rec.Status {
 		case store.StatusFailed:
-			out.Failures = append(out.Failures, Failure{pending[i].ID, pending[i].Name, rec.Reason})
+			out.Failures = append(out.Failures, Failure{ID: pending[i].ID, Name: pending[i].Name, Reason: rec.Reason})
 		case store.StatusSkipped:
 			out.Skipped++
-			out.Failures = append(out.Failures, Failure{pending[i].ID, pending[i].Name, "skipped: " + rec.Reason})
+			out.Failures = append(out.Failures, Failure{ID: pending[i].ID, Name: pending[i].Name, Reason: "skipped: " + rec.Reason, Skipped: true})
 		default:
 			out.Trained++
 		}
