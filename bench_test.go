@@ -23,10 +23,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
@@ -37,6 +39,7 @@ import (
 	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/predmat/predmattest"
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/spec"
 	"github.com/study-harness/study/study/store"
 	"github.com/study-harness/study/study/train"
@@ -288,12 +291,21 @@ func BenchmarkJSD1000x10000(b *testing.B) {
 // on moons, one run per seed) from scratch, through study.Run without the
 // report, on 1 and 2 workers, at two run sizes of scripts/measure-scaling:
 // 200 training rows × 3 epochs (about 0.2 ms a run) and 2000 rows × 7
-// epochs (about 2.4 ms). It reports runs/s and engine-% (the sweep's wall
-// time times the workers on top of the sum of the runs' own wall times,
-// minus 1: what the engine adds to training, issue 6 target 4), spec,
-// plan and final sync included; the process start is not (see
-// scripts/measure-scaling). One iteration is one sweep into a fresh
-// folder.
+// epochs (about 2.4 ms). One iteration is one sweep into a fresh folder
+// and, alternately before and after it (the timer stopped), the control:
+// the same 1000 runs trained by train.Run on as many goroutines with no
+// engine at all (no spec, plan, store, scheduler or writers). It reports:
+//
+//   - runs/s of the sweep and bare-runs/s of the control (the most this
+//     machine gives one or two trainers);
+//   - engine-%: the sweep's wall time on top of the control's, what the
+//     engine adds to training (issue 6 target 4), spec, plan, final sync
+//     and any slowing of the runs by the engine's other goroutines
+//     included; the process start is not (see scripts/measure-scaling);
+//   - runs-%: the sweep's wall time times the workers on top of the sum
+//     of its runs' own wall times (wall_seconds), the figure that
+//     scripts/measure-scaling can compute for a process, which leaves out
+//     how much slower the runs train beside the engine.
 func BenchmarkSweep1000TinyRuns(b *testing.B) {
 	var seeds strings.Builder
 	for i := 1; i <= 1000; i++ {
@@ -310,10 +322,29 @@ func BenchmarkSweep1000TinyRuns(b *testing.B) {
 		if err := os.WriteFile(specPath, []byte(src), 0o644); err != nil {
 			b.Fatal(err)
 		}
+		s, err := spec.Load(specPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := runs.NewPlan(s, b.TempDir(), study.DefaultMaxRuns)
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("rows=%d,epochs=%d/workers=%d", size.rows, size.epochs, workers), func(b *testing.B) {
-				var wall, sum float64
+				var wall, bare, sum float64
+				control := func() {
+					b.StopTimer()
+					start := time.Now()
+					trainBare(b, p, workers)
+					bare += time.Since(start).Seconds()
+					b.StartTimer()
+				}
+				i := 0
 				for b.Loop() {
+					if i%2 == 0 {
+						control()
+					}
 					res := b.TempDir()
 					start := time.Now()
 					o := study.RunOptions{Results: res, Workers: workers, NoReport: true, MaxRuns: study.DefaultMaxRuns}
@@ -324,11 +355,42 @@ func BenchmarkSweep1000TinyRuns(b *testing.B) {
 					b.StopTimer()
 					sum += sumRunSeconds(b, res+"/tiny")
 					b.StartTimer()
+					if i%2 == 1 {
+						control()
+					}
+					i++
+				}
+				if i%2 == 1 { // an odd count: one control more, after the last sweep
+					control()
+					bare *= float64(i) / float64(i+1)
 				}
 				b.ReportMetric(1000*float64(b.N)/wall, "runs/s")
-				b.ReportMetric((wall*float64(workers)/sum-1)*100, "engine-%")
+				b.ReportMetric(1000*float64(b.N)/bare, "bare-runs/s")
+				b.ReportMetric((wall/bare-1)*100, "engine-%")
+				b.ReportMetric((wall*float64(workers)/sum-1)*100, "runs-%")
 			})
 		}
+	}
+}
+
+// trainBare trains the runs of plan p by train.Run on workers goroutines,
+// as the engine's trainers do, and nothing else.
+func trainBare(b *testing.B, p *runs.Plan, workers int) {
+	var next atomic.Int64
+	g, ctx := errgroup.WithContext(context.Background())
+	for range workers {
+		g.Go(func() error {
+			for k := int(next.Add(1) - 1); k < len(p.Runs); k = int(next.Add(1) - 1) {
+				job := train.Job{Config: p.Runs[k].Config, SpecSeed: p.Spec.Seed, Data: p.Data, Binary: true, FeatureIdx: p.FeatureIdx, Evals: p.Evals}
+				if _, err := train.Run(ctx, job); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -49,9 +49,7 @@
 // (group commit): at most store.SyncInterval (50 ms) after an append, one
 // fsync(2) flushes every record appended since, and closing the pack
 // syncs it once more, which Execute does before it returns, on success,
-// error or Ctrl-C alike. Between syncs the writeback of new records is
-// started every store.WritebackInterval (5 ms), so that the last sync,
-// which the sweep waits for, has little left to write. Hence:
+// error or Ctrl-C alike. Hence:
 //
 //   - Ctrl-C, SIGKILL or a crash of study: every appended record survives
 //     (the kernel holds its data) and is reused; a run being trained left

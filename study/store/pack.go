@@ -610,28 +610,21 @@ func (r *Runs) read(id string, l packLoc) (*Run, error) {
 // SIGKILL of study at once, since its data is in the kernel's page cache,
 // and it survives a power loss once flushed. Appends are flushed in
 // batches (group commit): at most SyncInterval after an append, a
-// background goroutine fsyncs the pack, and Close always does. Between
-// syncs, the goroutine starts the writeback of the new records every
-// WritebackInterval (sync_file_range(2) on Linux), so that an fsync, and
-// above all the last one, which the sweep waits for, finds little left
-// to write. A record
+// background goroutine fsyncs the pack, and Close always does. A record
 // appended but not flushed when the power failed may be torn or lost; the
 // next writer cuts a torn tail, and those runs are trained again.
 type PackWriter struct {
 	runs *Runs
 	name string
 
-	mu   sync.Mutex // serialises appends
-	f    *os.File   // nil until the first Append creates the pack
-	own  bool       // f is this writer's own descriptor, closed by Close
-	k    int        // index of the pack in runs.packs; -1 before it exists
-	size int64
-	// started is the size of the pack when its last writeback was
-	// started (see loop).
-	started int64
-	gen     uint64
-	newDir  bool // the pack was created: its folder entry is still to sync
-	closed  bool
+	mu     sync.Mutex // serialises appends
+	f      *os.File   // nil until the first Append creates the pack
+	own    bool       // f is this writer's own descriptor, closed by Close
+	k      int        // index of the pack in runs.packs; -1 before it exists
+	size   int64
+	gen    uint64
+	newDir bool // the pack was created: its folder entry is still to sync
+	closed bool
 
 	kick, stop, done chan struct{}
 	errMu            sync.Mutex
@@ -642,10 +635,6 @@ type PackWriter struct {
 // SyncInterval is the longest a PackWriter waits, after an append, before
 // it makes the appended records durable.
 const SyncInterval = 50 * time.Millisecond
-
-// WritebackInterval is how often, between syncs, a PackWriter starts the
-// writeback of the records appended since.
-const WritebackInterval = 5 * time.Millisecond
 
 // Writer opens the pack file name under runs/ for appending, after
 // cutting any torn record from its end; a pack that does not exist yet is
@@ -664,7 +653,7 @@ func (r *Runs) Writer(name string) (*PackWriter, error) {
 	}
 	gen := r.gen + 1
 	r.mu.Unlock()
-	w := &PackWriter{runs: r, name: name, k: k, size: end, started: end, gen: gen,
+	w := &PackWriter{runs: r, name: name, k: k, size: end, gen: gen,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	if k >= 0 { // indexed by OpenRuns, which keeps reading through its own descriptor
 		path := filepath.Join(r.dir, RunsDir, name)
@@ -785,45 +774,13 @@ func (w *PackWriter) loop() {
 		case <-w.stop:
 			return
 		}
-		// Until the batch is synced, start the writeback of what was
-		// appended every WritebackInterval.
-		deadline := time.Now().Add(SyncInterval)
-		for {
-			wait := time.Until(deadline)
-			if wait > WritebackInterval {
-				wait = WritebackInterval
-			}
-			t.Reset(wait)
-			select {
-			case <-t.C:
-			case <-w.stop:
-				return // Close flushes
-			}
-			if !time.Now().Before(deadline) {
-				break
-			}
-			w.writeback()
+		t.Reset(SyncInterval) // let more runs join the batch
+		select {
+		case <-t.C:
+		case <-w.stop:
+			return // Close flushes
 		}
 		w.sync()
-	}
-}
-
-// testHookWriteback, when set by a test, is called with the range of
-// every writeback started.
-var testHookWriteback func(off, n int64)
-
-// writeback starts writing to disk, without waiting, the bytes appended
-// since the last writeback (or since the pack was opened).
-func (w *PackWriter) writeback() {
-	w.mu.Lock()
-	f, from, size := w.f, w.started, w.size
-	w.started = size
-	w.mu.Unlock()
-	if f != nil && size > from {
-		startWriteback(f, from, size-from)
-		if testHookWriteback != nil {
-			testHookWriteback(from, size-from)
-		}
 	}
 }
 
