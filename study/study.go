@@ -44,7 +44,11 @@ func (e *FailedRunsError) Error() string {
 			skipped++
 		}
 	}
-	fmt.Fprintf(&b, "runs did not finish (%s):", runs.FailedSkipped(len(e.Failures)-skipped, skipped))
+	if skipped > 0 {
+		fmt.Fprintf(&b, "%d run(s) failed, %d skipped:", len(e.Failures)-skipped, skipped)
+	} else {
+		fmt.Fprintf(&b, "%d run(s) failed:", len(e.Failures))
+	}
 	for _, f := range e.Failures {
 		reason, _, _ := strings.Cut(f.Reason, "\n")
 		fmt.Fprintf(&b, "\n  %s (%s): %s", f.Name, f.ID, reason)

@@ -577,8 +577,8 @@ func TestFailedRunsErrorCountsFailedAndSkippedApart(t *testing.T) {
 		failures []runs.Failure
 		want     string
 	}{
-		{"failures alone", []runs.Failure{failed}, "runs did not finish (1 failed):\n  lr=1e+30 (a1): train: loss is NaN"},
-		{"failures and skipped runs", []runs.Failure{failed, skipped}, "runs did not finish (1 failed, 1 skipped):\n  lr=1e+30 (a1): train: loss is NaN\n  role=finetune (b2): skipped: parent lr=1e+30 failed: train: loss is NaN"},
+		{"failures alone", []runs.Failure{failed}, "1 run(s) failed:\n  lr=1e+30 (a1): train: loss is NaN"},
+		{"failures and skipped runs", []runs.Failure{failed, skipped}, "1 run(s) failed, 1 skipped:\n  lr=1e+30 (a1): train: loss is NaN\n  role=finetune (b2): skipped: parent lr=1e+30 failed: train: loss is NaN"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := (&FailedRunsError{tt.failures}).Error(); got != tt.want {

@@ -28,8 +28,8 @@ func (nopProgress) Start(int, int, int) {}
 func (nopProgress) Done(*store.Record)  {}
 func (nopProgress) Finish()             {}
 
-// NewProgress returns a live bar (runs done of total, failures, ETA) when w
-// is a terminal, and plain log lines otherwise, as in CI.
+// NewProgress returns a live bar (runs done of total, failed and skipped
+// runs, ETA) when w is a terminal, and plain log lines otherwise, as in CI.
 func NewProgress(w io.Writer, terminal bool) Progress {
 	if terminal {
 		return &barProgress{w: w}

@@ -85,9 +85,10 @@ func (s *Spec) DatasetError(err error) error {
 // set the offending field: when err wraps a *models.FieldError, the
 // value of that field in the run's axis point (the one whose readable
 // form axisText returns for the key) or its fixed value (a field is
-// written once in a spec); the message is then the FieldError's,
-// after the run's name. Otherwise, or when no value set the field (its
-// default), the *Error has no line and its message is err's.
+// written once in a spec). For a FieldError the *Error's Field and
+// message are the FieldError's (the message after the run's name), and
+// it has a line unless no value set the field (its default); for any
+// other error it has no field or line and its message is err's.
 func (s *Spec) RunError(run string, axisText func(key string) (string, bool), err error) *Error {
 	e := &Error{File: s.File, Msg: "run " + run + ": " + err.Error(), Err: err}
 	var fe *models.FieldError

@@ -79,6 +79,8 @@ func TestParseRejects(t *testing.T) {
 		{"negative epochs in an axis is an error", head + "axes:\n  epochs: [1,\n    -2]\n", 5, "axes.epochs", "epochs -2 must be > 0"},
 		{"a zero learning rate is an error", head + "fixed: {lr: 0}\n", 3, "fixed.lr", "lr 0 must be a finite number > 0"},
 		{"a negative learning rate is an error", head + "axes:\n  lr: [0.1,\n       -1]\n", 5, "axes.lr", "lr -1 must be a finite number > 0"},
+		{"a bad point is found beside a seed axis", head + "axes:\n  seed: [1, 2, 3]\n  lr: [0.1, -1]\n", 5, "axes.lr", "lr -1 must be a finite number > 0"},
+		{"a bad value zipped with seeds is found", head + "zip:\n  - {seed: [1, 2], lr: [0.1, -1]}\n", 4, "zip[0].lr", "lr -1 must be a finite number > 0"},
 		{"a NaN learning rate is an error", head + "fixed: {lr: .nan}\n", 3, "fixed.lr", "lr NaN"},
 		{"an infinite learning rate is an error", head + "axes: {lr: [.inf]}\n", 3, "axes.lr", "lr +Inf"},
 		{"a zero batch is an error", head + "fixed: {batch: 0}\n", 3, "fixed.batch", "batch 0 must be > 0"},
@@ -555,5 +557,42 @@ func TestParseReadsEvalSets(t *testing.T) {
 	want := []data.Shift{{Name: "noisy", Corruption: "gaussian_noise", Severity: 3}, {Name: "dim", Corruption: "contrast", Severity: 1}}
 	if !reflect.DeepEqual(s.EvalSets, want) {
 		t.Errorf("EvalSets = %+v, want %+v", s.EvalSets, want)
+	}
+}
+
+func TestRunError(t *testing.T) {
+	s, err := Parse("s.yaml", []byte(head+"fixed:\n  arch: cnn\naxes:\n  augment: [[], [flip]]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]string{"augment": "flip"}
+	axisText := func(key string) (string, bool) { v, ok := values[key]; return v, ok }
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string // the *Error's text
+	}{
+		{"a field of an axis point is located at that point",
+			fmt.Errorf("train: %w", &models.FieldError{Field: "augment", Msg: `"flip": not images`}),
+			`s.yaml:6:17: axes.augment: run r: "flip": not images`},
+		{"a fixed field is located at its value",
+			fmt.Errorf("train: cnn: %w", &models.FieldError{Field: "arch", Msg: "cnn needs image data"}),
+			"s.yaml:4:9: fixed.arch: run r: cnn needs image data"},
+		{"a field left at its default has no line",
+			&models.FieldError{Field: "patience", Msg: "patience 2 needs validation rows"},
+			"s.yaml: patience: run r: patience 2 needs validation rows"},
+		{"another error keeps its message, with no field or line",
+			errors.New("train: data has no training rows"),
+			"s.yaml: run r: train: data has no training rows"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := s.RunError("r", axisText, tt.err)
+			if e.Error() != tt.want {
+				t.Errorf("RunError = %q, want %q", e.Error(), tt.want)
+			}
+			if !errors.Is(e, tt.err) {
+				t.Errorf("RunError does not wrap %v", tt.err)
+			}
+		})
 	}
 }
