@@ -72,24 +72,29 @@ def mutual_knn(x, y, k):
     return float(np.mean([len(a[i] & b[i]) / k for i in range(len(a))]))
 
 
-rng = np.random.default_rng(20251129)
-n = 30
-base = rng.normal(size=(n, 3))
-feats = [
-    (base @ rng.normal(size=(3, 4)) + 0.1 * rng.normal(size=(n, 4))).astype(np.float32),
-    (base @ rng.normal(size=(3, 6)) + 0.5 * rng.normal(size=(n, 6))).astype(np.float32),
-    rng.normal(size=(n, 5)).astype(np.float32),
-]
-f64 = [f.astype(np.float64) for f in feats]
-m = len(feats)
-exp = {name: [[None] * m for _ in range(m)] for name in ["cka_linear", "cka_debiased", "cka_rbf", "mutual_knn"]}
-for a in range(m):
-    for b in range(m):
-        ka, kb = f64[a] @ f64[a].T, f64[b] @ f64[b].T
-        exp["cka_linear"][a][b] = cka(ka, kb)
-        exp["cka_debiased"][a][b] = debiased(ka, kb)
-        exp["cka_rbf"][a][b] = cka(rbf(f64[a]), rbf(f64[b]))
-        exp["mutual_knn"][a][b] = mutual_knn(f64[a], f64[b], 5)
-print(json.dumps({"generator": "gen_representation.py", "numpy": np.__version__, "n": n, "k": 5,
-                  "features": [f.tolist() for f in feats], "dims": [f.shape[1] for f in feats],
-                  "expected": exp}))
+def main():
+    rng = np.random.default_rng(20251129)
+    n = 30
+    base = rng.normal(size=(n, 3))
+    feats = [
+        (base @ rng.normal(size=(3, 4)) + 0.1 * rng.normal(size=(n, 4))).astype(np.float32),
+        (base @ rng.normal(size=(3, 6)) + 0.5 * rng.normal(size=(n, 6))).astype(np.float32),
+        rng.normal(size=(n, 5)).astype(np.float32),
+    ]
+    f64 = [f.astype(np.float64) for f in feats]
+    m = len(feats)
+    exp = {name: [[None] * m for _ in range(m)] for name in ["cka_linear", "cka_debiased", "cka_rbf", "mutual_knn"]}
+    for a in range(m):
+        for b in range(m):
+            ka, kb = f64[a] @ f64[a].T, f64[b] @ f64[b].T
+            exp["cka_linear"][a][b] = cka(ka, kb)
+            exp["cka_debiased"][a][b] = debiased(ka, kb)
+            exp["cka_rbf"][a][b] = cka(rbf(f64[a]), rbf(f64[b]))
+            exp["mutual_knn"][a][b] = mutual_knn(f64[a], f64[b], 5)
+    print(json.dumps({"generator": "gen_representation.py", "numpy": np.__version__, "n": n, "k": 5,
+                      "features": [f.tolist() for f in feats], "dims": [f.shape[1] for f in feats],
+                      "expected": exp}))
+
+
+if __name__ == "__main__":
+    main()
