@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -162,6 +163,8 @@ func FuzzVerify(f *testing.F) {
 	f.Add(with(FileSum{Name: "."}), true)
 	f.Add(with(FileSum{Name: ".."}), true)
 	f.Add(with(FileSum{Name: ""}), true)
+	f.Add(with(FileSum{Name: strings.Repeat("\xff", 256)}), true)
+	f.Add(with(FileSum{Name: "a\x00.csv"}), true)
 	base := fuzzBase(f, "FuzzVerify")
 	f.Fuzz(func(t *testing.T, data []byte, sign bool) {
 		dir, err := os.MkdirTemp(base, "")

@@ -79,7 +79,7 @@ func (w *RunWriter) Dir() string { return w.tmp }
 // WriteFile writes data as file name of the run and records its size and
 // checksum for metrics.json.
 func (w *RunWriter) WriteFile(name string, data []byte) error {
-	if name == MetricsFile || filepath.Base(name) != name {
+	if !folderFileName(name) {
 		return fmt.Errorf("run %s: %q is not a plain run file name", w.id, name)
 	}
 	if err := createFile(filepath.Join(w.tmp, name), data); err != nil {
@@ -87,6 +87,17 @@ func (w *RunWriter) WriteFile(name string, data []byte) error {
 	}
 	w.files = append(w.files, FileSum{Name: name, Size: int64(len(data)), CRC32C: crcHex(data)})
 	return nil
+}
+
+// maxFileName is the longest file name, in bytes, that Linux and macOS
+// file systems take.
+const maxFileName = 255
+
+// folderFileName reports whether name can be a file of a run folder other
+// than metrics.json. Verify takes a record listing any other name as
+// damaged, rather than passing the file system's refusal on as an I/O error.
+func folderFileName(name string) bool {
+	return name != MetricsFile && len(name) <= maxFileName && plainName(name)
 }
 
 // WriteJSON writes v as indented JSON to file name of the run.
@@ -170,7 +181,7 @@ func Verify(dir, id string) (*Record, error) {
 		return nil, fmt.Errorf("%s: %w: checksum %s, recorded %s", path, ErrCorrupt, got, want)
 	}
 	for _, f := range rec.Files {
-		if filepath.Base(f.Name) != f.Name || f.Name == MetricsFile {
+		if !folderFileName(f.Name) { // WriteFile writes no other name
 			return nil, fmt.Errorf("%s: %w: bad file name %q", path, ErrCorrupt, f.Name)
 		}
 		p := filepath.Join(run, f.Name)
