@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"sync"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -34,12 +35,40 @@ const (
 
 // buffers holds the packing buffers of one call. They come from a pool so
 // that the hot path does not allocate; sync.Pool starts no goroutines.
+// Each grows to what the largest product it served needed (see reserve),
+// at most 2.5 MB in all, so that small models, which are trained by the
+// thousand, do not clear and fault in megabytes whenever the pool is
+// empty (after garbage collections, or when a goroutine moves to another
+// P).
 type buffers struct {
-	a     [mc * kc]float32
-	b     [kc * nc]float32
-	edgeA [mr * kc]float32
-	edgeB [kc * nr]float32
+	a, b, edgeA, edgeB []float32
 }
+
+// reserve sizes the buffers for an m×n product cut into blocks of depth
+// kd (see depth): a holds the panels of an mc×kd block of A, b those of a
+// kd×nc block of B, edgeA and edgeB one panel each.
+func (buf *buffers) reserve(m, n, kd int) {
+	buf.a = aligned(buf.a, roundUp(min(m, mc), mr)*kd)
+	buf.b = aligned(buf.b, kd*roundUp(min(n, nc), nr))
+	buf.edgeA = aligned(buf.edgeA, mr*kd)
+	buf.edgeB = aligned(buf.edgeB, kd*nr)
+}
+
+// aligned returns s resized to n elements if it can hold them, else a new
+// slice of n elements that starts on a 64-byte boundary, as the kernels'
+// AVX-512 vectors do: a misaligned panel splits a cache line at every
+// access. A slice returned earlier keeps its alignment when resized.
+func aligned(s []float32, n int) []float32 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	const line = 64 / 4 // float32s in a cache line
+	s = make([]float32, n+line-1)
+	skip := int(-uintptr(unsafe.Pointer(unsafe.SliceData(s))) % 64 / 4)
+	return s[skip : skip+n]
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }
 
 var pool = sync.Pool{New: func() any { return new(buffers) }}
 
@@ -122,6 +151,7 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	buf := pool.Get().(*buffers)
 	defer pool.Put(buf)
 	kd := depth(k)
+	buf.reserve(m, n, kd)
 	// Operands read in place need no copy, but are only worth it while
 	// they stay in cache; larger ones are packed (see direct).
 	// With n ≤ nr the kernel reads every element of A once, and with
@@ -135,18 +165,18 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kd {
 			kb := min(kd, k-pc)
-			bo := operand{s: buf.b[:], rs: nr, panel: nr * kb, packed: true}
+			bo := operand{s: buf.b, rs: nr, panel: nr * kb, packed: true}
 			if directB {
 				bo = operand{s: b, off: pc*ldb + jc, rs: ldb, panel: nr}
 			} else {
-				packB(buf.b[:], b, ldb, bTrans, pc, jc, kb, nb)
+				packB(buf.b, b, ldb, bTrans, pc, jc, kb, nb)
 			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				ao := operand{s: buf.a[:], rs: 1, cs: mr, panel: mr * kb, packed: true}
+				ao := operand{s: buf.a, rs: 1, cs: mr, panel: mr * kb, packed: true}
 				switch {
 				case !directA:
-					packA(buf.a[:], a, lda, aTrans, ic, pc, mb, kb, alpha)
+					packA(buf.a, a, lda, aTrans, ic, pc, mb, kb, alpha)
 				case aTrans:
 					ao = operand{s: a, off: pc*lda + ic, rs: 1, cs: lda, panel: mr}
 				default:

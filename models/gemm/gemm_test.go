@@ -160,23 +160,30 @@ func TestSgemmPanicsOnBadArguments(t *testing.T) {
 }
 
 // TestBuffersAreAligned checks that every packing buffer starts on a
-// 64-byte boundary, as the kernels' AVX-512 vectors do: a misaligned
-// panel splits a cache line at every access.
+// 64-byte boundary, as the kernels' AVX-512 vectors do (a misaligned
+// panel splits a cache line at every access), and holds the panels of the
+// product it is reserved for, as the buffers grow from product to product.
 func TestBuffersAreAligned(t *testing.T) {
-	for range 4 {
-		buf := new(buffers)
+	buf := new(buffers)
+	for _, sh := range []struct{ m, n, k int }{{1, 1, 1}, {2, 16, 2}, {7, 33, 5}, {64, 64, 784}, {32, 16, 2}, {256, 256, 256}, {3, 3000, 1000}, {1000, 3, 1000}} {
+		kd := depth(sh.k)
+		buf.reserve(sh.m, sh.n, kd)
 		tests := []struct {
 			name string
-			p    *float32
+			s    []float32
+			min  int
 		}{
-			{"a", &buf.a[0]},
-			{"b", &buf.b[0]},
-			{"edgeA", &buf.edgeA[0]},
-			{"edgeB", &buf.edgeB[0]},
+			{"a", buf.a, roundUp(min(sh.m, mc), mr) * kd},
+			{"b", buf.b, kd * roundUp(min(sh.n, nc), nr)},
+			{"edgeA", buf.edgeA, mr * kd},
+			{"edgeB", buf.edgeB, kd * nr},
 		}
 		for _, tt := range tests {
-			if addr := uintptr(unsafe.Pointer(tt.p)); addr%64 != 0 {
-				t.Errorf("%s at %#x, not on a 64-byte boundary", tt.name, addr)
+			if len(tt.s) < tt.min {
+				t.Errorf("%dx%dx%d: %s holds %d, the panels need %d", sh.m, sh.n, sh.k, tt.name, len(tt.s), tt.min)
+			}
+			if addr := uintptr(unsafe.Pointer(unsafe.SliceData(tt.s))); addr%64 != 0 {
+				t.Errorf("%dx%dx%d: %s at %#x, not on a 64-byte boundary", sh.m, sh.n, sh.k, tt.name, addr)
 			}
 		}
 	}
