@@ -59,6 +59,7 @@ type Conv2D struct {
 	dwt   []float32 // kp×Out: gradient of wt, padding rows zero
 	wp    []float32 // Out×kq: W with zero columns
 	dcols []float32 // patch gradient of one chunk, kq columns a row
+	xc    []float32 // padded images of one chunk, for im2col
 
 	// The direct path (conv_direct.go).
 	xp    []float32 // padded input of the last training Forward
@@ -120,50 +121,34 @@ func (l *Conv2D) patches() {
 }
 
 // im2col writes the patch rows of images [from, to) of x into cols, kp
-// values apart. Channels-last, the Size kernel columns of one kernel row
-// are Size·C consecutive inputs, so away from the left and right borders
-// each kernel row is one copy (a plain loop below 16 values, such as the
-// three of C = 1, too few for a memmove call).
+// values apart. It pads the chunk's images first (pad, into xc), so that
+// every kernel row of every patch is one run of Size·C consecutive values
+// of the padded image, borders included: no branches per pixel, and for
+// the three values of C = 1, too few for a memmove call, three moves.
 func (l *Conv2D) im2col(x []float32, from, to int, cols []float32) {
 	k, kp := l.k(), l.kp()
-	pad := l.Size / 2
 	span := l.Size * l.C
+	wp, pix, _ := l.padded()
+	img := l.H * l.W * l.C
+	l.xc = l.pad(l.xc, x[from*img:to*img], to-from, l.C)
+	xc := l.xc
 	r := 0
-	for img := from; img < to; img++ {
-		base := img * l.H * l.W * l.C
+	for i := 0; i < to-from; i++ {
+		base := i * pix * l.C
 		for oy := 0; oy < l.H; oy++ {
 			for ox := 0; ox < l.W; ox++ {
 				row := cols[r*kp : r*kp+k]
 				r++
-				inside := ox-pad >= 0 && ox+pad < l.W
+				off := base + (oy*wp+ox)*l.C
 				for ky := 0; ky < l.Size; ky++ {
-					iy := oy + ky - pad
+					src := xc[off+ky*wp*l.C : off+ky*wp*l.C+span]
 					dst := row[ky*span : (ky+1)*span]
-					if iy < 0 || iy >= l.H {
-						clear(dst)
+					if span == 3 {
+						s3, d3 := src[:3:3], dst[:3:3]
+						d3[0], d3[1], d3[2] = s3[0], s3[1], s3[2]
 						continue
 					}
-					if inside {
-						off := base + (iy*l.W+ox-pad)*l.C
-						if span < 16 {
-							src := x[off : off+span]
-							for t := range dst {
-								dst[t] = src[t]
-							}
-						} else {
-							copy(dst, x[off:off+span])
-						}
-						continue
-					}
-					for kx := 0; kx < l.Size; kx++ {
-						ix := ox + kx - pad
-						d := dst[kx*l.C : (kx+1)*l.C]
-						if ix < 0 || ix >= l.W {
-							clear(d)
-							continue
-						}
-						copy(d, x[base+(iy*l.W+ix)*l.C:])
-					}
+					copy(dst, src)
 				}
 			}
 		}

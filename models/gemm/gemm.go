@@ -212,13 +212,17 @@ func depth(k int) int {
 // by tile. Full tiles go straight to C. Edge tiles go through a zeroed
 // scratch tile, so that the kernel never writes outside the block, with
 // their unpacked operands copied into zero-padded scratch panels, so that
-// it never reads outside them.
+// it never reads outside them. Edge tiles exactly nr/2 wide (16 output
+// channels, a layer of 16 units) take the half-width kernel where there
+// is one, which reads B and, with full rows, writes C in place: the same
+// sums, without the copies.
 func macro(buf *buffers, ao, bo operand, kb, mb, nb int, c []float32, ldc int) {
 	var tile [mr * nr]float32
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
+		half := cols == nr/2 && hasHalf()
 		bs, boff, brs := bo.s, bo.off+jr/nr*bo.panel, bo.rs
-		if cols < nr && !bo.packed {
+		if cols < nr && !bo.packed && !half {
 			bp := buf.edgeB[:kb*nr]
 			for p := 0; p < kb; p++ {
 				d := bp[p*nr : p*nr+nr]
@@ -241,12 +245,20 @@ func macro(buf *buffers, ao, bo operand, kb, mb, nb int, c []float32, ldc int) {
 				as, aoff, ars, acs = ap, 0, 1, mr
 			}
 			off := ir*ldc + jr
-			if rows == mr && cols == nr {
+			switch {
+			case rows == mr && cols == nr:
 				kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, c[off:], ldc)
+				continue
+			case rows == mr && half:
+				kernelHalf(kb, as[aoff:], ars, acs, bs[boff:], brs, c[off:], ldc)
 				continue
 			}
 			tile = [mr * nr]float32{}
-			kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, tile[:], nr)
+			if half {
+				kernelHalf(kb, as[aoff:], ars, acs, bs[boff:], brs, tile[:], nr)
+			} else {
+				kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, tile[:], nr)
+			}
 			for i := 0; i < rows; i++ {
 				crow := c[off+i*ldc : off+i*ldc+cols]
 				for j, v := range tile[i*nr : i*nr+cols] {

@@ -61,6 +61,26 @@ func kernel(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32,
 	}
 }
 
+// useHalf lets tests turn the half-width path off, to compare it with the
+// scratch tile it replaces.
+var useHalf = true
+
+// hasHalf reports whether kernelHalf may be called: with AVX2 and FMA.
+func hasHalf() bool { return useHalf && useAVX2 }
+
+// kernelHalf adds the mr×nr/2 product of an mr×k panel of A and the first
+// nr/2 columns of a k×nr panel of B to c, as kernel does for the left
+// half of its tile: the AVX2 kernel, which adds the same fused products in
+// the same order as the left half of the AVX-512 one. It reads and writes
+// only nr/2 columns, so a block of C or B that is exactly nr/2 wide needs
+// no scratch tile or copied panel. Call it only when hasHalf.
+func kernelHalf(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	if len(a) <= (mr-1)*rsa+(k-1)*csa || len(b) < (k-1)*rsb+nr/2 || len(c) < (mr-1)*ldc+nr/2 {
+		panic("gemm: kernel operands too short")
+	}
+	kernelAVX2(k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc)
+}
+
 // kernelGo is kernel in portable Go, for amd64 CPUs without AVX2 or FMA.
 func kernelGo(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
 	var tile [mr * nr]float32

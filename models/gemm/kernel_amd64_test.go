@@ -55,3 +55,49 @@ func TestAVX2AndAVX512KernelsAgreeBitForBit(t *testing.T) {
 		})
 	}
 }
+
+// TestHalfWidthTilesAreBitIdenticalToTheScratchTile checks that blocks of
+// C exactly 16 columns wide, computed in place by the half-width kernel,
+// hold the same bits as through the zeroed scratch tile and copied B
+// panel of before, under the AVX-512 kernel and the AVX2 one, for every
+// operand layout and with edge rows.
+func TestHalfWidthTilesAreBitIdenticalToTheScratchTile(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("the CPU has no AVX2 and FMA")
+	}
+	defer func(v, h bool) { useAVX512, useHalf = v, h }(useAVX512, useHalf)
+	rng := rand.New(rand.NewPCG(7, 8))
+	isas := []bool{false}
+	if useAVX512 {
+		isas = append(isas, true)
+	}
+	for _, avx512 := range isas {
+		for _, sh := range [][3]int{{50176 / 64, 16, 12}, {12, 16, 3136}, {6, 16, 1}, {7, 48, 33}, {64, 16, 2}, {200, 80, 9}, {5, 16, 400}} {
+			for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.Trans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.Trans}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				t.Run(fmt.Sprintf("avx512=%v %dx%dx%d %c%c", avx512, m, n, k, tr[0], tr[1]), func(t *testing.T) {
+					a, b, c0 := randSlice(rng, m*k), randSlice(rng, k*n), randSlice(rng, m*n)
+					lda, ldb := k, n
+					if tr[0] == blas.Trans {
+						lda = m
+					}
+					if tr[1] == blas.Trans {
+						ldb = k
+					}
+					useAVX512 = avx512
+					var got [2][]float32
+					for i, h := range []bool{false, true} {
+						useHalf = h
+						got[i] = append([]float32(nil), c0...)
+						Implementation{}.Sgemm(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, got[i], n)
+					}
+					for i := range got[0] {
+						if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
+							t.Fatalf("element %d: scratch tile %v, half-width kernel %v", i, got[0][i], got[1][i])
+						}
+					}
+				})
+			}
+		}
+	}
+}

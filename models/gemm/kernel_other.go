@@ -20,6 +20,15 @@ const (
 // reads only packed panels (the unrolled loop relies on their layout).
 const direct = false
 
+// hasHalf reports whether kernelHalf may be called: never with this
+// kernel, whose tile is too narrow to halve.
+func hasHalf() bool { return false }
+
+// kernelHalf is not available with this kernel (see hasHalf).
+func kernelHalf(k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	panic("gemm: no half-width kernel")
+}
+
 // kernel adds the mr×nr product of an mr×k panel of A and a k×nr panel of
 // B to c, whose rows are ldc apart:
 //
