@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/study-harness/study/models/gemm"
 )
 
 // convL2 is the number of float32 values of the patch matrix that a
@@ -160,6 +162,9 @@ func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 	if l.direct() {
 		return l.forwardDirect(x, n, train)
 	}
+	if l.gray() {
+		return l.forwardGray(x, n, train)
+	}
 	pix := l.H * l.W
 	k, kp := l.k(), l.kp()
 	l.y = grow(l.y, n*pix*l.Out)
@@ -167,13 +172,7 @@ func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 		l.n = n
 		l.x = x[:n*pix*l.C]
 	}
-	l.wt = grow(l.wt, (k+1)*l.Out)
-	for o := 0; o < l.Out; o++ {
-		for p, v := range l.Weight.W[o*k : (o+1)*k] {
-			l.wt[p*l.Out+o] = v
-		}
-	}
-	copy(l.wt[k*l.Out:], l.Bias.W)
+	l.transposeWeights()
 	l.patches()
 	impl := blas32.Implementation()
 	chunk := l.chunk()
@@ -184,6 +183,18 @@ func (l *Conv2D) Forward(x []float32, n int, train bool) []float32 {
 			1, l.cols, kp, l.wt, l.Out, 0, l.y[from*pix*l.Out:], l.Out)
 	}
 	return l.y
+}
+
+// transposeWeights sets wt to Wᵀ over the bias, (K+1)×Out.
+func (l *Conv2D) transposeWeights() {
+	k := l.k()
+	l.wt = grow(l.wt, (k+1)*l.Out)
+	for o := 0; o < l.Out; o++ {
+		for p, v := range l.Weight.W[o*k : (o+1)*k] {
+			l.wt[p*l.Out+o] = v
+		}
+	}
+	copy(l.wt[k*l.Out:], l.Bias.W)
 }
 
 // Backward implements Layer: dW = dyᵀ·P, db = Σ_rows dy and, for dx, the
@@ -206,8 +217,15 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 	pix := l.H * l.W
 	k, kp, kq := l.k(), l.kp(), l.kq()
 	impl := blas32.Implementation()
-	l.patches()
+	gray := l.gray()
+	var graySum [10 * gemm.Conv3Cols]float32
+	if !gray {
+		l.patches()
+	}
 	l.dwt = grow(l.dwt, kp*l.Out)
+	if gray {
+		clear(l.dwt) // as Sgemm's beta 0 on the first chunk
+	}
 	if needInput {
 		l.wp = grow(l.wp, l.Out*kq)
 		clear(l.wp)
@@ -223,13 +241,17 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 		to := min(l.n, from+chunk)
 		r := (to - from) * pix
 		dyc := dy[from*pix*l.Out:]
-		l.im2col(l.x, from, to, l.cols)
-		beta := float32(1)
-		if from == 0 {
-			beta = 0
+		if gray {
+			l.weightGradGray(dy, from, to, graySum[:])
+		} else {
+			l.im2col(l.x, from, to, l.cols)
+			beta := float32(1)
+			if from == 0 {
+				beta = 0
+			}
+			impl.Sgemm(blas.Trans, blas.NoTrans, kp, l.Out, r,
+				1, l.cols, kp, dyc, l.Out, beta, l.dwt, l.Out)
 		}
-		impl.Sgemm(blas.Trans, blas.NoTrans, kp, l.Out, r,
-			1, l.cols, kp, dyc, l.Out, beta, l.dwt, l.Out)
 		if needInput {
 			impl.Sgemm(blas.NoTrans, blas.NoTrans, r, kq, l.Out,
 				1, dyc, l.Out, l.wp, kq, 0, l.dcols, kq)
