@@ -45,9 +45,10 @@ const convCols = 32
 // On AVX-512 machines, layers whose shapes fit the kernels' tiles (C a
 // multiple of 16, Out of 32, Size·C of 12: the CNN's second stage and
 // beyond) take a direct path instead, with no patch matrix at all
-// (conv_direct.go), and with AVX2, one-channel 3×3 layers (the first layer
-// on grayscale images) read their nine-value patches in place with the
-// same sums as im2col and GEMM, bit for bit (conv_gray.go).
+// (conv_direct.go), and with AVX2, one-channel 3×3 layers with a multiple
+// of 8 output channels (the first layer on grayscale images) read their
+// nine-value patches in place with the same sums as im2col and GEMM, bit
+// for bit (conv_gray.go).
 type Conv2D struct {
 	H, W, C int // input height, width and channels
 	Size    int // kernel side (odd)

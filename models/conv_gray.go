@@ -10,9 +10,10 @@ import "github.com/study-harness/study/models/gemm"
 // (gemm.Conv3Forward, gemm.Conv3WeightGrad), reproducing Sgemm's sums on
 // the patch matrix in the same order and with the same chunks and depth
 // blocks, so that every output and gradient keeps its bits: the run ids of
-// CNNs need not change, and machines with and without the path agree. The
-// input gradient, which the first layer does not need, is computed as
-// before.
+// CNNs need not change, AVX2 and AVX-512 machines still agree, and turning
+// the path off changes nothing. Layers whose output channels are not a
+// multiple of gemm.Conv3Cols keep im2col. The input gradient, which the
+// first layer does not need, is computed as before.
 
 // useGray lets tests turn the path off, to compare it with im2col.
 var useGray = true

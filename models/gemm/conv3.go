@@ -27,7 +27,8 @@ func Depth(k int) int { return depth(k) }
 // order, the bias w[9*ldw+j] added last, added to zero. x is the padded
 // image with the top-left input of pixel i's patch at x[i]; w holds ten
 // rows, the weights of the nine taps and the bias, ldw apart. It panics
-// if HasConv3 is false or a slice is too short.
+// if HasConv3 is false, a slice is too short, wp is negative or ldw or ldy
+// is below Conv3Cols.
 func Conv3Forward(n int, x []float32, wp int, w []float32, ldw int, y []float32, ldy int) {
 	if n <= 0 {
 		return
@@ -35,7 +36,7 @@ func Conv3Forward(n int, x []float32, wp int, w []float32, ldw int, y []float32,
 	if !HasConv3 {
 		panic("gemm: Conv3Forward without AVX2 and FMA")
 	}
-	if len(x) < n-1+2*wp+3 || len(w) < 9*ldw+Conv3Cols || len(y) < (n-1)*ldy+Conv3Cols || ldw < Conv3Cols || ldy < Conv3Cols {
+	if ldw < Conv3Cols || ldw > len(w) || len(w) < 9*ldw+Conv3Cols || !fits(n, x, wp) || !rows(n, y, ldy) {
 		panic("gemm: Conv3Forward operands too short")
 	}
 	conv3Fwd(n, &x[0], wp, &w[0], ldw, &y[0], ldy)
@@ -47,7 +48,8 @@ func Conv3Forward(n int, x []float32, wp int, w []float32, ldw int, y []float32,
 // sums that Sgemm(Trans, NoTrans, 10, Conv3Cols, …, P1, 10, dy, ldy, …)
 // forms over one block of its depth (see Depth) for the patch matrix P1
 // of Conv3Forward, continued across calls. acc holds 10·Conv3Cols values.
-// It panics if HasConv3 is false or a slice is too short.
+// It panics if HasConv3 is false, a slice is too short, wp is negative or
+// ldy is below Conv3Cols.
 func Conv3WeightGrad(n int, x []float32, wp int, dy []float32, ldy int, acc []float32) {
 	if n <= 0 {
 		return
@@ -55,8 +57,21 @@ func Conv3WeightGrad(n int, x []float32, wp int, dy []float32, ldy int, acc []fl
 	if !HasConv3 {
 		panic("gemm: Conv3WeightGrad without AVX2 and FMA")
 	}
-	if len(x) < n-1+2*wp+3 || len(dy) < (n-1)*ldy+Conv3Cols || len(acc) < 10*Conv3Cols || ldy < Conv3Cols {
+	if len(acc) < 10*Conv3Cols || !fits(n, x, wp) || !rows(n, dy, ldy) {
 		panic("gemm: Conv3WeightGrad operands too short")
 	}
 	conv3DW(n, &x[0], wp, &dy[0], ldy, &acc[0])
+}
+
+// fits reports whether x holds the patches of n > 0 pixels in a padded
+// image wp ≥ 0 wide: the last one reads x[n-1+2·wp+2]. wp is bounded
+// first so that the sum cannot overflow.
+func fits(n int, x []float32, wp int) bool {
+	return wp >= 0 && wp <= len(x) && n <= len(x) && n-1+2*wp+3 <= len(x)
+}
+
+// rows reports whether s holds n > 0 rows of Conv3Cols values, ld ≥
+// Conv3Cols apart, without computing (n-1)·ld, which could overflow.
+func rows(n int, s []float32, ld int) bool {
+	return ld >= Conv3Cols && len(s) >= Conv3Cols && (n == 1 || (ld <= len(s) && n-1 <= (len(s)-Conv3Cols)/ld))
 }

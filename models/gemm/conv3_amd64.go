@@ -3,7 +3,7 @@
 package gemm
 
 // HasConv3 reports whether Conv3Forward and Conv3WeightGrad may be called:
-// with AVX2 and FMA. Tests turn it off to cover the callers' fallback.
+// with AVX2 and FMA.
 var HasConv3 = useAVX2
 
 // conv3Fwd and conv3DW are implemented in conv3_amd64.s.

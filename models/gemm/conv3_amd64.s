@@ -193,9 +193,6 @@ fwdloop8:
 	CMPQ CX, $8
 	JGE  fwdloop8
 
-	CMPQ CX, $4
-	JL   fwdtail
-
 fwd4:
 	CMPQ CX, $4
 	JL   fwdtail

@@ -46,8 +46,8 @@ func TestConv3IsBitIdenticalToSgemmOnThePatchMatrix(t *testing.T) {
 		{30 * 28, 30, 16, 16}, {13 * 784, 30, 32, 32}, {2000, 17, 8, 40},
 	} {
 		t.Run(fmt.Sprintf("n=%d wp=%d ldw=%d ldy=%d", tc.n, tc.wp, tc.ldw, tc.ldy), func(t *testing.T) {
-			x := randSlice(rng, tc.n+2*tc.wp+3)
-			for i := range x { // some exact zeros and negative values, as padded images have
+			x := randSlice(rng, tc.n-1+2*tc.wp+3) // exactly what the last patch reads
+			for i := range x {                    // some exact zeros and negative values, as padded images have
 				if rng.IntN(7) == 0 {
 					x[i] = 0
 				} else {
@@ -62,9 +62,13 @@ func TestConv3IsBitIdenticalToSgemmOnThePatchMatrix(t *testing.T) {
 			want := make([]float32, (tc.n-1)*tc.ldy+Conv3Cols)
 			Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, tc.n, Conv3Cols, 10, 1, p, 10, w, tc.ldw, 0, want, tc.ldy)
 			got := randSlice(rng, len(want))
+			before := append([]float32(nil), got...)
 			Conv3Forward(tc.n, x, tc.wp, w, tc.ldw, got, tc.ldy)
 			for i := 0; i < tc.n; i++ {
 				sameBits(t, "forward", got[i*tc.ldy:i*tc.ldy+Conv3Cols], want[i*tc.ldy:i*tc.ldy+Conv3Cols])
+				if i < tc.n-1 { // the columns between the rows' blocks are not the kernel's
+					sameBits(t, "forward, columns past the block", got[i*tc.ldy+Conv3Cols:(i+1)*tc.ldy], before[i*tc.ldy+Conv3Cols:(i+1)*tc.ldy])
+				}
 			}
 
 			dy := randSlice(rng, (tc.n-1)*tc.ldy+Conv3Cols)
@@ -105,6 +109,11 @@ func TestConv3PanicsOnShortOperands(t *testing.T) {
 		{"forward: ldy narrow", func() { Conv3Forward(2, x, 10, w, 8, y, 7) }},
 		{"weight gradient: acc short", func() { Conv3WeightGrad(1, x, 10, y, 8, acc[:79]) }},
 		{"weight gradient: dy short", func() { Conv3WeightGrad(20, x, 10, y, 8, acc) }},
+		{"forward: negative wp", func() { Conv3Forward(1, x, -1, w, 8, y, 8) }},
+		{"weight gradient: negative wp", func() { Conv3WeightGrad(1, x, -1, y, 8, acc) }},
+		{"forward: ldy overflows", func() { Conv3Forward(3, x, 10, w, 8, y, math.MaxInt/2) }},
+		{"weight gradient: ldy overflows", func() { Conv3WeightGrad(3, x, 10, y, math.MaxInt/2, acc) }},
+		{"forward: wp overflows", func() { Conv3Forward(3, x, math.MaxInt/2, w, 8, y, 8) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {
@@ -115,4 +124,17 @@ func TestConv3PanicsOnShortOperands(t *testing.T) {
 			tt.call()
 		})
 	}
+}
+
+// TestConv3TakesOneRowWhateverItsStride checks that a single pixel needs
+// only its own Conv3Cols outputs, however far apart rows would be: the
+// last row of a layer's output is passed so.
+func TestConv3TakesOneRowWhateverItsStride(t *testing.T) {
+	if !HasConv3 {
+		t.Skip("no conv3 kernels on this CPU or build")
+	}
+	x, w := make([]float32, 3+2*5), make([]float32, 10*16)
+	y, acc := make([]float32, Conv3Cols), make([]float32, 10*Conv3Cols)
+	Conv3Forward(1, x, 5, w, 16, y, 64)
+	Conv3WeightGrad(1, x, 5, y, 64, acc)
 }

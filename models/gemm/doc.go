@@ -38,4 +38,11 @@
 // multiply-adds, so the two give the same bits. Without AVX2 a Go loop
 // computes the same sums, rounding products and sums separately, and
 // HasSegmented tells callers to prefer Sgemm.
+//
+// Conv3Forward and Conv3WeightGrad are the two products of a one-channel
+// 3×3 convolution read in place from the padded image (AVX2 only, see
+// HasConv3); they reproduce bit for bit what Sgemm gives on the patch
+// matrix, whose depth blocking Depth exposes. In Sgemm itself, blocks of C
+// exactly 16 columns wide go through the 6×16 AVX2 kernel without a
+// copied B panel, and full-height ones without a scratch tile.
 package gemm

@@ -216,6 +216,10 @@ func depth(k int) int {
 // channels, a layer of 16 units) take the half-width kernel where there
 // is one, which reads B and, with full rows, writes C in place: the same
 // sums, without the copies.
+// testHookHalf, when a test sets it, is called for every tile that the
+// half-width kernel writes in place.
+var testHookHalf func()
+
 func macro(buf *buffers, ao, bo operand, kb, mb, nb int, c []float32, ldc int) {
 	var tile [mr * nr]float32
 	for jr := 0; jr < nb; jr += nr {
@@ -250,6 +254,9 @@ func macro(buf *buffers, ao, bo operand, kb, mb, nb int, c []float32, ldc int) {
 				kernel(kb, as[aoff:], ars, acs, bs[boff:], brs, c[off:], ldc)
 				continue
 			case rows == mr && half:
+				if testHookHalf != nil {
+					testHookHalf()
+				}
 				kernelHalf(kb, as[aoff:], ars, acs, bs[boff:], brs, c[off:], ldc)
 				continue
 			}

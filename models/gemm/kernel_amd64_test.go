@@ -86,10 +86,19 @@ func TestHalfWidthTilesAreBitIdenticalToTheScratchTile(t *testing.T) {
 					}
 					useAVX512 = avx512
 					var got [2][]float32
+					inPlace := 0
+					testHookHalf = func() { inPlace++ }
+					defer func() { testHookHalf = nil }()
 					for i, h := range []bool{false, true} {
 						useHalf = h
 						got[i] = append([]float32(nil), c0...)
 						Implementation{}.Sgemm(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, got[i], n)
+						if !h && inPlace > 0 {
+							t.Fatalf("%d tiles went through the half-width kernel with it off", inPlace)
+						}
+					}
+					if m >= mr && inPlace == 0 {
+						t.Fatal("no tile went through the half-width kernel")
 					}
 					for i := range got[0] {
 						if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
