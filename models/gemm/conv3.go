@@ -1,5 +1,7 @@
 package gemm
 
+//go:generate sh -c "go run ./internal/gen conv3 > conv3_amd64.s"
+
 // Conv3Forward and Conv3WeightGrad are the two products of a 3×3
 // convolution of one-channel images, the first layer of a CNN on
 // grayscale images, computed from the padded image itself: its patch
