@@ -22,15 +22,6 @@ func conv3Patches(x []float32, n, wp int) []float32 {
 	return p
 }
 
-func sameBits(t *testing.T, what string, got, want []float32) {
-	t.Helper()
-	for i := range want {
-		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("%s: element %d is %v (%#x), Sgemm gives %v (%#x)", what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-		}
-	}
-}
-
 // TestConv3IsBitIdenticalToSgemmOnThePatchMatrix checks both contracts of
 // conv3.go against Sgemm itself on the explicit patch matrix, with the
 // kernels Sgemm runs on this CPU, for runs of pixels of every length mod 4,
@@ -99,10 +90,7 @@ func TestConv3PanicsOnShortOperands(t *testing.T) {
 		t.Skip("no conv3 kernels on this CPU or build")
 	}
 	x, w, y, acc := make([]float32, 100), make([]float32, 80), make([]float32, 80), make([]float32, 80)
-	for _, tt := range []struct {
-		name string
-		call func()
-	}{
+	panics(t, []badCall{
 		{"forward: x short", func() { Conv3Forward(10, x[:20], 10, w, 8, y, 8) }},
 		{"forward: w short", func() { Conv3Forward(1, x, 10, w[:79], 8, y, 8) }},
 		{"forward: y short", func() { Conv3Forward(10, x, 10, w, 8, y[:79], 8) }},
@@ -114,16 +102,7 @@ func TestConv3PanicsOnShortOperands(t *testing.T) {
 		{"forward: ldy overflows", func() { Conv3Forward(3, x, 10, w, 8, y, math.MaxInt/2) }},
 		{"weight gradient: ldy overflows", func() { Conv3WeightGrad(3, x, 10, y, math.MaxInt/2, acc) }},
 		{"forward: wp overflows", func() { Conv3Forward(3, x, math.MaxInt/2, w, 8, y, 8) }},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Fatal("no panic")
-				}
-			}()
-			tt.call()
-		})
-	}
+	})
 }
 
 // TestConv3TakesOneRowWhateverItsStride checks that a single pixel needs

@@ -138,24 +138,43 @@ func TestSgemmIsDeterministic(t *testing.T) {
 
 func TestSgemmPanicsOnBadArguments(t *testing.T) {
 	a := make([]float32, 12)
-	tests := []struct {
-		name string
-		call func()
-	}{
+	panics(t, []badCall{
 		{"a bad transpose panics", func() { Implementation{}.Sgemm('x', blas.NoTrans, 2, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
 		{"a negative m panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) }},
 		{"a short leading dimension of A panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, 2, 2, 3, 1, a, 2, a, 2, 0, a, 2) }},
 		{"a short C panics", func() { Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, 4, 4, 2, 1, a, 2, a, 4, 0, a[:10], 4) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	})
+}
+
+// badCall is a call that must panic, by name.
+type badCall struct {
+	name string
+	call func()
+}
+
+// panics runs each call in a subtest and fails those that do not panic.
+func panics(t *testing.T, calls []badCall) {
+	t.Helper()
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
 			defer func() {
 				if recover() == nil {
 					t.Fatal("no panic")
 				}
 			}()
-			tt.call()
+			c.call()
 		})
+	}
+}
+
+// sameBits fails the test at the first element of got whose bits differ
+// from want's.
+func sameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: element %d is %v (%#x), want %v (%#x)", what, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
 	}
 }
 

@@ -100,11 +100,7 @@ func TestHalfWidthTilesAreBitIdenticalToTheScratchTile(t *testing.T) {
 					if m >= mr && inPlace == 0 {
 						t.Fatal("no tile went through the half-width kernel")
 					}
-					for i := range got[0] {
-						if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
-							t.Fatalf("element %d: scratch tile %v, half-width kernel %v", i, got[0][i], got[1][i])
-						}
-					}
+					sameBits(t, "half-width kernel against the scratch tile", got[1], got[0])
 				})
 			}
 		}

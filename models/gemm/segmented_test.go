@@ -114,10 +114,7 @@ func TestSegmentedIsDeterministic(t *testing.T) {
 func TestSegmentedPanicsOnBadArguments(t *testing.T) {
 	ok := segmentedCases[0]
 	a, b, c, _ := ok.operands(rand.New(rand.NewPCG(1, 1)))
-	for _, tc := range []struct {
-		name string
-		call func()
-	}{
+	panics(t, []badCall{
 		{"an unsupported tile", func() { Segmented(6, 32, 1, 1, a, 1, 1, 0, b, 32, 0, c, 32, nil) }},
 		{"no segments", func() { Segmented(14, 32, 0, 48, a, 16, 1, 256, b, 32, 0, c, 32, nil) }},
 		{"no steps", func() { Segmented(14, 32, 3, 0, a, 16, 1, 256, b, 32, 0, c, 32, nil) }},
@@ -127,16 +124,7 @@ func TestSegmentedPanicsOnBadArguments(t *testing.T) {
 		{"B too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b[:len(b)-1], 32, 1536, c, 32, nil) }},
 		{"C too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c[:len(c)-1], 32, nil) }},
 		{"init too short", func() { Segmented(14, 32, 3, 48, a, 16, 1, 256, b, 32, 1536, c, 32, make([]float32, 31)) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Fatal("no panic")
-				}
-			}()
-			tc.call()
-		})
-	}
+	})
 }
 
 // BenchmarkSegmented reports the GFLOP/s of each kernel on the calls of
