@@ -287,11 +287,20 @@ func BenchmarkJSD1000x10000(b *testing.B) {
 	})
 }
 
-// BenchmarkSweep1000TinyRuns runs a study of 1000 tiny runs (a 2-16-2 MLP
-// on moons, one run per seed) from scratch, through study.Run without the
-// report, on 1 and 2 workers, at two run sizes of scripts/measure-scaling:
-// 200 training rows × 3 epochs (0.15–0.2 ms a run) and 2000 rows × 7
-// epochs (about 2.5 ms). One iteration is one sweep into a fresh folder
+// BenchmarkSweep1000TinyRuns runs a study of 1000 tiny runs (an MLP on
+// moons, one run per seed) from scratch, through study.Run without the
+// report, on 1 and 2 workers, at three run sizes:
+//
+//   - quick: the MLP runs of sweeps/quick.yaml, the smallest study that
+//     the project ships (1000 training rows, 500 test rows, a 2-16-16-2
+//     MLP, 20 epochs; about 3 ms a run), the size at which issue 6
+//     target 4 is judged;
+//   - rows=2000,epochs=7 and rows=200,epochs=3: two sizes of
+//     scripts/measure-scaling (a 2-16-2 MLP, 100 test rows; about 2.5 ms
+//     and 0.15–0.2 ms a run), the second a stress case in which the
+//     engine's fixed cost per run outweighs the training.
+//
+// One iteration is one sweep into a fresh folder
 // and, alternately before and after it (the timer stopped), the control:
 // the same 1000 runs trained by train.Run on as many goroutines with no
 // engine at all (no spec, plan, store, scheduler or writers). It reports:
@@ -314,11 +323,20 @@ func BenchmarkSweep1000TinyRuns(b *testing.B) {
 		}
 		fmt.Fprint(&seeds, i)
 	}
-	for _, size := range []struct{ rows, epochs int }{{200, 3}, {2000, 7}} {
+	for _, size := range []struct {
+		name               string
+		rows, test, epochs int
+		noise              float64
+		widths             string
+	}{
+		{"quick", 1000, 500, 20, 0.25, "16, 16"},
+		{"rows=2000,epochs=7", 2000, 100, 7, 0.2, "16"},
+		{"rows=200,epochs=3", 200, 100, 3, 0.2, "16"},
+	} {
 		specPath := filepath.Join(b.TempDir(), "tiny.yaml")
-		src := fmt.Sprintf("name: tiny\nseed: 1\ndataset: {name: moons, train: %d, test: 100, noise: 0.2}\ntask: binary\n"+
-			"fixed: {arch: mlp, widths: [16], epochs: %d, batch: 32, optimizer: adam, lr: 0.01}\n"+
-			"axes:\n  seed: [%s]\n", size.rows, size.epochs, seeds.String())
+		src := fmt.Sprintf("name: tiny\nseed: 1\ndataset: {name: moons, train: %d, test: %d, noise: %g}\ntask: binary\n"+
+			"fixed: {arch: mlp, widths: [%s], epochs: %d, batch: 32, optimizer: adam, lr: 0.01}\n"+
+			"axes:\n  seed: [%s]\n", size.rows, size.test, size.noise, size.widths, size.epochs, seeds.String())
 		if err := os.WriteFile(specPath, []byte(src), 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -331,7 +349,7 @@ func BenchmarkSweep1000TinyRuns(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("rows=%d,epochs=%d/workers=%d", size.rows, size.epochs, workers), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/workers=%d", size.name, workers), func(b *testing.B) {
 				var wall, bare, sum float64
 				control := func() {
 					b.StopTimer()
