@@ -177,12 +177,19 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 func TestExportRefusesBadInput(t *testing.T) {
 	tmp := t.TempDir()
 	writeFile(t, tmp, "bad.yaml", specHead+"epochz: 3\n")
+	// Specs that parse but that every task would refuse, as validate does.
+	writeFile(t, tmp, "nodata.yaml", "name: x\nseed: 1\ndataset: {name: csv, path: none.csv}\nfixed: {epochs: 1}\naxes:\n  seed: [1, 2]\n")
+	writeFile(t, tmp, "flip.yaml", specHead+"  augment: [flip]\naxes:\n  seed: [1, 2]\n")
+	writeFile(t, tmp, "orphan.yaml", specHead+"  init: {from: \"seed=100\"}\naxes:\n  seed: [1, 2]\n")
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"a bad spec is refused", []string{"export", "slurm", "bad.yaml", "--shards", "2"}, "bad.yaml:7:1: epochz"},
+		{"a missing dataset is refused", []string{"export", "slurm", "nodata.yaml", "--shards", "2"}, "none.csv"},
+		{"an image augmentation on tabular data is refused", []string{"export", "k8s", "flip.yaml", "--shards", "2", "--image", "s"}, "flip"},
+		{"an init that names no run is refused", []string{"export", "slurm", "orphan.yaml", "--shards", "2"}, "init"},
 		{"a bad spec is refused for Kubernetes too", []string{"export", "k8s", "bad.yaml", "--shards", "2", "--image", "s"}, "bad.yaml:7:1: epochz"},
 		{"zero shards are refused", []string{"export", "slurm", quickSpec(), "--shards", "0"}, "shards"},
 		{"a partition that would break the script is refused", []string{"export", "slurm", quickSpec(), "--shards", "2", "--partition", "a b"}, "partition"},
@@ -197,7 +204,7 @@ func TestExportRefusesBadInput(t *testing.T) {
 			noTrace(t, r.stderr)
 		})
 	}
-	if ents, _ := os.ReadDir(tmp); len(ents) != 1 {
+	if ents, _ := os.ReadDir(tmp); len(ents) != 4 { // the four specs
 		t.Errorf("export wrote files: %v", ents)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/study-harness/study/study/grid"
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/spec"
 )
 
@@ -22,9 +22,12 @@ type Study struct {
 	Source []byte
 }
 
-// Open loads and validates the spec at path and expands its grid against
-// maxRuns, as `study validate` does, so that a bad spec fails before any
-// job is written. Its errors are the spec's own *spec.Error, or an *Error.
+// Open loads and validates the spec at path as `study validate` does: it
+// expands the grid against maxRuns, loads the dataset and checks every
+// recipe against it (runs.NewPlan), so that a spec which every task would
+// refuse fails before any job is written. Its errors are the spec's own
+// *spec.Error, an *Error, or the plan's errors, as `study validate`
+// returns them.
 func Open(path string, maxRuns int) (*Study, error) {
 	s, err := spec.Load(path)
 	if err != nil {
@@ -37,11 +40,11 @@ func Open(path string, maxRuns int) (*Study, error) {
 		}
 		return nil, err
 	}
-	n, err := grid.Size(s, maxRuns)
+	p, err := runs.NewPlan(s, "", maxRuns)
 	if err != nil {
 		return nil, err
 	}
-	return &Study{Path: path, Name: s.Name, Runs: n, Source: s.Source}, nil
+	return &Study{Path: path, Name: s.Name, Runs: len(p.Runs), Source: s.Source}, nil
 }
 
 // Job holds the settings shared by every engine.

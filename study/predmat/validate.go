@@ -19,9 +19,10 @@ const ProbTolerance = 1e-3
 
 // Validate reports the first inconsistency in x: slice lengths that do not
 // match M, N and C, empty, duplicate or non-UTF-8 model names or instance
-// ids, labels or predictions outside [0, C), and probabilities that are
-// negative, not finite, or do not sum to 1 within ProbTolerance. Stages
-// call it before trusting a Matrix that came from elsewhere.
+// ids, labels or predictions outside [0, C), probabilities that are
+// negative, not finite, or do not sum to 1 within ProbTolerance, and
+// features whose shapes disagree (see checkFeatures). Stages call it
+// before trusting a Matrix that came from elsewhere.
 func (x *Matrix) Validate() error {
 	if x == nil {
 		return errors.New("nil matrix")
@@ -59,6 +60,9 @@ func (x *Matrix) Validate() error {
 			return fmt.Errorf("model %q, instance %q: pred %d outside [0, %d)", x.Models[k/n], x.Instances[k%n], p, c)
 		}
 	}
+	if err := x.checkFeatures(); err != nil {
+		return err
+	}
 	if x.Prob != nil {
 		for k := 0; k < m*n; k++ {
 			row := x.Prob[k*c : (k+1)*c]
@@ -73,6 +77,53 @@ func (x *Matrix) Validate() error {
 			if math.Abs(sum-1) > ProbTolerance {
 				return fmt.Errorf("model %q, instance %q: probabilities sum to %v, want 1 ± %v", x.Models[k/n], x.Instances[k%n], sum, ProbTolerance)
 			}
+		}
+	}
+	return nil
+}
+
+// checkFeatures checks the optional penultimate-layer features against
+// the layout documented on Matrix: Features and FeatureDims are each nil
+// or one entry per model, FeatureDims is given whenever some model has
+// features, dimensions are non-negative (and positive for a model with
+// features), each model's features hold len(FeatureIdx)×FeatureDims[m]
+// values, and FeatureIdx names distinct instances in [0, N).
+func (x *Matrix) checkFeatures() error {
+	m, n, k := len(x.Models), len(x.Labels), len(x.FeatureIdx)
+	if x.Features != nil && len(x.Features) != m {
+		return fmt.Errorf("features for %d models, want %d (one entry per model, nil for a model without)", len(x.Features), m)
+	}
+	if x.FeatureDims != nil && len(x.FeatureDims) != m {
+		return fmt.Errorf("%d feature dimensions for %d models", len(x.FeatureDims), m)
+	}
+	seen := make(map[int]int, k)
+	for j, i := range x.FeatureIdx {
+		if i < 0 || i >= n {
+			return fmt.Errorf("feature index %d: instance %d outside [0, %d)", j, i, n)
+		}
+		if p, dup := seen[i]; dup {
+			return fmt.Errorf("feature index %d: instance %q repeats feature index %d", j, x.Instances[i], p)
+		}
+		seen[i] = j
+	}
+	for a, d := range x.FeatureDims {
+		if d < 0 {
+			return fmt.Errorf("model %q: feature dimension %d is negative", x.Models[a], d)
+		}
+	}
+	for a, f := range x.Features {
+		if f == nil {
+			continue
+		}
+		if x.FeatureDims == nil {
+			return fmt.Errorf("model %q has features but the matrix has no feature dimensions", x.Models[a])
+		}
+		d := x.FeatureDims[a]
+		if d < 1 {
+			return fmt.Errorf("model %q has features of dimension %d, want at least 1", x.Models[a], d)
+		}
+		if k > 0 && d > math.MaxInt/k || len(f) != k*d {
+			return fmt.Errorf("model %q has %d feature values, want %d instances × %d dims", x.Models[a], len(f), k, d)
 		}
 	}
 	return nil
