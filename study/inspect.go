@@ -206,7 +206,7 @@ func Extract(dir, out string, which []string, stdout io.Writer) error {
 	if len(bad) > 0 {
 		return fmt.Errorf("%d run(s) not extracted, nothing written (study run retrains them): %w", len(bad), errors.Join(bad...))
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := makeOutDir("--out", out); err != nil {
 		return err
 	}
 	for i, run := range got { // got[i] is run ids[i]: none is missing

@@ -5,15 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/spec"
+	"github.com/study-harness/study/study/store"
 )
 
 // DefaultMaxRuns is the largest grid that run and validate accept unless
@@ -65,6 +69,9 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 	}
 	p, err := runs.NewPlan(s, o.Results, o.MaxRuns)
 	if err != nil {
+		return err
+	}
+	if err := makeOutDir("--results", p.Dir); err != nil {
 		return err
 	}
 	out, err := runs.Execute(ctx, p, runs.Options{
@@ -151,10 +158,28 @@ func Analyze(path, outDir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	// A study's results folder has its own metrics.json and report, made
+	// from its runs under its lock: analyze must not replace them.
+	for _, name := range []string{store.ManifestFile, store.RunsDir} {
+		if _, err := os.Stat(filepath.Join(outDir, name)); err == nil {
+			return &InputError{fmt.Errorf("--out %s: a study's results folder (it holds %s), whose metrics.json and report analyze would overwrite; choose another folder, or run study report %s", outDir, name, outDir)}
+		}
+	}
+	if err := makeOutDir("--out", outDir); err != nil {
 		return err
 	}
 	return measure(outDir, x, stdout)
+}
+
+// makeOutDir creates folder dir, given by flag, and its parents. A path
+// that cannot be a folder (a file in the way) or may not be written is bad
+// input naming the flag; other failures (a full disk) are not.
+func makeOutDir(flag, dir string) error {
+	err := os.MkdirAll(dir, 0o755)
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrPermission) {
+		return &InputError{fmt.Errorf("%s %s: %w", flag, dir, err)}
+	}
+	return err
 }
 
 // Report regenerates predictions.csv, metrics.json and the report of a

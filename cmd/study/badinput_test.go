@@ -284,3 +284,41 @@ func TestValidateRefusesWhatRunRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputFoldersThatCannotBeWrittenAreBadInput checks the folders that
+// commands write into: a path with a file in the way is bad input naming
+// the flag (exit 2), and analyze refuses to write over a study's results
+// folder, leaving its metrics.json as it was.
+func TestOutputFoldersThatCannotBeWrittenAreBadInput(t *testing.T) {
+	tmp := t.TempDir()
+	writeFile(t, tmp, "ok.yaml", specHead)
+	writeFile(t, tmp, "file.txt", "not a folder\n")
+	writeFile(t, tmp, "preds.csv", "model,instance,label,pred,p0,p1\na,0,0,0,0.9,0.1\na,1,1,1,0.2,0.8\nb,0,0,1,0.4,0.6\nb,1,1,1,0.3,0.7\n")
+	writeFile(t, tmp, "study/manifest.jsonl", "")
+	writeFile(t, tmp, "study/metrics.json", "{}\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run into a file", []string{"run", "ok.yaml", "--results", "file.txt"}, "--results file.txt"},
+		{"analyze into a file", []string{"analyze", "preds.csv", "--out", "file.txt"}, "--out file.txt"},
+		{"analyze into a folder below a file", []string{"analyze", "preds.csv", "--out", "file.txt/out"}, "--out file.txt/out"},
+		{"analyze into a study's results folder", []string{"analyze", "preds.csv", "--out", "study"}, "a study's results folder"},
+		{"extract into a file", []string{"extract", quickReference(t), "--out", "file.txt"}, "--out file.txt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runStudy(t, tmp, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 naming %q", r.code, r.stderr, tc.want)
+			}
+			noTrace(t, r.stderr)
+		})
+	}
+	if b, err := os.ReadFile(filepath.Join(tmp, "study", "metrics.json")); err != nil || string(b) != "{}\n" {
+		t.Errorf("the study's metrics.json is now %q (%v)", b, err)
+	}
+	if r := runStudy(t, tmp, "analyze", "preds.csv", "--out", "fresh"); r.code != 0 || !exists(filepath.Join(tmp, "fresh", "metrics.json")) {
+		t.Errorf("analyze into a new folder: exit %d, %s", r.code, r.stderr)
+	}
+}
