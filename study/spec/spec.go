@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
@@ -443,7 +444,7 @@ func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
 		return Value{}, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
 	}
 	if key == keyDataSubset {
-		v = numberAsString(v)
+		v = canonicalFraction(numberAsString(v))
 	}
 	x, d := decodeValue(v, f.typ, path)
 	if d != nil {
@@ -466,6 +467,24 @@ func numberAsString(n *yaml.Node) *yaml.Node {
 	}
 	c := *n
 	c.Tag = "!!str"
+	return &c
+}
+
+// canonicalFraction returns scalar n with a numeric value respelled in its
+// shortest form (0.50, .5 and 5e-1 all become 0.5), so that one fraction
+// of data_subset is one config, one run id and one axis value however it
+// is written; other nodes are returned unchanged. n itself is not
+// modified.
+func canonicalFraction(n *yaml.Node) *yaml.Node {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return n
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return n
+	}
+	c := *n
+	c.Value = strconv.FormatFloat(f, 'g', -1, 64)
 	return &c
 }
 
