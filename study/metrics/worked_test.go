@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math"
 	"os"
 	"testing"
@@ -64,22 +66,27 @@ func workedExample() *predmat.Matrix {
 	return x
 }
 
-func TestWorkedExampleMatchesTheReferenceSheet(t *testing.T) {
-	ref := readWorkedExample(t)
-	x := workedExample()
-	for m, p := range ref.Preds {
-		for i, v := range p {
-			if x.Pred[m*len(x.Labels)+i] != v || x.Labels[i] != ref.Labels[i] {
-				t.Fatalf("workedExample() differs from %s at model %d, instance %d", workedExampleFile, m, i)
-			}
-		}
-	}
-	r, err := Compute(x, Options{Workers: 2})
+// Tolerances of the worked example. Every measure in it is float64
+// arithmetic on integer counts, as in the generator's numpy, so Go and
+// numpy agree to a few ulps (at most 3e-16 relative here): numpyTol is
+// relative, and absolute for a value of 0. The sheet prints six decimals,
+// rounded (0.423077) or cut short with an ellipsis (0.545454…), so its
+// values are within sheetTol (absolute) of numpy's.
+const (
+	numpyTol = 1e-12
+	sheetTol = 1e-6
+)
+
+// workedValues computes the worked example's measures under the names of
+// testdata/worked_example.json.
+func workedValues(t *testing.T) map[string]float64 {
+	t.Helper()
+	r, err := Compute(workedExample(), Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, e := r.Pairwise, r.Ensemble
-	got := map[string]float64{
+	return map[string]float64{
 		"agreement(A,B)":                p.Agreement[0][1],
 		"Cohen κ(A,B)":                  p.CohenKappa[0][1],
 		"error consistency(A,B)":        p.ErrorConsistency[0][1],
@@ -101,23 +108,83 @@ func TestWorkedExampleMatchesTheReferenceSheet(t *testing.T) {
 		"Fleiss κ(A,B,C)":               float64(e.FleissKappa),
 		"majority-vote accuracy(A,B,C)": float64(e.MajorityVoteAccuracy),
 	}
+}
+
+// workedMismatch describes how got departs from numpy's value of name, and
+// numpy's from the sheet's, or returns "". NaN never matches.
+func workedMismatch(name string, got float64, ref workedReference) string {
+	want, sheet := ref.Expected[name], ref.Sheet[name]
+	tol := numpyTol * math.Abs(want)
+	if want == 0 {
+		tol = numpyTol
+	}
+	switch {
+	case !(math.Abs(got-want) <= tol):
+		return fmt.Sprintf("got %.17g, numpy %.17g (relative tolerance %g)", got, want, numpyTol)
+	case !(math.Abs(want-sheet) <= sheetTol):
+		return fmt.Sprintf("numpy %.17g, the sheet %.9g: the generator departs from the sheet by more than %g", want, sheet, sheetTol)
+	}
+	return ""
+}
+
+func TestWorkedExampleMatchesTheReferenceSheet(t *testing.T) {
+	ref := readWorkedExample(t)
+	x := workedExample()
+	for m, p := range ref.Preds {
+		for i, v := range p {
+			if x.Pred[m*len(x.Labels)+i] != v || x.Labels[i] != ref.Labels[i] {
+				t.Fatalf("workedExample() differs from %s at model %d, instance %d", workedExampleFile, m, i)
+			}
+		}
+	}
+	got := workedValues(t)
 	if len(ref.Expected) != len(got) || len(ref.Sheet) != len(got) {
 		t.Fatalf("%s holds %d computed and %d sheet values, want %d of each", workedExampleFile, len(ref.Expected), len(ref.Sheet), len(got))
 	}
-	for name, want := range ref.Expected {
+	for name := range ref.Expected {
 		t.Run(name+" matches numpy and the sheet", func(t *testing.T) {
 			g, ok := got[name]
 			if !ok {
 				t.Fatalf("%s is not computed here", name)
 			}
-			// float32 ensemble values carry about 1e-7 relative error.
-			if math.Abs(g-want) > 1e-6*math.Max(1, math.Abs(want)) {
-				t.Errorf("got %.9g, numpy %.9g", g, want)
+			if _, ok := ref.Sheet[name]; !ok {
+				t.Fatalf("%s has no sheet value", name)
 			}
-			// The generator's numpy follows the sheet, which prints six
-			// significant digits.
-			if sheet := ref.Sheet[name]; math.Abs(want-sheet) > 1e-6*math.Max(1, math.Abs(sheet)) {
-				t.Errorf("numpy %.9g, the sheet %.9g: the generator departs from the sheet", want, sheet)
+			if msg := workedMismatch(name, g, ref); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+// The comparison is tight enough to notice a value that is off by 1e-9,
+// relative or absolute, and a sheet value off by more than its printing.
+func TestWorkedExampleComparisonCatchesSmallErrors(t *testing.T) {
+	ref := readWorkedExample(t)
+	got := workedValues(t)
+	for _, tc := range []struct {
+		name  string
+		spoil func(v float64) float64
+		sheet bool // spoil the sheet value instead of the computed one
+	}{
+		{"a value 1e-9 too large (relative)", func(v float64) float64 { return v * (1 + 1e-9) }, false},
+		{"a value 1e-9 too small (relative)", func(v float64) float64 { return v * (1 - 1e-9) }, false},
+		{"a value 1e-9 too large (absolute)", func(v float64) float64 { return v + 1e-9 }, false},
+		{"a NaN", func(float64) float64 { return math.NaN() }, false},
+		{"a sheet value 2e-6 off", func(v float64) float64 { return v + 2e-6 }, true},
+	} {
+		t.Run(tc.name+" is caught", func(t *testing.T) {
+			for name, g := range got {
+				r := ref
+				if tc.sheet {
+					r.Sheet = maps.Clone(ref.Sheet)
+					r.Sheet[name] = tc.spoil(r.Sheet[name])
+				} else {
+					g = tc.spoil(g)
+				}
+				if workedMismatch(name, g, r) == "" {
+					t.Errorf("%s: not caught", name)
+				}
 			}
 		})
 	}
