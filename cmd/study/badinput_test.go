@@ -225,6 +225,10 @@ func TestBadFlagValuesAreRefused(t *testing.T) {
 		{[]string{"validate", "ok.yaml", "--max-runs", "0"}, "--max-runs"},
 		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--max-runs", "-1"}, "--max-runs"},
 		{[]string{"export", "k8s", "ok.yaml", "--shards", "2", "--image", "study:v1", "--workers", "-2"}, "--workers"},
+		{[]string{"export", "k8s", "ok.yaml", "--shards", "2", "--image", "study:v1", "--parallelism", "-2"}, "--parallelism"},
+		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--parallel", "-1"}, "--parallel"},
+		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--signal-lead", "-1"}, "--signal-lead"},
+		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--signal-lead", "0"}, "--signal-lead"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := runStudy(t, tmp, tc.args...)

@@ -356,6 +356,17 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	if err := atLeast("export", "workers", j.Workers, 0); err != nil {
 		return err
 	}
+	parallel := map[string]string{"slurm": "parallel", "k8s": "parallelism"}[engine]
+	if err := atLeast("export", parallel, j.Parallel, 0); err != nil {
+		return err
+	}
+	if engine == "slurm" {
+		// The library reads 0 as its default; on the command line the
+		// default is spelled out, so 0 is a mistake, not a request for it.
+		if err := atLeast("export", "signal-lead", so.SignalLead, 1); err != nil {
+			return err
+		}
+	}
 	st, err := export.Open(pos[0], *maxRuns)
 	if err != nil {
 		return err

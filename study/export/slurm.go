@@ -54,7 +54,7 @@ func WriteSlurm(w io.Writer, st *Study, o SlurmOptions) error {
 		return &Error{Field: "cpus-per-task", Msg: fmt.Sprintf("%d: want 0 (the default) or more", o.CPUsPerTask)}
 	}
 	if o.SignalLead < 0 {
-		return &Error{Field: "signal", Msg: fmt.Sprintf("%d seconds: want 0 (the default) or more", o.SignalLead)}
+		return &Error{Field: "signal-lead", Msg: fmt.Sprintf("%d seconds: want 0 (the default) or more", o.SignalLead)}
 	}
 	// The spec name passed spec validation ([A-Za-z0-9._-]), so it needs
 	// no quoting in the #SBATCH line; check anyway, as #SBATCH lines are
