@@ -139,7 +139,14 @@ func build(in *Input) (*built, error) {
 	}
 	if b.x.hasRecipes {
 		f, err := genDisFigure(b.x.recipes)
-		if err := add("generalization_disagreement", "Generalisation–disagreement (Jiang et al. 2022): one point per recipe (a configuration without its seed), the mean disagreement between pairs of its seeds against its mean test error, with 95% bootstrap intervals. Points on the dashed line y = x: disagreement estimates the test error without labels.", false, f, err); err != nil {
+		bars := ""
+		for _, r := range b.x.recipes {
+			if r.TestErrorCI.ok() || r.DisagreementCI.ok() {
+				bars = ", with 95% bootstrap intervals"
+				break
+			}
+		}
+		if err := add("generalization_disagreement", "Generalisation–disagreement (Jiang et al. 2022): one point per recipe (a configuration without its seed), the mean disagreement between pairs of its seeds against its mean test error"+bars+". Points on the dashed line y = x: disagreement estimates the test error without labels.", false, f, err); err != nil {
 			return nil, err
 		}
 	}
@@ -232,31 +239,35 @@ func (b *built) buildTables() {
 	if r := in.Metrics; r != nil {
 		t := &paperTable{
 			Name:      "ensemble",
-			Caption:   "Whole-set measures over all models: value ± half the 95% paired-bootstrap interval, and the permutation p-value where computed.",
+			Caption:   "Whole-set measures over all models: value, its 95% paired-bootstrap interval [low, high] and the permutation p-value, where computed.",
 			Header:    []string{"measure", "value", "95% interval", "p"},
 			CSVHeader: []string{"measure", "value", "ci_lo", "ci_hi", "p"},
 		}
 		for _, e := range ensembleRows(r) {
-			iv := b.x.ensembleCI[e.key]
-			if iv == (interval{}) {
+			// A measure without an entry has no interval; an entry
+			// of [0, 0] is a genuine interval (a rate that is 0 in
+			// every replicate).
+			iv, ok := b.x.ensembleCI[e.key]
+			if !ok {
 				iv = nanInterval
 			}
 			p := math.NaN()
 			if v, ok := b.x.ensembleP[e.key]; ok {
 				p = float64(v)
 			}
-			ivText := "not computed"
+			ivs := "not computed"
 			if iv.ok() {
-				ivText = "[" + num(float64(iv[0]), e.prec) + ", " + num(float64(iv[1]), e.prec) + "]"
+				ivs = ivText(iv, e.prec)
 			}
-			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: withCI(e.v, iv, e.prec), Num: true}, {Text: ivText, Num: true}, {Text: pValue(p), Num: true}})
+			// The interval has its own column: the value is shown alone.
+			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: num(e.v, e.prec), Num: true}, {Text: ivs, Num: true}, {Text: pValue(p), Num: true}})
 			t.CSV = append(t.CSV, []string{e.key, raw(e.v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
 		}
 		b.tables = append(b.tables, t)
 		if b.x.pairMean != nil {
 			t := &paperTable{
 				Name:      "pairwise",
-				Caption:   "Pairwise measures, mean over all pairs of models ± half the 95% paired-bootstrap interval (instances resampled, never pairs).",
+				Caption:   "Pairwise measures, mean over all pairs of models, then its 95% paired-bootstrap interval [low, high] (instances resampled, never pairs) where computed.",
 				Header:    []string{"measure", "mean over pairs", "p"},
 				CSVHeader: []string{"measure", "mean", "ci_lo", "ci_hi", "p"},
 			}

@@ -36,8 +36,8 @@
 //     distribution shift, with its agreement-on-the-line figure).
 //   - WritePaper writes figures/<name>.pdf and .svg (3.5 in, one column;
 //     7 in for wide figures), tables/<name>.tex (booktabs, best value in
-//     bold, ± half the 95% interval) with tables/<name>.csv holding every
-//     number, methods.md (a methods paragraph with pandoc citations) and
+//     bold, each value followed by its 95% interval [lo, hi] when one was
+//     computed) with tables/<name>.csv holding every number, methods.md (a methods paragraph with pandoc citations) and
 //     references.bib. WriteFigures writes the figures alone.
 //   - Summary writes the runs, the top-line numbers and the factor
 //     ranking for the terminal.

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"strings"
 
 	"github.com/study-harness/study/study/metrics"
 )
@@ -89,6 +90,19 @@ type measureSummary struct {
 	CI       interval `json:"ci"`
 }
 
+// UnmarshalJSON decodes m with an absent "ci" read as NaN (not computed):
+// the metrics stage omits it when the bootstrap is off, and a missing
+// member must not read as the interval [0, 0].
+func (m *measureSummary) UnmarshalJSON(b []byte) error {
+	type plain measureSummary
+	p := plain{CI: nanInterval}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*m = measureSummary(p)
+	return nil
+}
+
 // recipePoint is one recipe of the generalisation–disagreement relation
 // (metrics.json "generalization_disagreement").
 type recipePoint struct {
@@ -100,6 +114,19 @@ type recipePoint struct {
 	Disagreement    fnum     `json:"disagreement"`
 	DisagreementCI  interval `json:"disagreement_ci"`
 	NPairs          int      `json:"n_pairs"`
+}
+
+// UnmarshalJSON decodes r with absent intervals read as NaN (not
+// computed): the metrics stage omits the bootstrap intervals when the
+// bootstrap is off, and a missing member must not read as [0, 0].
+func (r *recipePoint) UnmarshalJSON(b []byte) error {
+	type plain recipePoint
+	p := plain{TestErrorCI: nanInterval, TestErrorSeedCI: nanInterval, DisagreementCI: nanInterval}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = recipePoint(p)
+	return nil
 }
 
 // representation holds the representation-similarity matrices
@@ -139,7 +166,9 @@ type extras struct {
 	rep            *representation
 	onTheLine      map[string]onTheLine
 	// ensembleCI and ensembleP hold "<name>_ci" and "<name>_p" of the
-	// ensemble member, pairMean the members of "pairwise_mean".
+	// ensemble member, pairMean the members of "pairwise_mean". A name
+	// without an entry in ensembleCI has no interval; an entry may be a
+	// genuine [0, 0].
 	ensembleCI map[string]interval
 	ensembleP  map[string]fnum
 	pairMean   map[string]json.RawMessage
@@ -175,6 +204,40 @@ func readExtras(r *metrics.Result) extras {
 		}
 	}
 	return e
+}
+
+// hasIntervals reports whether any bootstrap interval was computed: the
+// metrics stage writes none of the "_ci" members when the bootstrap is off.
+func (e extras) hasIntervals() bool {
+	for _, iv := range e.ensembleCI {
+		if iv.ok() {
+			return true
+		}
+	}
+	for _, iv := range e.accuracyCI {
+		if iv.ok() {
+			return true
+		}
+	}
+	for k, raw := range e.pairMean {
+		var iv interval
+		if strings.HasSuffix(k, "_ci") && json.Unmarshal(raw, &iv) == nil && iv.ok() {
+			return true
+		}
+	}
+	for _, a := range e.attribution {
+		for _, m := range a.Measures {
+			if m.CI.ok() {
+				return true
+			}
+		}
+	}
+	for _, r := range e.recipes {
+		if r.TestErrorCI.ok() || r.DisagreementCI.ok() {
+			return true
+		}
+	}
+	return false
 }
 
 // pairMeanValue returns "pairwise_mean".name, its interval and its

@@ -17,6 +17,7 @@ func TestLatexEscapesEverySpecialCharacter(t *testing.T) {
 		{"percent, underscore, braces and ampersand", "50%_{x}&", `50\%\_\{x\}\&`},
 		{"dollar, hash, tilde, caret and backslash", `$#~^\`, `\$\#\textasciitilde{}\textasciicircum{}\textbackslash{}`},
 		{"the report's symbols become math", "κ ± 0.1", `$\kappa$ $\pm$ 0.1`},
+		{"the ensemble labels' symbols become math", "difficulty θ, ∏ e_m, Σ_b a·b", `difficulty $\theta$, $\prod$ e\_m, $\Sigma$\_b a$\cdot$b`},
 		{"a line break becomes a space", "a\nb", "a b"},
 	}
 	for _, tt := range tests {
@@ -32,7 +33,7 @@ func TestLatexEscapesEverySpecialCharacter(t *testing.T) {
 // any special character that got through.
 func stripEscapes(s string) string {
 	for _, e := range []string{`\textbackslash{}`, `\textasciitilde{}`, `\textasciicircum{}`, `\textless{}`, `\textgreater{}`, `\textbar{}`, `\ldots{}`,
-		`\&`, `\%`, `\$`, `\#`, `\_`, `\{`, `\}`, `$\pm$`, `$-$`, `$\kappa$`, `$\rho$`, `$\prod$`, `$\times$`, `$\leq$`, `$\geq$`} {
+		`\&`, `\%`, `\$`, `\#`, `\_`, `\{`, `\}`, `$\pm$`, `$-$`, `$\kappa$`, `$\rho$`, `$\theta$`, `$\prod$`, `$\Sigma$`, `$\cdot$`, `$\times$`, `$\leq$`, `$\geq$`} {
 		s = strings.ReplaceAll(s, e, "")
 	}
 	return s

@@ -123,11 +123,14 @@ func syntheticMatrix(m, n, c int, names []string) *predmat.Matrix {
 
 // metricsInput is sampleInput with a prediction matrix, its metrics and a
 // distribution-shift section: everything the report can show.
-func metricsInput(t testing.TB) *Input {
+func metricsInput(t testing.TB) *Input { return metricsInputWith(t, metrics.Options{}) }
+
+// metricsInputWith is metricsInput with the metrics computed with opts.
+func metricsInputWith(t testing.TB, opts metrics.Options) *Input {
 	in := sampleInput()
 	names := []string{"mlp-s1", "logreg-s1", "mlp-s2", "logreg-s2", "<script>alert(1)</script>", "50%_{x}&"}
 	x := syntheticMatrix(len(names), 400, 3, names)
-	res, err := metrics.Compute(x, metrics.Options{})
+	res, err := metrics.Compute(x, opts)
 	if err != nil {
 		t.Fatalf("metrics.Compute: %v", err)
 	}

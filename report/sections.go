@@ -271,8 +271,18 @@ func headlineData(b *built) (any, error) {
 	return []block{
 		para(fmt.Sprintf("Changing %s alone changes the most predictions: a mean disagreement of %s over %d pairs of runs that differ in nothing else.", top.Axis, num(float64(top.MeanDisagreement), 4), top.NPairs)),
 		{Kind: "table", Table: b.table("attribution")},
-		para("Pairs of runs that differ in exactly one axis, everything else equal. Intervals resample test instances (the same indices for every model), never pairs, since pairs that share a model are not independent. The variance share is the axis' part of the variance of pairwise disagreement over all pairs."),
+		para(attributionNote(b.x.hasIntervals())),
 	}, nil
+}
+
+// attributionNote explains the attribution table; the sentence on its
+// intervals only when the bootstrap computed some.
+func attributionNote(intervals bool) string {
+	s := "Pairs of runs that differ in exactly one axis, everything else equal. "
+	if intervals {
+		s += "Intervals resample test instances (the same indices for every model), never pairs, since pairs that share a model are not independent. "
+	}
+	return s + "The variance share is the axis' part of the variance of pairwise disagreement over all pairs."
 }
 
 func homogenizationData(b *built) (any, error) {

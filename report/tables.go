@@ -10,8 +10,9 @@ import (
 )
 
 // paperTable is a table written as LaTeX (booktabs), CSV and HTML. The
-// display cells round and combine numbers (a value ± half its interval);
-// the CSV rows hold every number separately, unrounded.
+// display cells round and combine numbers (a value followed by its
+// interval [lo, hi]); the CSV rows hold every number separately,
+// unrounded.
 type paperTable struct {
 	Name    string // file name without extension: tables/<Name>.tex
 	Caption string // plain text; escaped for LaTeX and HTML
@@ -46,8 +47,10 @@ func num(x float64, prec int) string {
 	return s
 }
 
-// withCI formats x ± half the width of its 95% interval; without an
-// interval, x alone.
+// withCI formats x followed by its 95% interval, "x [lo, hi]"; without an
+// interval, x alone. The bounds are printed as they are: percentile
+// bootstrap intervals are not symmetric about x, so "x ± half the width"
+// would misstate them.
 func withCI(x float64, iv interval, prec int) string {
 	if !finite(x) {
 		return "—"
@@ -55,7 +58,12 @@ func withCI(x float64, iv interval, prec int) string {
 	if !iv.ok() {
 		return num(x, prec)
 	}
-	return num(x, prec) + " ± " + num((float64(iv[1])-float64(iv[0]))/2, prec)
+	return num(x, prec) + " " + ivText(iv, prec)
+}
+
+// ivText formats an interval as "[lo, hi]".
+func ivText(iv interval, prec int) string {
+	return "[" + num(float64(iv[0]), prec) + ", " + num(float64(iv[1]), prec) + "]"
 }
 
 // pValue formats a permutation p-value.
@@ -85,7 +93,8 @@ var latexReplacer = strings.NewReplacer(
 	`{`, `\{`, `}`, `\}`, `~`, `\textasciitilde{}`, `^`, `\textasciicircum{}`,
 	`<`, `\textless{}`, `>`, `\textgreater{}`, `|`, `\textbar{}`,
 	"±", `$\pm$`, "−", `$-$`, "—", `---`, "–", `--`, "…", `\ldots{}`,
-	"κ", `$\kappa$`, "ρ", `$\rho$`, "∏", `$\prod$`, "×", `$\times$`, "≤", `$\leq$`, "≥", `$\geq$`,
+	"κ", `$\kappa$`, "ρ", `$\rho$`, "θ", `$\theta$`, "∏", `$\prod$`, "Σ", `$\Sigma$`, "·", `$\cdot$`,
+	"×", `$\times$`, "≤", `$\leq$`, "≥", `$\geq$`,
 	"\n", " ", "\r", " ", "\t", " ",
 )
 
@@ -182,12 +191,13 @@ func boldMax(rows [][]tcell, col int, vals []float64) {
 func attributionTable(rows []attributionRow) *paperTable {
 	t := &paperTable{
 		Name:    "attribution",
-		Caption: "What makes models disagree: for each axis, the pairs of runs that differ in that axis alone. Mean over the pairs ± half the 95% paired-bootstrap interval (instances resampled). Largest disagreement in bold.",
+		Caption: "What makes models disagree: for each axis, the pairs of runs that differ in that axis alone. Mean over the pairs. Largest disagreement in bold.",
 		Header:  []string{"rank", "axis", "pairs", "disagreement", "error consistency κ", "Cohen's κ", "variance share"},
 		CSVHeader: []string{"rank", "axis", "n_pairs", "mean_disagreement", "agreement_mean", "agreement_ci_lo", "agreement_ci_hi",
 			"error_consistency_mean", "error_consistency_ci_lo", "error_consistency_ci_hi", "cohen_kappa_mean", "cohen_kappa_ci_lo", "cohen_kappa_ci_hi", "variance_share"},
 	}
 	var dis []float64
+	anyCI := false
 	for _, r := range rows {
 		ag, ec, ck := r.Measures["agreement"], r.Measures["error_consistency"], r.Measures["cohen_kappa"]
 		for _, m := range []*measureSummary{&ag, &ec, &ck} {
@@ -200,6 +210,7 @@ func attributionTable(rows []attributionRow) *paperTable {
 		if ag.CI.ok() {
 			dci = interval{1 - ag.CI[1], 1 - ag.CI[0]}
 		}
+		anyCI = anyCI || dci.ok() || ec.CI.ok() || ck.CI.ok()
 		t.Rows = append(t.Rows, []tcell{
 			{Text: strconv.Itoa(r.Rank), Num: true}, {Text: r.Axis}, {Text: strconv.Itoa(r.NPairs), Num: true},
 			{Text: withCI(float64(r.MeanDisagreement), dci, 4), Num: true},
@@ -214,6 +225,9 @@ func attributionTable(rows []attributionRow) *paperTable {
 			raw(float64(ck.Mean)), raw(float64(ck.CI[0])), raw(float64(ck.CI[1])), raw(float64(r.VarianceShare))})
 	}
 	boldMax(t.Rows, 3, dis)
+	if anyCI {
+		t.Caption = "What makes models disagree: for each axis, the pairs of runs that differ in that axis alone. Mean over the pairs, then its 95% paired-bootstrap interval [low, high] (instances resampled) where computed. Largest disagreement in bold."
+	}
 	return t
 }
 
