@@ -1,13 +1,15 @@
 // Package atomic writes files so that a reader, or a rerun after a crash,
 // sees either the old content or the whole new content, never a part.
 //
-// Every file study writes outside a run folder goes through WriteFile or
-// Write: the bytes go to a temporary file in the same folder, which is
-// synced, closed and renamed over the target; then the folder is synced so
-// the rename survives a power cut. (The files of a run folder are written
-// by store.RunWriter, which publishes the whole folder by one rename and
-// leaves durability to a batched sync; see study/store.) A failed write (disk full, permission) removes the temporary file and
-// returns the error, leaving the target as it was.
+// Every file study writes goes through WriteFile or Write, except the
+// runs' records and the run folders of study extract: the bytes go to a
+// temporary file in the same folder, which is synced, closed and renamed
+// over the target; then the folder is synced so the rename survives a
+// power cut. (Finished runs are records appended to a checksummed pack
+// file, runs/all.pack, and made durable by a batched fsync, and extract
+// publishes each run folder by one rename: see store.PackWriter and
+// store.RunWriter.) A failed write (disk full, permission) removes the
+// temporary file and returns the error, leaving the target as it was.
 package atomic
 
 import (
