@@ -72,14 +72,20 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
 	lc := -1
+	seen := make(map[string]int, len(header)) // column name → its index
 	for i, h := range header {
 		if !utf8.ValidString(h) {
 			return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: errors.New("column name is not valid UTF-8")}
 		}
-		if h == label {
-			if lc >= 0 {
-				return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: fmt.Errorf("label column %q appears twice (columns %d and %d)", label, lc+1, i+1)}
+		if j, dup := seen[h]; dup {
+			what := "column"
+			if h == label {
+				what = "label column"
 			}
+			return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: fmt.Errorf("%s %q appears twice (columns %d and %d)", what, h, j+1, i+1)}
+		}
+		seen[h] = i
+		if h == label {
 			lc = i
 		}
 	}

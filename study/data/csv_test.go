@@ -40,6 +40,7 @@ func TestParseCSV(t *testing.T) {
 		{name: "rejects an empty file", in: "", label: "label", wantErr: "empty file"},
 		{name: "rejects a header without rows", in: "f,label\n", label: "label", wantErr: "no data rows"},
 		{name: "rejects a missing label column", in: "f,class\n1,a\n", label: "label", wantErr: `no label column "label"`, line: 1},
+		{name: "rejects a feature column named twice", in: "a,label,a\n1,x,2\n", label: "label", wantErr: `column "a" appears twice (columns 1 and 3)`, line: 1, col: 3},
 		{name: "rejects a duplicated label column", in: "label,f,label\na,1,a\n", label: "label", wantErr: "appears twice", line: 1, col: 3},
 		{name: "rejects a file with only the label", in: "label\na\nb\n", label: "label", wantErr: "no feature columns", line: 1},
 		{name: "rejects a single class", in: "f,label\n1,a\n2,a\n", label: "label", wantErr: "one distinct value"},
