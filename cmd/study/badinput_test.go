@@ -326,3 +326,23 @@ func TestOutputFoldersThatCannotBeWrittenAreBadInput(t *testing.T) {
 		t.Errorf("analyze into a new folder: exit %d, %s", r.code, r.stderr)
 	}
 }
+
+// TestFlagParseErrorsArePrintedOnce checks that a flag the flag package
+// cannot parse is reported once, after the command's usage, exit 2.
+func TestFlagParseErrorsArePrintedOnce(t *testing.T) {
+	tmp := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "x.yaml", "--workers", "abc"}, `invalid value "abc" for flag -workers`},
+		{[]string{"validate", "x.yaml", "--no-such-flag"}, "flag provided but not defined: -no-such-flag"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := runStudy(t, tmp, tc.args...)
+			if r.code != 2 || strings.Count(r.stderr, tc.want) != 1 || !strings.Contains(r.stderr, "usage: study "+tc.args[0]) {
+				t.Errorf("exit %d, stderr %q; want exit 2, the usage and %q once", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+}
