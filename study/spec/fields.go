@@ -3,8 +3,10 @@ package spec
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -129,8 +131,19 @@ func deref(n *yaml.Node) *yaml.Node {
 
 // typeError is a wrong-type message: what the field wants, what it got.
 func typeError(t reflect.Type, n *yaml.Node) string {
+	k := t.Kind()
+	negative := strings.HasPrefix(n.Value, "-")
+	if (k >= reflect.Int && k <= reflect.Int64 || k >= reflect.Uint && k <= reflect.Uint64 && !negative) &&
+		n.Kind == yaml.ScalarNode && integerRE().MatchString(n.Value) {
+		// An integer literal that the field cannot hold: too large (YAML
+		// reads one beyond 64 bits as a float).
+		return fmt.Sprintf("want %s, got %s, which does not fit in %d bits", describeType(t), n.Value, t.Bits())
+	}
 	return fmt.Sprintf("want %s, got %s", describeType(t), describeNode(n))
 }
+
+// integerRE matches a decimal integer literal as YAML writes one.
+var integerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`) })
 
 func describeType(t reflect.Type) string {
 	switch t.Kind() {

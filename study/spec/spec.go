@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -215,7 +216,7 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 // decodeYAML parses src into a document node. yaml.v3 is not known to
 // panic, but a spec must never crash the program, so a panic becomes an
 // error.
-func decodeYAML(src []byte) (doc *yaml.Node, more bool, err error) {
+func decodeYAML(src []byte) (doc, more *yaml.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("yaml: parser failure: %v", r)
@@ -224,11 +225,13 @@ func decodeYAML(src []byte) (doc *yaml.Node, more bool, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	var extra yaml.Node
-	err = dec.Decode(&extra)
-	return &n, !errors.Is(err, io.EOF), nil
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return &n, &extra, nil // extra.Line is 0 when it does not parse
+	}
+	return &n, nil, nil
 }
 
 // parserProblems start the messages of yaml.v3's parser (not scanner)
@@ -242,8 +245,9 @@ var parserProblems = []string{
 	"found undefined tag handle",
 }
 
-// syntaxError turns a yaml.v3 error into an *Error with a 1-based line.
-func (p *parser) syntaxError(err error) *Error {
+// syntaxError turns a yaml.v3 error on src into an *Error with a 1-based
+// line, and a column where the message names something to find in src.
+func (p *parser) syntaxError(err error, src []byte) *Error {
 	e := &Error{File: p.s.File, Msg: err.Error(), Err: err}
 	m := yamlLineRE.FindStringSubmatch(e.Msg)
 	if m != nil {
@@ -257,9 +261,51 @@ func (p *parser) syntaxError(err error) *Error {
 			break
 		}
 	}
+	lines := strings.Split(string(src), "\n")
+	switch {
+	case strings.HasPrefix(e.Msg, "found a tab character"):
+		// yaml.v3 names the line before the tab's: report the first line
+		// from there whose indentation holds a tab.
+		for i := max(e.Line-1, 0); i < len(lines); i++ {
+			indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " \t"))]
+			if c := strings.IndexByte(indent, '\t'); c >= 0 {
+				e.Line, e.Column = i+1, c+1
+				break
+			}
+		}
+	case e.Line == 0:
+		// "unknown anchor 'a' referenced" has no line: find the alias.
+		if a := unknownAnchorRE().FindStringSubmatch(e.Msg); a != nil {
+			alias := regexp.MustCompile(`\*` + regexp.QuoteMeta(a[1]) + `(?:[\s,\]}]|$)`)
+			for i, l := range lines {
+				if loc := alias.FindStringIndex(l); loc != nil {
+					e.Line, e.Column = i+1, utf8.RuneCountInString(l[:loc[0]])+1
+					break
+				}
+			}
+		}
+	}
 	e.Msg = "YAML syntax: " + e.Msg
 	return e
 }
+
+// secondDocument returns the 1-based line of the "---" that starts a
+// second YAML document in src, 0 if it finds none.
+func secondDocument(src []byte) int {
+	content := false
+	for i, l := range strings.Split(string(src), "\n") {
+		switch t := strings.TrimSpace(l); {
+		case strings.HasPrefix(l, "---") && content:
+			return i + 1
+		case t != "" && t[0] != '#' && t[0] != '%' && !strings.HasPrefix(l, "---"):
+			content = true
+		}
+	}
+	return 0
+}
+
+// unknownAnchorRE matches yaml.v3's message for an alias of no anchor.
+var unknownAnchorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown anchor '([^']*)' referenced`) })
 
 func (p *parser) parse(src []byte) error {
 	if len(bytes.TrimSpace(src)) == 0 {
@@ -283,10 +329,13 @@ func (p *parser) parse(src []byte) error {
 		if errors.Is(err, io.EOF) {
 			return p.errorf(nil, "", "empty spec")
 		}
-		return p.syntaxError(err)
+		return p.syntaxError(err, src)
 	}
-	if more {
-		return p.errorf(nil, "", "more than one YAML document; a spec is one document")
+	if more != nil {
+		if more.Line == 0 { // the second document does not parse
+			more = &yaml.Node{Line: secondDocument(src)}
+		}
+		return p.errorf(more, "", "more than one YAML document; a spec is one document")
 	}
 	root := doc
 	if root.Kind == yaml.DocumentNode {
