@@ -46,6 +46,9 @@ type ParseError struct {
 
 // Error formats the error as file:line:col: msg.
 func (e *ParseError) Error() string {
+	if e.Line <= 0 { // about the file as a whole (unreadable, a folder)
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
 	return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
 }
 

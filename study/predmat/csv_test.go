@@ -240,3 +240,17 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestParseErrorNamesALineOnlyWhenItHasOne(t *testing.T) {
+	for _, tc := range []struct {
+		err  ParseError
+		want string
+	}{
+		{ParseError{File: "p.csv", Line: 3, Column: 2, Err: errors.New("bad")}, "p.csv:3:2: bad"},
+		{ParseError{File: "dir", Line: 0, Column: 1, Err: errors.New("read: is a directory")}, "dir: read: is a directory"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}
