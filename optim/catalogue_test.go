@@ -157,6 +157,41 @@ func TestOptimizersReachTheMinimumOfCatalogueProblems(t *testing.T) {
 	}
 }
 
+// firstSteps are the PyTorch reference cases of TestFirstStepsMatchPyTorch:
+// every registered optimizer has at least one (see
+// TestEveryRegisteredOptimizerHasAPyTorchFirstStepsCase). key names the
+// case in testdata/first_steps.json; with defaultMomentum the reference
+// settings must leave momentum out, so that the optimizer's default
+// (optim.DefaultMomentum) is what is compared with torch's momentum=0.9.
+var firstSteps = []struct {
+	name, key, optimizer string
+	defaultMomentum      bool
+}{
+	{"sgd matches torch.optim.SGD", "sgd", "sgd", false},
+	{"sgd with momentum matches torch.optim.SGD(momentum=0.9)", "sgd_momentum", "sgd", false},
+	{"adam matches torch.optim.Adam", "adam", "adam", false},
+	{"momentum matches torch.optim.SGD(momentum=0.9)", "momentum", "momentum", false},
+	{"momentum without a momentum setting matches torch.optim.SGD(momentum=0.9)", "momentum_default", "momentum", true},
+	{"nesterov matches torch.optim.SGD(nesterov=True)", "nesterov", "nesterov", false},
+	{"nesterov without a momentum setting matches torch.optim.SGD(momentum=0.9, nesterov=True)", "nesterov_default", "nesterov", true},
+	{"adamw matches torch.optim.AdamW", "adamw", "adamw", false},
+	{"rmsprop matches torch.optim.RMSprop", "rmsprop", "rmsprop", false},
+	{"rmsprop with momentum matches torch.optim.RMSprop(momentum=0.5)", "rmsprop_momentum", "rmsprop", false},
+	{"adagrad matches torch.optim.Adagrad", "adagrad", "adagrad", false},
+}
+
+func TestEveryRegisteredOptimizerHasAPyTorchFirstStepsCase(t *testing.T) {
+	have := map[string]bool{}
+	for _, c := range firstSteps {
+		have[c.optimizer] = true
+	}
+	for _, name := range optim.Names() {
+		if !have[name] {
+			t.Errorf("optimizer %q is registered but has no PyTorch first-steps case", name)
+		}
+	}
+}
+
 // TestFirstStepsMatchPyTorch compares the first three updates of each
 // optimizer with PyTorch's (testdata/first_steps.json, produced by
 // testdata/first_steps.py).
@@ -167,35 +202,28 @@ func TestFirstStepsMatchPyTorch(t *testing.T) {
 	}
 	var ref map[string]struct {
 		Settings struct {
-			LR          float64 `json:"lr"`
-			WeightDecay float64 `json:"weight_decay"`
-			Momentum    float64 `json:"momentum"`
+			LR          float64  `json:"lr"`
+			WeightDecay float64  `json:"weight_decay"`
+			Momentum    *float64 `json:"momentum"` // nil when left out
 		} `json:"settings"`
 		Steps []struct{ W, B []float32 } `json:"steps"`
 	}
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name, key, optimizer string
-	}{
-		{"sgd matches torch.optim.SGD", "sgd", "sgd"},
-		{"sgd with momentum matches torch.optim.SGD(momentum=0.9)", "sgd_momentum", "sgd"},
-		{"adam matches torch.optim.Adam", "adam", "adam"},
-		{"momentum matches torch.optim.SGD(momentum=0.9)", "momentum", "momentum"},
-		{"nesterov matches torch.optim.SGD(nesterov=True)", "nesterov", "nesterov"},
-		{"adamw matches torch.optim.AdamW", "adamw", "adamw"},
-		{"rmsprop matches torch.optim.RMSprop", "rmsprop", "rmsprop"},
-		{"rmsprop with momentum matches torch.optim.RMSprop(momentum=0.5)", "rmsprop_momentum", "rmsprop"},
-		{"adagrad matches torch.optim.Adagrad", "adagrad", "adagrad"},
-	}
-	for _, c := range cases {
+	for _, c := range firstSteps {
 		t.Run(c.name, func(t *testing.T) {
 			r, ok := ref[c.key]
 			if !ok || len(r.Steps) == 0 {
 				t.Fatalf("no reference for %s", c.key)
 			}
-			s := optim.Settings{Optimizer: c.optimizer, LR: r.Settings.LR, L2: r.Settings.WeightDecay, Momentum: r.Settings.Momentum}
+			s := optim.Settings{Optimizer: c.optimizer, LR: r.Settings.LR, L2: r.Settings.WeightDecay}
+			switch {
+			case c.defaultMomentum && r.Settings.Momentum != nil:
+				t.Fatalf("reference %s sets momentum %v; the case checks the default", c.key, *r.Settings.Momentum)
+			case r.Settings.Momentum != nil:
+				s.Momentum = *r.Settings.Momentum
+			}
 			method, err := optim.New(s)
 			if err != nil {
 				t.Fatal(err)

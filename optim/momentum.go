@@ -1,6 +1,6 @@
 package optim
 
-func init() { Register("momentum", newMomentum) }
+func init() { Register("momentum", newMomentum, "momentum") }
 
 // DefaultMomentum is the momentum coefficient μ of the momentum and nesterov
 // optimizers when Settings.Momentum is 0.

@@ -2,7 +2,7 @@ package optim
 
 import "github.com/study-harness/study/models"
 
-func init() { Register("nesterov", newNesterov) }
+func init() { Register("nesterov", newNesterov, "momentum") }
 
 // Nesterov is SGD with Nesterov momentum in PyTorch's formulation
 // (torch.optim.SGD(momentum=μ, nesterov=True)):

@@ -11,10 +11,12 @@ import (
 // Settings are the optimizer settings of a run. Every field is a run field
 // that a sweep spec may set or sweep; the json name is the spec key.
 type Settings struct {
-	Optimizer string  `json:"optimizer"`          // registry name: sgd, adam, ...
-	LR        float64 `json:"lr"`                 // learning rate η (> 0)
-	L2        float64 `json:"l2,omitempty"`       // weight decay λ (≥ 0)
-	Momentum  float64 `json:"momentum,omitempty"` // momentum coefficient, where used
+	Optimizer string  `json:"optimizer"`    // registry name: sgd, adam, ...
+	LR        float64 `json:"lr"`           // learning rate η (> 0)
+	L2        float64 `json:"l2,omitempty"` // weight decay λ (≥ 0)
+	// Momentum is the momentum coefficient of sgd, momentum, nesterov and
+	// rmsprop; Validate refuses a nonzero one for the other optimizers.
+	Momentum float64 `json:"momentum,omitempty"`
 	// Schedule shapes the learning rate over training: constant (default),
 	// step (×Gamma every StepSize epochs) or cosine (to 0 at the end).
 	Schedule string  `json:"schedule,omitempty"`
@@ -55,6 +57,9 @@ func (s Settings) Validate() error {
 	if !(s.Momentum >= 0 && s.Momentum < 1) {
 		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v must be in [0, 1)", s.Momentum)}
 	}
+	if s.Momentum != 0 && !registry[s.Optimizer].uses["momentum"] {
+		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v has no effect on optimizer %s, which has no momentum term; leave momentum out of (or 0 in) %s's runs (optimizers with momentum: %v)", s.Momentum, s.Optimizer, s.Optimizer, usingField("momentum"))}
+	}
 	return nil
 }
 
@@ -70,14 +75,47 @@ type Method interface {
 // Builder makes a fresh Method from settings.
 type Builder func(s Settings) Method
 
-var registry = map[string]Builder{}
+// entry is a registered optimizer.
+type entry struct {
+	build Builder
+	uses  map[string]bool // the method's own settings fields (perMethod) it reads
+}
 
-// Register adds an optimizer under name. Each optimizer file calls it from init.
-func Register(name string, b Builder) {
+var registry = map[string]entry{}
+
+// perMethod are the Settings fields that only some methods read. Validate
+// refuses a nonzero value of one for a method that did not register it,
+// since the field would be silently ignored: runs differing only in it
+// would be the same model under different run ids.
+var perMethod = map[string]bool{"momentum": true}
+
+// Register adds an optimizer under name. Each optimizer file calls it from
+// init. uses lists the per-method settings fields (by spec key; only
+// "momentum" so far) that the method reads.
+func Register(name string, b Builder, uses ...string) {
 	if _, dup := registry[name]; dup {
 		panic("optim: duplicate optimizer " + name)
 	}
-	registry[name] = b
+	e := entry{build: b, uses: map[string]bool{}}
+	for _, f := range uses {
+		if !perMethod[f] {
+			panic(fmt.Sprintf("optim: optimizer %s registers %q, which is not a per-method settings field", name, f))
+		}
+		e.uses[f] = true
+	}
+	registry[name] = e
+}
+
+// usingField returns the registered optimizers that read the per-method
+// settings field (spec key) field, sorted.
+func usingField(field string) []string {
+	var out []string
+	for _, name := range Names() {
+		if registry[name].uses[field] {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Names returns the registered optimizer names, sorted.
@@ -92,9 +130,9 @@ func Names() []string {
 
 // New builds the optimizer named by s.Optimizer.
 func New(s Settings) (Method, error) {
-	b, ok := registry[s.Optimizer]
+	e, ok := registry[s.Optimizer]
 	if !ok {
 		return nil, &models.FieldError{Field: "optimizer", Msg: fmt.Sprintf("unknown optimizer %q", s.Optimizer)}
 	}
-	return b(s), nil
+	return e.build(s), nil
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/study-harness/study/models"
 )
 
-func init() { Register("rmsprop", newRMSprop) }
+func init() { Register("rmsprop", newRMSprop, "momentum") }
 
 // RMSprop is Hinton's method with PyTorch's defaults and arithmetic
 // (torch.optim.RMSprop, centered off):

@@ -2,7 +2,7 @@ package optim
 
 import "github.com/study-harness/study/models"
 
-func init() { Register("sgd", newSGD) }
+func init() { Register("sgd", newSGD, "momentum") }
 
 // SGD is stochastic gradient descent, with optional heavy-ball momentum
 // μ = Settings.Momentum, in PyTorch's formulation:

@@ -170,7 +170,8 @@ func TestSeeds(t *testing.T) {
 	}
 }
 
-// bigAxes returns an axes section of k axes with n values each.
+// bigAxes returns an axes section of k axes with n values each (under
+// optimizer sgd, which has the momentum of the eighth).
 func bigAxes(k, n int) string {
 	keys := []string{"seed", "init_seed", "order_seed", "aug_seed", "batch", "epochs", "widths", "momentum"}
 	var b strings.Builder
@@ -189,6 +190,7 @@ func bigAxes(k, n int) string {
 		}
 		b.WriteString("]\n")
 	}
+	b.WriteString("fixed: {optimizer: sgd}\n")
 	return b.String()
 }
 

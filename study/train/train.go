@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/study-harness/study/models"
@@ -135,6 +136,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		if job.Init != nil || len(job.Freeze) > 0 {
 			return nil, fmt.Errorf("train: init: arch %s is fitted, not trained by gradient descent, so it cannot start from a parent's weights", cfg.Arch)
 		}
+		if err := checkFitted(cfg); err != nil {
+			return nil, err
+		}
 		x, y := d.TrainX, d.TrainY
 		if cfg.DataSubset != "" && cfg.DataSubset != spec.SubsetFull {
 			x, y = gather(d, rows)
@@ -178,8 +182,10 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 }
 
 // Check reports, without training, whether Run could train job: the
-// checks Run makes first, the augmentations against the data, and the
-// architecture against the data's shape (by building the model once). The
+// checks Run makes first, the augmentations against the data, the
+// architecture against the data's shape (by building the model once) and,
+// for an arch that is fitted once (a models.Fitter), the training fields it
+// would ignore: augment, label_smoothing and patience (see checkFitted). The
 // engine calls it for every distinct recipe before it writes anything, so
 // that a spec asking for, say, flips or a cnn on tabular data is refused
 // as bad input rather than failing run by run.
@@ -190,10 +196,39 @@ func Check(job Job) error {
 	if _, err := augmentationsOf(job); err != nil {
 		return err
 	}
-	if _, err := models.New(shapeOf(job), job.Config.Options, seeds.Stream("check")); err != nil {
+	model, err := models.New(shapeOf(job), job.Config.Options, seeds.Stream("check"))
+	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if _, ok := model.(models.Fitter); ok {
+		return checkFitted(job.Config)
+	}
 	return nil
+}
+
+// checkFitted refuses, for an arch that is fitted once (a models.Fitter),
+// the run fields that only shape training by epochs: augment,
+// label_smoothing and patience. A fitter would ignore them, so runs that
+// differ only in them would be the same model under different run ids and
+// fake perfect agreement in a study. The optimizer fields stay allowed: a
+// zoo crosses fitters with optimizers on purpose.
+func checkFitted(cfg spec.Config) error {
+	var field, value string
+	switch {
+	case len(cfg.Augment) == 1:
+		field, value = "augment", cfg.Augment[0]
+	case len(cfg.Augment) > 1:
+		field, value = "augment", "["+strings.Join(cfg.Augment, ", ")+"]"
+	case cfg.LabelSmoothing > 0:
+		field, value = "label_smoothing", strconv.FormatFloat(cfg.LabelSmoothing, 'g', -1, 64)
+	case cfg.Patience > 0:
+		field, value = "patience", strconv.Itoa(cfg.Patience)
+	default:
+		return nil
+	}
+	return fmt.Errorf("train: %w", &models.FieldError{Field: field, Msg: fmt.Sprintf(
+		"%s %s has no effect on arch %s: it is fitted once, not trained by epochs; leave %s out of %s's runs (when both are axes: exclude: [{arch: %s, %s: %s}])",
+		field, value, cfg.Arch, field, cfg.Arch, cfg.Arch, field, value)})
 }
 
 // shapeOf is the problem as job's model sees it.

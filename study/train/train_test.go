@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/optim"
 	"github.com/study-harness/study/study/data"
+	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/spec"
 )
 
@@ -218,6 +220,112 @@ func TestRunRejectsBadJobsBeforeTraining(t *testing.T) {
 			_, err := Run(context.Background(), job)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFittedArchsRefuseTheFieldsOfTrainingByEpochs(t *testing.T) {
+	tests := []struct {
+		name   string
+		arch   string
+		change func(*spec.Config)
+		field  string // "" when the job is accepted
+		want   string
+	}{
+		{"tree refuses an augmentation", "tree", func(c *spec.Config) { c.Augment = []string{"noise"} }, "augment",
+			"augment noise has no effect on arch tree: it is fitted once, not trained by epochs; leave augment out of tree's runs (when both are axes: exclude: [{arch: tree, augment: noise}])"},
+		{"knn refuses a list of augmentations", "knn", func(c *spec.Config) { c.Augment = []string{"noise", "mixup"} }, "augment",
+			"augment [noise, mixup] has no effect on arch knn"},
+		{"naive_bayes refuses resampling", "naive_bayes", func(c *spec.Config) { c.Augment = []string{"resample"} }, "augment", "augment resample"},
+		{"tree refuses label smoothing", "tree", func(c *spec.Config) { c.LabelSmoothing = 0.1 }, "label_smoothing",
+			"label_smoothing 0.1 has no effect on arch tree: it is fitted once, not trained by epochs; leave label_smoothing out of tree's runs (when both are axes: exclude: [{arch: tree, label_smoothing: 0.1}])"},
+		{"knn refuses early stopping", "knn", func(c *spec.Config) { c.Patience = 2 }, "patience",
+			"patience 2 has no effect on arch knn: it is fitted once, not trained by epochs"},
+		{"a fitter accepts augment none (the empty list)", "tree", func(c *spec.Config) { c.Augment = []string{} }, "", ""},
+		{"a fitter accepts the optimizer fields", "naive_bayes", func(c *spec.Config) {
+			c.Optimizer, c.LR, c.Momentum, c.L2, c.Schedule = "sgd", 0.05, 0.9, 1e-4, "cosine"
+		}, "", ""},
+		{"a trained arch accepts all three", "mlp", func(c *spec.Config) {
+			c.Augment, c.LabelSmoothing, c.Patience = []string{"noise"}, 0.1, 2
+		}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			job := Job{Config: config(tt.arch, "adam", 0.01), Data: blobSet(3, 3, 5, 4)}
+			tt.change(&job.Config)
+			// Check is what the engine calls before writing anything;
+			// Run must refuse the job too, before fitting.
+			for _, call := range []struct {
+				name string
+				f    func() error
+			}{
+				{"Check", func() error { return Check(job) }},
+				{"Run", func() error { _, err := Run(context.Background(), job); return err }},
+			} {
+				err := call.f()
+				if tt.field == "" {
+					if err != nil {
+						t.Fatalf("%s: %v, want the job accepted", call.name, err)
+					}
+					continue
+				}
+				var fe *models.FieldError
+				if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(fe.Msg, tt.want) {
+					t.Fatalf("%s: error %v, want a *models.FieldError on %s containing %q", call.name, err, tt.field, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestSpecExcludeKeepsFittersOutOfTrainingAxes follows the advice of the
+// fitted-arch error on a parsed spec: augment none reaches Check as the
+// empty list and is accepted, and with the exclude that the error
+// suggests added to the spec every run passes.
+func TestSpecExcludeKeepsFittersOutOfTrainingAxes(t *testing.T) {
+	tests := []struct {
+		name, axes string
+		refused    string // the run refused without the exclude
+	}{
+		{"one augmentation", "  augment: [none, noise]\n", "arch=tree augment=noise"},
+		{"a list of augmentations", "  augment: [none, [noise, mixup]]\n", "arch=tree augment=noise+mixup"},
+		{"label smoothing", "  label_smoothing: [0, 0.2]\n", "arch=tree label_smoothing=0.2"},
+		{"patience", "  patience: [0, 3]\n", "arch=tree patience=3"},
+	}
+	suggestion := regexp.MustCompile(`exclude: \[\{.*\}\]`)
+	// refusals checks every run of the spec src and returns the refused
+	// runs' names and errors.
+	refusals := func(t *testing.T, src string) (names []string, errs []error) {
+		t.Helper()
+		s, err := spec.Parse("t.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs, err := grid.Expand(s, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			if err := Check(Job{Config: r.Config, Data: blobSet(2, 3, 5, 4), Binary: true}); err != nil {
+				names, errs = append(names, r.Name), append(errs, err)
+			}
+		}
+		return names, errs
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "name: t\ndataset: {name: moons, train: 100, test: 50}\naxes:\n  arch: [tree, mlp]\n" + tt.axes
+			names, errs := refusals(t, src)
+			if len(names) != 1 || names[0] != tt.refused {
+				t.Fatalf("refused runs %q (%v), want only %q", names, errs, tt.refused)
+			}
+			ex := suggestion.FindString(errs[0].Error())
+			if ex == "" {
+				t.Fatalf("error %v suggests no exclude", errs[0])
+			}
+			if names, errs := refusals(t, src+ex+"\n"); len(names) > 0 {
+				t.Fatalf("with %s, refused runs %q (%v), want none", ex, names, errs)
 			}
 		})
 	}
