@@ -32,8 +32,11 @@
 //     summary, the factor-attribution headline, homogenization, heatmaps
 //     (agreement, error consistency, CKA) with dendrograms and
 //     family-coloured names, scatter plots, runs and training curves,
-//     the evaluation views, and the caller's extra sections (such as
-//     distribution shift, with its agreement-on-the-line figure).
+//     the evaluation views, and the caller's extra sections
+//     (Input.Sections). ShiftSection builds the distribution-shift one
+//     (a table per evaluation set, then the agreement-on-the-line figure)
+//     and SharingSection the component-sharing one, each from the
+//     metrics stage's results.
 //   - WritePaper writes figures/<name>.pdf and .svg (3.5 in, one column;
 //     7 in for wide figures), tables/<name>.tex (booktabs, best value in
 //     bold, each value followed by its 95% interval [lo, hi] when one was

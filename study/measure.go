@@ -35,7 +35,7 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 		res.Extra["eval_sets"] = shifted
 		res.Extra["agreement_on_the_line"] = lines
 	}
-	sh := sharingAnalysis(x) // component sharing: see sharing.go
+	sh := metrics.Sharing(x) // component sharing
 	if sh != nil {
 		if res.Extra == nil {
 			res.Extra = map[string]any{}
@@ -50,12 +50,10 @@ func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
 		return err
 	}
 	if shifted != nil {
-		sec := shiftSection(res, evalNames, shifted)
-		sec.Figure = "shift" // agreement on the line, drawn from res
-		in.Sections = append(in.Sections, sec)
+		in.Sections = append(in.Sections, report.ShiftSection(res, evalNames, shifted))
 	}
 	if sh != nil {
-		in.Sections = append(in.Sections, sharingSection(sh))
+		in.Sections = append(in.Sections, report.SharingSection(sh))
 	}
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.

@@ -51,6 +51,22 @@
 //   - representations ("representation"): linear, debiased and RBF CKA and
 //     mutual k-NN alignment of the penultimate features.
 //
+// Two analyses are separate calls, whose results the caller adds to the
+// Extra map of the test set's Result:
+//
+//   - component sharing ("sharing", Sharing): do models that share a
+//     pretrained backbone (axis init) or training data (axis data_subset)
+//     fail together more often? Per condition, the mean accuracy, the
+//     systemic failure rate and the mean pairwise homogenization and error
+//     consistency, with paired-bootstrap intervals, permutation p-values
+//     against independent failures at the models' own accuracies, and the
+//     difference of each condition from the reference with its interval
+//     and verdict;
+//   - agreement on the line ("agreement_on_the_line", AgreementOnTheLine,
+//     Baek et al. 2022): from the Results of the test set and of one
+//     evaluation set, ID against OOD accuracy per model and agreement per
+//     pair, with least-squares lines through both in probit space.
+//
 // The bootstrap keeps each replicate as instance counts and their bit
 // planes, so a weighted count over packed correctness is a few popcounts
 // per plane; pairwise means of agreement, double fault and correctness

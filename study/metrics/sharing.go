@@ -1,20 +1,129 @@
-package study
+package metrics
 
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 
-	"github.com/study-harness/study/report"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/seeds"
-	"github.com/study-harness/study/study/spec"
 )
 
 // The component-sharing analysis (the monoculture hypothesis: models that
 // share a pretrained backbone or training data fail together more often).
+// See Sharing for the method.
+
+// The sharing analysis' bootstrap replicates and permutations;
+// sharingSeed keys their streams.
+const (
+	sharingBootstrap    = 200
+	sharingPermutations = 200
+	sharingSeed         = 0
+)
+
+// Condition labels of the data axis.
+const (
+	dataDisjoint = "disjoint halves"
+	dataOverlap  = "50% overlap"
+)
+
+// Values of the sharing axes as the spec writes them: study/spec's
+// InitScratch, InitShared, InitPerRun and Subset* constants, which a test
+// checks these equal. Importing spec would link its dependencies, the
+// embedded datasets among them, into every user of this package.
+const (
+	initScratch    = "scratch"
+	initShared     = "shared"
+	initPerRun     = "per-run"
+	subsetHalfA    = "half-a"
+	subsetHalfB    = "half-b"
+	subsetOverlapA = "overlap-a"
+	subsetOverlapB = "overlap-b"
+)
+
+// SharingStats is the component-sharing analysis of a matrix (metrics.json
+// member "sharing"): per sharing axis, the measures of each condition and
+// the difference of each condition from the axis' reference.
+type SharingStats struct {
+	Bootstrap    int           `json:"bootstrap"`    // bootstrap replicates
+	Permutations int           `json:"permutations"` // permutations of each test
+	Axes         []SharingAxis `json:"axes"`
+}
+
+// SharingAxis is the analysis of one sharing axis (init or data_subset).
+type SharingAxis struct {
+	Key string `json:"key"`
+	// Reference is the condition the others are compared with: scratch;
+	// for data, disjoint halves; else the first condition.
+	Reference   string              `json:"reference"`
+	Conditions  []SharingCondition  `json:"conditions"`
+	Differences []SharingDifference `json:"differences"` // one per condition but the reference
+	// Sentence states the verdict of every difference in words.
+	Sentence string `json:"sentence"`
+}
+
+// SharingCondition is the measures of the models of one condition, with
+// 95% paired-bootstrap intervals.
+type SharingCondition struct {
+	Condition string `json:"condition"`
+	// Kind is, for init, "scratch", "shared" or "per-run" (study/spec's
+	// InitScratch, InitShared, InitPerRun); for data, "disjoint",
+	// "overlap" or "identical".
+	Kind             string     `json:"kind"`
+	Models           []string   `json:"models"`
+	MeanAccuracy     float64    `json:"mean_accuracy"`
+	SFR              float64    `json:"systemic_failure_rate"`
+	SFRCI            [2]float64 `json:"systemic_failure_rate_ci"`
+	PairwiseH        float64    `json:"pairwise_homogenization"`
+	PairwiseHCI      [2]float64 `json:"pairwise_homogenization_ci"`
+	ErrorConsistency float64    `json:"mean_error_consistency"`
+	ECCI             [2]float64 `json:"mean_error_consistency_ci"`
+	// PairwiseHP and ECP are permutation p-values against independent
+	// failures at the models' own accuracies.
+	PairwiseHP float64 `json:"pairwise_homogenization_p"`
+	ECP        float64 `json:"mean_error_consistency_p"`
+}
+
+// SharingDifference is a condition minus the reference, with its
+// interval.
+type SharingDifference struct {
+	Condition   string     `json:"condition"`
+	PairwiseH   float64    `json:"pairwise_homogenization_difference"`
+	PairwiseHCI [2]float64 `json:"pairwise_homogenization_difference_ci"`
+	EC          float64    `json:"error_consistency_difference"`
+	ECCI        [2]float64 `json:"error_consistency_difference_ci"`
+	Verdict     string     `json:"verdict"` // raised, lowered or no detectable change
+}
+
+// sharingKeys are the axes the analysis looks at.
+var sharingKeys = []string{"init", "data_subset"}
+
+// conditionOf maps a model's value of a sharing axis to its condition
+// label and kind.
+func conditionOf(key, value string) (label, kind string) {
+	if key == "init" {
+		kind = initShared
+		switch {
+		case value == initScratch || value == "":
+			kind = initScratch
+		case strings.Contains(value, "{"):
+			kind = initPerRun
+		}
+		return value, kind
+	}
+	switch value {
+	case subsetHalfA, subsetHalfB:
+		return dataDisjoint, "disjoint"
+	case subsetOverlapA, subsetOverlapB:
+		return dataOverlap, "overlap"
+	}
+	return value, "identical"
+}
+
+// Sharing runs the component-sharing analysis on x, or returns nil when x
+// has no Configs, fewer than two models, or no sharing axis with two or
+// more conditions.
 //
 // The sharing axes are the spec's axes named init and data_subset. For
 // each, the models of the matrix (pretrain runs are already left out) are
@@ -37,103 +146,22 @@ import (
 // with the number of models, so conditions of different sizes compare.
 //
 // Intervals are 95% percentile intervals of a paired bootstrap over test
-// instances: every replicate resamples the instances once and recomputes
-// every condition, so the difference between two conditions has an
-// interval too. Models are not exchangeable across conditions (their
-// accuracies differ), so conditions are not compared by permuting labels.
-// Within each condition a permutation test asks whether its models fail
-// together more than independent models with the same accuracies would:
-// each model's correctness vector is shuffled on its own (its accuracy
-// stays fixed), and p = (1 + #{null ≥ observed})/(1 + P) for the mean
-// pairwise H and the mean error consistency.
-// The report says that sharing raised (lowered) homogenization only when
-// the interval of the difference from the reference condition (scratch;
-// for data, disjoint halves, else the first condition) lies above (below) 0.
-
-// sharingBootstrap is the number of bootstrap replicates; sharingSeed keys
-// their stream.
-const (
-	sharingBootstrap    = 200
-	sharingPermutations = 200
-	sharingSeed         = 0
-)
-
-// Condition labels of the data axis.
-const (
-	dataDisjoint = "disjoint halves"
-	dataOverlap  = "50% overlap"
-)
-
-// sharing is the metrics.json member "sharing".
-type sharing struct {
-	Bootstrap    int           `json:"bootstrap"`
-	Permutations int           `json:"permutations"`
-	Axes         []sharingAxis `json:"axes"`
-}
-
-type sharingAxis struct {
-	Key         string             `json:"key"`
-	Reference   string             `json:"reference"`
-	Conditions  []sharingCondition `json:"conditions"`
-	Differences []sharingDiff      `json:"differences"`
-	Sentence    string             `json:"sentence"`
-}
-
-type sharingCondition struct {
-	Condition        string     `json:"condition"`
-	Kind             string     `json:"kind"`
-	Models           []string   `json:"models"`
-	MeanAccuracy     float64    `json:"mean_accuracy"`
-	SFR              float64    `json:"systemic_failure_rate"`
-	SFRCI            [2]float64 `json:"systemic_failure_rate_ci"`
-	PairwiseH        float64    `json:"pairwise_homogenization"`
-	PairwiseHCI      [2]float64 `json:"pairwise_homogenization_ci"`
-	ErrorConsistency float64    `json:"mean_error_consistency"`
-	ECCI             [2]float64 `json:"mean_error_consistency_ci"`
-	// PairwiseHP and ECP are permutation p-values against independent
-	// failures at the models' own accuracies.
-	PairwiseHP float64 `json:"pairwise_homogenization_p"`
-	ECP        float64 `json:"mean_error_consistency_p"`
-}
-
-// sharingDiff is condition minus reference, with its interval.
-type sharingDiff struct {
-	Condition   string     `json:"condition"`
-	PairwiseH   float64    `json:"pairwise_homogenization_difference"`
-	PairwiseHCI [2]float64 `json:"pairwise_homogenization_difference_ci"`
-	EC          float64    `json:"error_consistency_difference"`
-	ECCI        [2]float64 `json:"error_consistency_difference_ci"`
-	Verdict     string     `json:"verdict"` // raised, lowered or no detectable change
-}
-
-// sharingKeys are the axes the analysis looks at.
-var sharingKeys = []string{"init", "data_subset"}
-
-// conditionOf maps a model's value of a sharing axis to its condition
-// label and kind.
-func conditionOf(key, value string) (label, kind string) {
-	if key == "init" {
-		kind = spec.InitShared
-		switch {
-		case value == spec.InitScratch || value == "":
-			kind = spec.InitScratch
-		case strings.Contains(value, "{"):
-			kind = spec.InitPerRun
-		}
-		return value, kind
-	}
-	switch value {
-	case spec.SubsetHalfA, spec.SubsetHalfB:
-		return dataDisjoint, "disjoint"
-	case spec.SubsetOverlapA, spec.SubsetOverlapB:
-		return dataOverlap, "overlap"
-	}
-	return value, "identical"
-}
-
-// sharingAnalysis runs the analysis on x, or returns nil when x has no
-// sharing axis with two or more conditions.
-func sharingAnalysis(x *predmat.Matrix) *sharing {
+// instances (200 replicates): every replicate resamples the instances
+// once and recomputes every condition, so the difference between two
+// conditions has an interval too. Models are not exchangeable across
+// conditions (their accuracies differ), so conditions are not compared by
+// permuting labels. Within each condition a permutation test asks whether
+// its models fail together more than independent models with the same
+// accuracies would: each model's correctness vector is shuffled on its
+// own (its accuracy stays fixed), and p = (1 + #{null ≥ observed})/(1 + P)
+// over P = 200 permutations, for the mean pairwise H and the mean error
+// consistency. The bootstrap and the permutations draw from seeds.Stream,
+// so the result depends on x alone.
+//
+// A difference's verdict is "raised" ("lowered") only when its interval
+// lies above (below) 0, and "no detectable change" otherwise; the axis'
+// Sentence says so in words.
+func Sharing(x *predmat.Matrix) *SharingStats {
 	if len(x.Configs) != x.M() || x.M() < 2 {
 		return nil
 	}
@@ -188,12 +216,12 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 			reps[r][i] = rng.IntN(n)
 		}
 	}
-	out := &sharing{Bootstrap: sharingBootstrap, Permutations: sharingPermutations}
+	out := &SharingStats{Bootstrap: sharingBootstrap, Permutations: sharingPermutations}
 	for a, gs := range axes {
-		ax := sharingAxis{Key: keys[a]}
+		ax := SharingAxis{Key: keys[a]}
 		ref := 0
 		for i, g := range gs {
-			if g.kind == spec.InitScratch || g.label == dataDisjoint {
+			if g.kind == initScratch || g.label == dataDisjoint {
 				ref = i
 				break
 			}
@@ -206,14 +234,14 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 			for _, rows := range reps {
 				boot[i] = append(boot[i], measureGroup(correct, g.models, rows))
 			}
-			c := sharingCondition{
+			c := SharingCondition{
 				Condition: g.label, Kind: g.kind, MeanAccuracy: point[i].acc,
 				SFR: point[i].sfr, PairwiseH: point[i].h, ErrorConsistency: point[i].ec,
-				SFRCI:       interval(boot[i], func(s groupStats) float64 { return s.sfr }),
-				PairwiseHCI: interval(boot[i], func(s groupStats) float64 { return s.h }),
-				ECCI:        interval(boot[i], func(s groupStats) float64 { return s.ec }),
+				SFRCI:       groupInterval(boot[i], func(s groupStats) float64 { return s.sfr }),
+				PairwiseHCI: groupInterval(boot[i], func(s groupStats) float64 { return s.h }),
+				ECCI:        groupInterval(boot[i], func(s groupStats) float64 { return s.ec }),
 			}
-			c.PairwiseHP, c.ECP = permutationP(correct, g.models, point[i], keys[a]+"/"+g.label)
+			c.PairwiseHP, c.ECP = sharingPermutationP(correct, g.models, point[i], keys[a]+"/"+g.label)
 			for _, m := range g.models {
 				c.Models = append(c.Models, x.Models[m])
 			}
@@ -224,13 +252,13 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 			if i == ref {
 				continue
 			}
-			d := sharingDiff{Condition: g.label, PairwiseH: point[i].h - point[ref].h, EC: point[i].ec - point[ref].ec}
+			d := SharingDifference{Condition: g.label, PairwiseH: point[i].h - point[ref].h, EC: point[i].ec - point[ref].ec}
 			dh := make([]groupStats, len(reps))
 			for r := range reps {
 				dh[r] = groupStats{h: boot[i][r].h - boot[ref][r].h, ec: boot[i][r].ec - boot[ref][r].ec}
 			}
-			d.PairwiseHCI = interval(dh, func(s groupStats) float64 { return s.h })
-			d.ECCI = interval(dh, func(s groupStats) float64 { return s.ec })
+			d.PairwiseHCI = groupInterval(dh, func(s groupStats) float64 { return s.h })
+			d.ECCI = groupInterval(dh, func(s groupStats) float64 { return s.ec })
 			switch {
 			case d.PairwiseHCI[0] > 0:
 				d.Verdict = "raised"
@@ -248,7 +276,9 @@ func sharingAnalysis(x *predmat.Matrix) *sharing {
 	return out
 }
 
-func verdictSentence(key, cond, kind, ref string, h, href float64, d sharingDiff) string {
+// verdictSentence states d, the difference of condition cond (of kind
+// kind, mean pairwise H h) from the reference ref (H href), in words.
+func verdictSentence(key, cond, kind, ref string, h, href float64, d SharingDifference) string {
 	what := fmt.Sprintf("%s = %s", key, cond)
 	if key == "init" {
 		what = fmt.Sprintf("a %s backbone (init = %s)", kind, cond)
@@ -265,11 +295,11 @@ func verdictSentence(key, cond, kind, ref string, h, href float64, d sharingDiff
 	return fmt.Sprintf("In this study, %s did not measurably change homogenization compared with %s: mean pairwise H %.3f against %.3f (%s, which includes 0).", what, ref, h, href, iv)
 }
 
-// permutationP gives the permutation p-values of a condition's mean
-// pairwise H and mean error consistency: each model's correctness is
+// sharingPermutationP gives the permutation p-values of a condition's
+// mean pairwise H and mean error consistency: each model's correctness is
 // shuffled independently, from a stream keyed by the condition, the
 // permutation and the model.
-func permutationP(correct [][]bool, models []int, observed groupStats, label string) (pH, pEC float64) {
+func sharingPermutationP(correct [][]bool, models []int, observed groupStats, label string) (pH, pEC float64) {
 	n := len(correct[models[0]])
 	shuffled := make([][]bool, len(models))
 	local := make([]int, len(models))
@@ -357,11 +387,12 @@ func measureGroup(correct [][]bool, models, rows []int) groupStats {
 			}
 		}
 	}
-	st.h, st.ec = mean(hs), mean(ecs)
+	st.h, st.ec = meanOrNaN(hs), meanOrNaN(ecs)
 	return st
 }
 
-func mean(v []float64) float64 {
+// meanOrNaN is the mean of v, NaN when v is empty.
+func meanOrNaN(v []float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()
 	}
@@ -372,9 +403,10 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-// interval is the 95% percentile interval of f over the replicates,
-// ignoring NaN.
-func interval(reps []groupStats, f func(groupStats) float64) [2]float64 {
+// groupInterval is the 95% percentile interval of f over the replicates,
+// ignoring NaN: the values at ranks round(0.025·(k−1)) and
+// round(0.975·(k−1)) of the k finite ones; NaN when there are none.
+func groupInterval(reps []groupStats, f func(groupStats) float64) [2]float64 {
 	var v []float64
 	for _, r := range reps {
 		if x := f(r); !math.IsNaN(x) {
@@ -387,30 +419,4 @@ func interval(reps []groupStats, f func(groupStats) float64) [2]float64 {
 	sort.Float64s(v)
 	q := func(p float64) float64 { return v[min(len(v)-1, int(math.Floor(p*float64(len(v)-1)+0.5)))] }
 	return [2]float64{q(0.025), q(0.975)}
-}
-
-// sharingSection is the report's "Component sharing" section.
-func sharingSection(s *sharing) report.Section {
-	t := &report.Table{Header: []string{"axis", "condition", "models", "mean accuracy", "systemic failure rate [95% CI]", "mean pairwise H [95% CI]", "H p", "mean error consistency [95% CI]", "EC p"}}
-	ci := func(v float64, c [2]float64, f string) string {
-		return fmt.Sprintf(f+" ["+f+", "+f+"]", v, c[0], c[1])
-	}
-	text := []string{"Do models that share components fail together? Conditions are the values of the sharing axes " +
-		"(init: scratch, a shared backbone, or a backbone per run; data_subset: disjoint halves or halves with 50% overlap). " +
-		"Pairwise H is the rate at which both models of a pair fail divided by the product of their error rates (1 = independent), " +
-		fmt.Sprintf("averaged over the pairs of a condition. Intervals: paired bootstrap over test instances (%d replicates). ", s.Bootstrap) +
-		fmt.Sprintf("p: permutation test (%d permutations, each model's correctness shuffled on its own, keeping its accuracy) of whether a condition's models fail together more than independent models would.", s.Permutations)}
-	for _, ax := range s.Axes {
-		for _, c := range ax.Conditions {
-			label := c.Condition
-			if c.Kind != "" && !slices.Contains([]string{c.Condition}, c.Kind) && ax.Key == "init" {
-				label += " (" + c.Kind + ")"
-			}
-			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", c.MeanAccuracy),
-				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), fmt.Sprintf("%.3g", c.PairwiseHP),
-				ci(c.ErrorConsistency, c.ECCI, "%.3f"), fmt.Sprintf("%.3g", c.ECP)})
-		}
-		text = append(text, ax.Sentence)
-	}
-	return report.Section{ID: "sharing", Title: "Component sharing", Text: text, Table: t}
 }

@@ -1,4 +1,4 @@
-package study
+package metrics
 
 import (
 	"math/rand/v2"
@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/study-harness/study/study/predmat"
+	"github.com/study-harness/study/study/spec"
 )
 
-// synthMatrix has 4 scratch models with independent 10% errors and 4
+// sharingMatrix has 4 scratch models with independent 10% errors and 4
 // models from a shared backbone whose errors fall, with probability
 // together, on one common set of instances.
-func synthMatrix(together float64) *predmat.Matrix {
+func sharingMatrix(together float64) *predmat.Matrix {
 	const n, per = 3000, 4
 	rng := rand.New(rand.NewPCG(5, 6))
 	x := &predmat.Matrix{Classes: 2, Labels: make([]int32, n)}
@@ -43,19 +44,19 @@ func synthMatrix(together float64) *predmat.Matrix {
 	return x
 }
 
-func TestSharingAnalysis(t *testing.T) {
+func TestSharing(t *testing.T) {
 	cases := []struct {
 		name    string
 		x       *predmat.Matrix
 		verdict string
 		phrase  string
 	}{
-		{"a shared backbone whose models err together raised homogenization", synthMatrix(0.9), "raised", "raised homogenization compared with scratch"},
-		{"a shared backbone whose models err independently changed nothing", synthMatrix(0), "no detectable change", "did not measurably change homogenization"},
+		{"a shared backbone whose models err together raised homogenization", sharingMatrix(0.9), "raised", "raised homogenization compared with scratch"},
+		{"a shared backbone whose models err independently changed nothing", sharingMatrix(0), "no detectable change", "did not measurably change homogenization"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := sharingAnalysis(c.x)
+			s := Sharing(c.x)
 			if s == nil || len(s.Axes) != 1 {
 				t.Fatalf("analysis %+v, want one axis", s)
 			}
@@ -87,19 +88,47 @@ func TestSharingAnalysis(t *testing.T) {
 		})
 	}
 	t.Run("a matrix without sharing axes has no analysis", func(t *testing.T) {
-		x := synthMatrix(0)
+		x := sharingMatrix(0)
 		for _, c := range x.Configs {
 			delete(c, "init")
 		}
-		if s := sharingAnalysis(x); s != nil {
+		if s := Sharing(x); s != nil {
 			t.Errorf("analysis %+v, want nil", s)
 		}
 	})
-	t.Run("data subsets group into overlap families", func(t *testing.T) {
-		for v, want := range map[string]string{"half-a": dataDisjoint, "half-b": dataDisjoint, "overlap-a": dataOverlap, "overlap-b": dataOverlap, "full": "full"} {
-			if got, _ := conditionOf("data_subset", v); got != want {
-				t.Errorf("%s: %q, want %q", v, got, want)
+	t.Run("values map to conditions", func(t *testing.T) {
+		for _, c := range []struct{ key, value, label, kind string }{
+			{"init", "scratch", "scratch", "scratch"},
+			{"init", "", "", "scratch"},
+			{"init", "from(role=pretrain seed=100)", "from(role=pretrain seed=100)", "shared"},
+			{"init", "from(role=pretrain seed={seed})", "from(role=pretrain seed={seed})", "per-run"},
+			{"data_subset", "half-a", dataDisjoint, "disjoint"},
+			{"data_subset", "half-b", dataDisjoint, "disjoint"},
+			{"data_subset", "overlap-a", dataOverlap, "overlap"},
+			{"data_subset", "overlap-b", dataOverlap, "overlap"},
+			{"data_subset", "full", "full", "identical"},
+		} {
+			if label, kind := conditionOf(c.key, c.value); label != c.label || kind != c.kind {
+				t.Errorf("%s = %q: %q (%s), want %q (%s)", c.key, c.value, label, kind, c.label, c.kind)
 			}
 		}
 	})
+}
+
+// TestSharingValuesMatchSpec checks the sharing axes' values, which this
+// package spells out rather than import spec, against spec's constants.
+func TestSharingValuesMatchSpec(t *testing.T) {
+	for _, c := range []struct{ name, here, spec string }{
+		{"InitScratch", initScratch, spec.InitScratch},
+		{"InitShared", initShared, spec.InitShared},
+		{"InitPerRun", initPerRun, spec.InitPerRun},
+		{"SubsetHalfA", subsetHalfA, spec.SubsetHalfA},
+		{"SubsetHalfB", subsetHalfB, spec.SubsetHalfB},
+		{"SubsetOverlapA", subsetOverlapA, spec.SubsetOverlapA},
+		{"SubsetOverlapB", subsetOverlapB, spec.SubsetOverlapB},
+	} {
+		if c.here != c.spec {
+			t.Errorf("spec.%s is %q, metrics has %q", c.name, c.spec, c.here)
+		}
+	}
 }
