@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -293,3 +294,42 @@ var (
 	quotedRE  = regexp.MustCompile(`"[^"]*"|'[^']*'`)
 	handlerRE = regexp.MustCompile(`\son[a-z]+\s*=`)
 )
+
+// TestReportRefusesMetricsOfAnotherMatrix checks that the report's inputs
+// agree: the metrics must be those of the matrix, and model names given
+// beside them must be theirs.
+func TestReportRefusesMetricsOfAnotherMatrix(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(in *Input)
+		want string
+	}{
+		{"models renamed in the matrix", func(in *Input) {
+			x := *in.Matrix
+			x.Models = slices.Clone(x.Models)
+			x.Models[0], x.Models[1] = x.Models[1], x.Models[0]
+			in.Matrix = &x
+		}, "the matrix's models"},
+		{"a matrix of other instances", func(in *Input) {
+			r := *in.Metrics
+			r.NInstances++
+			in.Metrics = &r
+		}, "instances but the metrics"},
+		{"other model names beside the metrics", func(in *Input) {
+			in.Models = slices.Clone(in.Metrics.Models)
+			in.Models[2] = "someone else"
+		}, "are not the metrics'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := metricsInput(t)
+			tt.edit(in)
+			if _, err := RenderHTML(in); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := RenderHTML(metricsInput(t)); err != nil {
+		t.Errorf("consistent inputs: %v", err)
+	}
+}

@@ -207,8 +207,18 @@ func (in *Input) check() error {
 	if in == nil {
 		return fmt.Errorf("report: nil input")
 	}
-	if in.Matrix != nil && in.Metrics != nil && in.Matrix.M() != len(in.Metrics.Models) {
-		return fmt.Errorf("report: the matrix has %d models but the metrics %d", in.Matrix.M(), len(in.Metrics.Models))
+	if in.Matrix != nil && in.Metrics != nil {
+		// The metrics must be those of this matrix: same models, in order,
+		// on the same instances.
+		if !slices.Equal(in.Matrix.Models, in.Metrics.Models) {
+			return fmt.Errorf("report: the matrix's models %s are not the metrics' %s", abbrev(in.Matrix.Models), abbrev(in.Metrics.Models))
+		}
+		if in.Matrix.N() != in.Metrics.NInstances {
+			return fmt.Errorf("report: the matrix has %d instances but the metrics %d", in.Matrix.N(), in.Metrics.NInstances)
+		}
+	}
+	if in.Models != nil && in.Metrics != nil && !slices.Equal(in.Models, in.Metrics.Models) {
+		return fmt.Errorf("report: the models %s are not the metrics' %s", abbrev(in.Models), abbrev(in.Metrics.Models))
 	}
 	if in.Matrix != nil && len(in.Models) != in.Matrix.M() && in.Models != nil {
 		return fmt.Errorf("report: %d model names for a matrix of %d models", len(in.Models), in.Matrix.M())
@@ -231,6 +241,15 @@ func (in *Input) check() error {
 		}
 	}
 	return nil
+}
+
+// abbrev quotes the first few names of a list for an error message.
+func abbrev(names []string) string {
+	const show = 4
+	if len(names) <= show {
+		return fmt.Sprintf("%q", names)
+	}
+	return fmt.Sprintf("%q… (%d in all)", names[:show], len(names))
 }
 
 // MeanAgreement returns the mean of the off-diagonal entries of a that are
