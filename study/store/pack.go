@@ -235,7 +235,12 @@ type packLoc struct {
 // record (its header checked) whose run id cannot be read is a corrupt
 // payload, not a torn end: it is skipped, not indexed, and the records
 // after it still count.
-func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHeader)) int64 {
+//
+// A failed read is an error, never taken for the end of the records: the
+// writer of the pack cuts it at the end returned, and a read that failed
+// (an I/O error, a network file system timing out, a file shorter than
+// size) says nothing about the records after it.
+func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHeader)) (int64, error) {
 	// One read a record: the header and an id of up to 98 bytes (run ids
 	// have 16); a longer id takes a second read.
 	var buf [128]byte
@@ -244,17 +249,20 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 	for off < size {
 		want := min(int64(len(buf)), size-off)
 		n, err := f.ReadAt(buf[:want], off)
-		if int64(n) < want && err != nil {
-			return off
+		if int64(n) < want {
+			return 0, readErr(err, off)
 		}
 		h, ok := parseHeader(buf[:n])
 		if !ok || h.n > uint64(size-off-packHeaderLen) {
 			// Damage, or a torn tail. Records further on (a damaged
 			// block in the middle of the pack) still count; the whole
 			// records end before the damage when there are none.
-			next := findHeader(f, off+1, size)
+			next, err := findHeader(f, off+1, size)
+			if err != nil {
+				return 0, err
+			}
 			if next < 0 {
-				return end
+				return end, nil
 			}
 			off = next
 			continue
@@ -268,8 +276,8 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 				add(string(buf[packHeaderLen+2:packHeaderLen+2+idLen]), off, h)
 			default:
 				long = slices.Grow(long[:0], idLen)[:idLen]
-				if _, err := f.ReadAt(long, off+packHeaderLen+2); err != nil {
-					return off
+				if n, err := f.ReadAt(long, off+packHeaderLen+2); n < idLen {
+					return 0, readErr(err, off+packHeaderLen+2)
 				}
 				add(string(long), off, h)
 			}
@@ -277,21 +285,30 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 		off += packHeaderLen + int64(h.n)
 		end = off
 	}
-	return end
+	return end, nil
+}
+
+// readErr is the error of a read at off that returned too few bytes.
+func readErr(err error, off int64) error {
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // the file is shorter than it was
+	}
+	return fmt.Errorf("read at offset %d: %w", off, err)
 }
 
 // findHeader returns the offset of the first whole record header at or
 // after from (its magic, its checksum and a length that fits in the file),
 // or -1. A false match needs the 4-byte magic and a 32-bit checksum to
-// agree by chance.
-func findHeader(f io.ReaderAt, from, size int64) int64 {
+// agree by chance. A failed read is an error, as in scanPack.
+func findHeader(f io.ReaderAt, from, size int64) (int64, error) {
 	const chunk = 64 << 10
 	buf := make([]byte, chunk+len(packMagic)-1)
 	var hb [packHeaderLen]byte
 	for pos := from; pos+packHeaderLen <= size; pos += chunk {
-		n, err := f.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
-		if n == 0 && err != nil {
-			return -1
+		want := min(int64(len(buf)), size-pos)
+		n, err := f.ReadAt(buf[:want], pos)
+		if int64(n) < want {
+			return 0, readErr(err, pos)
 		}
 		for i := 0; ; {
 			j := bytes.Index(buf[i:n], []byte(packMagic))
@@ -300,17 +317,18 @@ func findHeader(f io.ReaderAt, from, size int64) int64 {
 			}
 			at := pos + int64(i+j)
 			if at+packHeaderLen > size {
-				return -1
+				return -1, nil
 			}
-			if _, err := f.ReadAt(hb[:], at); err == nil {
-				if h, ok := parseHeader(hb[:]); ok && h.n <= uint64(size-at-packHeaderLen) {
-					return at
-				}
+			if n, err := f.ReadAt(hb[:], at); n < len(hb) {
+				return 0, readErr(err, at)
+			}
+			if h, ok := parseHeader(hb[:]); ok && h.n <= uint64(size-at-packHeaderLen) {
+				return at, nil
 			}
 			i += j + 1
 		}
 	}
-	return -1
+	return -1, nil
 }
 
 // Runs is the finished runs of a results folder: the records of every
@@ -360,23 +378,26 @@ func OpenRuns(dir string) (*Runs, error) {
 				r.Close()
 				return nil, err
 			}
-			r.addPack(f, e.Name(), st.Size())
+			if err := r.addPack(f, e.Name(), st.Size()); err != nil {
+				r.Close()
+				return nil, fmt.Errorf("index %s: %w", f.Name(), err)
+			}
 		}
 	}
 	return r, nil
 }
 
-// addPack indexes pack f and returns the end of its last whole record.
-// The caller holds mu or owns r alone.
-func (r *Runs) addPack(f *os.File, name string, size int64) int64 {
+// addPack indexes pack f, which r then owns (closes), whether or not it
+// could be read. The caller holds mu or owns r alone.
+func (r *Runs) addPack(f *os.File, name string, size int64) error {
 	k := len(r.packs)
 	r.packs = append(r.packs, f)
 	r.names = append(r.names, name)
-	end := scanPack(f, size, func(id string, off int64, h packHeader) {
+	end, err := scanPack(f, size, func(id string, off int64, h packHeader) {
 		r.note(id, packLoc{pack: k, off: off, gen: h.gen})
 	})
 	r.ends = append(r.ends, end)
-	return end
+	return err
 }
 
 // note adds a record location, keeping each run's list in age order
@@ -618,7 +639,7 @@ type PackWriter struct {
 	name string
 
 	mu     sync.Mutex // serialises appends
-	f      *os.File   // nil until the first Append creates the pack
+	f      packFile   // nil until the first Append creates the pack
 	own    bool       // f is this writer's own descriptor, closed by Close
 	k      int        // index of the pack in runs.packs; -1 before it exists
 	size   int64
@@ -630,6 +651,16 @@ type PackWriter struct {
 	errMu            sync.Mutex
 	err              error // first write or sync error
 	syncFailed       bool  // a sync failed: the kernel may have dropped pages
+}
+
+// packFile is what a PackWriter does with its pack: an *os.File, which
+// tests may wrap to fail a write part way.
+type packFile interface {
+	WriteAt(b []byte, off int64) (int, error)
+	Truncate(size int64) error
+	Sync() error
+	Close() error
+	Name() string
 }
 
 // SyncInterval is the longest a PackWriter waits, after an append, before
@@ -693,7 +724,7 @@ func (w *PackWriter) create() error {
 		return err
 	}
 	w.runs.mu.Lock()
-	w.runs.addPack(f, w.name, 0)
+	w.runs.addPack(f, w.name, 0) // size 0: nothing to read, no error
 	w.k = len(w.runs.packs) - 1
 	w.runs.mu.Unlock()
 	w.f, w.own, w.newDir = f, false, true
