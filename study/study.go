@@ -74,12 +74,20 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 	if err := makeOutDir("--results", p.Dir); err != nil {
 		return err
 	}
+	// The folder stays locked through the report, so that no other
+	// study run (or report) writes it between training and the report.
+	unlock, err := store.Lock(p.Dir, o.Shard.LockName())
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	out, err := runs.Execute(ctx, p, runs.Options{
 		Workers:     o.Workers,
 		Force:       o.Force,
 		RetryFailed: o.RetryFailed,
 		Shard:       o.Shard,
 		Progress:    runs.NewProgress(stderr, o.Terminal),
+		Locked:      true,
 	})
 	if out != nil {
 		fmt.Fprintf(stdout, "%s: %d runs: %d reused, %d trained, %s\n",
@@ -92,7 +100,10 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		return err
 	}
 	if !o.NoReport && o.Shard.Count <= 1 {
-		if err := Report(p.Dir, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
+		if testHookReport != nil {
+			testHookReport(p.Dir)
+		}
+		if err := reportLocked(p.Dir, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
 			return err
 		}
 	}
@@ -185,16 +196,34 @@ func makeOutDir(flag, dir string) error {
 // Report regenerates predictions.csv, metrics.json and the report of a
 // results folder from its stored runs, without retraining. It also merges
 // shards, since it reads whatever runs the folder holds.
+//
+// It takes the folder's lock shared (store.LockShared): it runs beside
+// shards still training, whose finished runs it gathers, but not beside
+// an unsharded study run, which is refused while it writes and refuses it.
 func Report(dir string, stdout io.Writer) error {
 	if err := checkStudyDir(dir); err != nil {
 		return err
 	}
+	unlock, err := store.LockShared(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return reportLocked(dir, stdout)
+}
+
+// reportLocked is Report for a caller that holds the folder's lock.
+func reportLocked(dir string, stdout io.Writer) error {
 	x, err := runs.Collect(dir)
 	if err != nil {
 		return err
 	}
 	return measure(dir, x, stdout)
 }
+
+// testHookReport, when set by a test, is called by Run with the results
+// folder just before its report stage.
+var testHookReport func(dir string)
 
 // InputError marks an error caused by the user's input.
 type InputError struct{ Err error }

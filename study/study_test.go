@@ -587,3 +587,57 @@ func TestFailedRunsErrorCountsFailedAndSkippedApart(t *testing.T) {
 		})
 	}
 }
+
+// TestRunKeepsTheFolderLockedThroughItsReport checks the lock around the
+// study-level files: an unsharded run holds the folder through its
+// report, so neither another run nor a report can write it then, and a
+// report refuses a folder a run is writing while it runs beside shards.
+func TestRunKeepsTheFolderLockedThroughItsReport(t *testing.T) {
+	spec := writeSpec(t, testSpec)
+	res := t.TempDir()
+	dir := filepath.Join(res, "t")
+	var during []error
+	testHookReport = func(d string) {
+		for _, lock := range []func() (func(), error){
+			func() (func(), error) { return store.LockShared(d) },
+			func() (func(), error) { return store.Lock(d, "") },
+		} {
+			unlock, err := lock()
+			if err == nil {
+				unlock()
+			}
+			during = append(during, err)
+		}
+	}
+	defer func() { testHookReport = nil }()
+	if err := runStudy(t, spec, res, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(during) != 2 {
+		t.Fatalf("the report stage ran %d times, want once", len(during)/2)
+	}
+	for i, what := range []string{"a report", "another run"} {
+		if !errors.Is(during[i], store.ErrLocked) {
+			t.Errorf("%s during the run's report: %v, want ErrLocked", what, during[i])
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		holder string // the lock held meanwhile: "" an unsharded run, else a shard
+		want   error
+	}{
+		{"beside an unsharded run", "", store.ErrLocked},
+		{"beside a shard", "0-of-2", nil},
+	} {
+		t.Run("a report "+tc.name, func(t *testing.T) {
+			unlock, err := store.Lock(dir, tc.holder)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unlock()
+			if err := Report(dir, io.Discard); !errors.Is(err, tc.want) && (tc.want != nil || err != nil) {
+				t.Errorf("Report: %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

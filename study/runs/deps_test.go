@@ -162,7 +162,7 @@ func TestExecuteWithDependencies(t *testing.T) {
 		for _, r := range sh.Runs {
 			i := sh.Roots[r.Index] % 2
 			path, _, _ := location(t, sh.Dir, r.ID)
-			if want := store.PackName(Shard{Index: i, Count: 2}.lockName()); filepath.Base(path) != want {
+			if want := store.PackName(Shard{Index: i, Count: 2}.LockName()); filepath.Base(path) != want {
 				t.Errorf("%s (shard %d) is stored in %s, want %s", r.Name, i, path, want)
 			}
 		}

@@ -39,6 +39,10 @@ type Options struct {
 	RetryFailed bool   // retrain runs recorded as failed
 	Shard       Shard  // run only this shard of the grid
 	Progress    Progress
+	// Locked says the caller holds the folder's lock for Shard
+	// (store.Lock(p.Dir, Shard.LockName())), to keep it after Execute
+	// returns; otherwise Execute takes it and releases it on return.
+	Locked bool
 }
 
 // Shard selects a deterministic 1/Count of a grid: the runs whose
@@ -48,7 +52,9 @@ type Options struct {
 // The zero value selects the whole grid.
 type Shard struct{ Index, Count int }
 
-func (s Shard) lockName() string {
+// LockName is the shard's lock and pack name for store.Lock and
+// store.PackName: "" for the whole grid, "I-of-N" for shard I/N.
+func (s Shard) LockName() string {
 	if s.Count <= 1 {
 		return ""
 	}
@@ -310,11 +316,13 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	unlock, err := store.Lock(p.Dir, opts.Shard.lockName())
-	if err != nil {
-		return nil, err
+	if !opts.Locked {
+		unlock, err := store.Lock(p.Dir, opts.Shard.LockName())
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	if opts.Shard.Count <= 1 {
 		if err := store.CleanTemp(p.Dir); err != nil {
 			return nil, err
@@ -328,7 +336,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer stored.Close()
-	pack, err := stored.Writer(store.PackName(opts.Shard.lockName()))
+	pack, err := stored.Writer(store.PackName(opts.Shard.LockName()))
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,21 @@ func Lock(dir, shard string) (unlock func(), err error) {
 	return func() { sh.Close(); main.Close() }, nil
 }
 
+// LockShared takes the results folder's lock shared, without a shard
+// lock: for a command that writes the study-level files (predictions.csv,
+// metrics.json, the report) from the stored runs, such as study report
+// and study merge. It runs beside shards and beside other such commands,
+// whose files it writes atomically as they do, but never beside an
+// unsharded study run, which holds the lock exclusively through its own
+// report (and cleans up temporary files it alone may own).
+func LockShared(dir string) (unlock func(), err error) {
+	main, err := flock(filepath.Join(dir, ".lock"), syscall.LOCK_SH)
+	if err != nil {
+		return nil, err
+	}
+	return func() { main.Close() }, nil
+}
+
 func flock(path string, mode int) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -82,5 +83,38 @@ func TestLockAllowsOneWriterOrManyShards(t *testing.T) {
 	}
 	if _, err := Lock(dir, ""); err == nil {
 		t.Error("an unsharded writer got the lock beside shards")
+	}
+}
+
+// TestLockSharedRunsBesideShardsNotBesideARun checks the lock of the
+// commands that write a study's own files from its runs (report, merge).
+func TestLockSharedRunsBesideShardsNotBesideARun(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		holder func(dir string) (func(), error)
+		ok     bool
+	}{
+		{"beside an unsharded run", func(dir string) (func(), error) { return Lock(dir, "") }, false},
+		{"beside a shard", func(dir string) (func(), error) { return Lock(dir, "0-of-2") }, true},
+		{"beside another report", LockShared, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			unlock, err := tc.holder(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := LockShared(dir)
+			if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrLocked)) {
+				t.Errorf("LockShared: %v, want it granted: %v", err, tc.ok)
+			}
+			if err == nil {
+				if _, err := Lock(dir, ""); !errors.Is(err, ErrLocked) {
+					t.Errorf("an unsharded run beside a report: %v, want ErrLocked", err)
+				}
+				u()
+			}
+			unlock()
+		})
 	}
 }
