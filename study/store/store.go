@@ -156,22 +156,35 @@ func ReadManifest(dir string) ([]Entry, error) {
 
 // publish renames folder tmp to dst, replacing an older folder dst if
 // there is one; the old folder stays whole until the new one is in place.
+// If the new folder cannot be put in place, the old one is put back.
 func publish(dst, id, tmp string) error {
 	if os.Rename(tmp, dst) == nil { // fails if dst exists: it is never empty
 		return nil
 	}
+	old := ""
 	if _, err := os.Stat(dst); err == nil {
-		old := tmp + ".old"
+		old = tmp + ".old"
 		if err := os.Rename(dst, old); err != nil {
 			return fmt.Errorf("replace run %s: %w", id, err)
 		}
-		defer os.RemoveAll(old)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("publish run %s: %w", id, err)
+	if err := rename(tmp, dst); err != nil {
+		err = fmt.Errorf("publish run %s: %w", id, err)
+		if old != "" {
+			if rerr := os.Rename(old, dst); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("put back the old folder of run %s, now %s: %w", id, old, rerr))
+			}
+		}
+		return err
+	}
+	if old != "" {
+		os.RemoveAll(old)
 	}
 	return nil
 }
+
+// rename is os.Rename; a test makes it fail.
+var rename = os.Rename
 
 // CleanTemp removes what an interrupted process left half written: the
 // temporary run folders under runs/, and the temporary files of

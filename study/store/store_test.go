@@ -2,9 +2,12 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"syscall"
 	"testing"
 )
 
@@ -115,6 +118,44 @@ func TestLockSharedRunsBesideShardsNotBesideARun(t *testing.T) {
 				u()
 			}
 			unlock()
+		})
+	}
+}
+
+// TestPublishKeepsTheOldFolderWhenTheNewOneFails checks that replacing a
+// run folder never loses both: when the new folder cannot be renamed into
+// place, the old one is put back whole.
+func TestPublishKeepsTheOldFolderWhenTheNewOneFails(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("the second rename fails: %v", fail), func(t *testing.T) {
+			parent := t.TempDir()
+			dst, tmp := filepath.Join(parent, "run"), filepath.Join(parent, ".run.tmp")
+			for dir, content := range map[string]string{dst: "old", tmp: "new"} {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "f"), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if fail {
+				rename = func(string, string) error { return syscall.EIO }
+				defer func() { rename = os.Rename }()
+			}
+			err := publish(dst, "run", tmp)
+			if (err != nil) != fail {
+				t.Fatalf("publish: %v", err)
+			}
+			want := "new"
+			if fail {
+				want = "old"
+			}
+			if b, err := os.ReadFile(filepath.Join(dst, "f")); err != nil || string(b) != want {
+				t.Errorf("the run folder holds %q (%v), want %q", b, err, want)
+			}
+			if _, err := os.Stat(tmp + ".old"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the old folder's temporary name is left: %v", err)
+			}
 		})
 	}
 }
