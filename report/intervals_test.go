@@ -110,17 +110,7 @@ func TestPaperWithAndWithoutBootstrap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := metricsInputWith(t, tt.opts)
-			dir := t.TempDir()
-			if err := WritePaper(dir, in); err != nil {
-				t.Fatalf("WritePaper: %v", err)
-			}
-			read := func(rel string) string {
-				b, err := os.ReadFile(filepath.Join(dir, rel))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return string(b)
-			}
+			dir, read := writePaper(t, in)
 			t.Run("attribution.tex shows intervals only when computed", func(t *testing.T) {
 				rows := tableRows(t, read("tables/attribution.tex"))
 				for _, r := range rows {

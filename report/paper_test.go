@@ -51,19 +51,26 @@ func FuzzLatex(f *testing.F) {
 	})
 }
 
-func TestWritePaper(t *testing.T) {
-	in := metricsInput(t)
-	dir := t.TempDir()
+// writePaper writes in's paper files into a fresh folder and returns it
+// and a reader of the files in it.
+func writePaper(t *testing.T, in *Input) (dir string, read func(rel string) string) {
+	t.Helper()
+	dir = t.TempDir()
 	if err := WritePaper(dir, in); err != nil {
 		t.Fatalf("WritePaper: %v", err)
 	}
-	read := func(rel string) string {
+	return dir, func(rel string) string {
 		b, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return string(b)
 	}
+}
+
+func TestWritePaper(t *testing.T) {
+	in := metricsInput(t)
+	dir, read := writePaper(t, in)
 	t.Run("every figure is written as PDF and SVG", func(t *testing.T) {
 		for _, name := range []string{"agreement", "error_consistency", "failures", "accuracy_vs_error_consistency", "diversity_accuracy", "training_loss", "confusion", "reliability", "shift"} {
 			for _, ext := range []string{".pdf", ".svg"} {
