@@ -12,6 +12,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
 
@@ -216,7 +217,7 @@ func Extract(dir, out string, which []string, stdout io.Writer) error {
 			return err
 		}
 		for _, name := range run.Files() {
-			b, err := run.File(name)
+			name, b, err := runs.ExportFile(run, name)
 			if err == nil {
 				err = w.WriteFile(name, b)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
 
@@ -123,7 +124,7 @@ func TestExtract(t *testing.T) {
 					t.Errorf("run %s: extracted record %+v, stored %+v", id, rec, run.Record)
 				}
 				for _, name := range run.Files() {
-					want, _ := run.File(name)
+					name, want, _ := runs.ExportFile(run, name) // predictions as CSV
 					got, err := os.ReadFile(filepath.Join(out, id, name))
 					if err != nil || !bytes.Equal(got, want) {
 						t.Errorf("run %s: %s differs from the stored file (%v)", id, name, err)
@@ -194,8 +195,8 @@ func toPreChecksumFolders(t *testing.T, dir string) map[string]map[string][]byte
 			t.Fatal(err)
 		}
 		files[id] = map[string][]byte{}
-		for _, name := range run.Files() {
-			b, err := run.File(name)
+		for _, name := range run.Files() { // the older layout held the CSV
+			name, b, err := runs.ExportFile(run, name)
 			if err != nil {
 				t.Fatal(err)
 			}

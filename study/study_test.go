@@ -103,7 +103,7 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 		}
 		// One record a run: metrics.json (with the config), predictions
 		// and features.
-		if got, want := slices.Sorted(maps.Keys(r.files)), []string{store.FeaturesFile, store.MetricsFile, store.PredictionsFile}; !slices.Equal(got, want) {
+		if got, want := slices.Sorted(maps.Keys(r.files)), []string{store.FeaturesFile, store.MetricsFile, store.BinaryName(store.PredictionsFile)}; !slices.Equal(got, want) {
 			t.Errorf("run %s holds %v, want %v", e.ID, got, want)
 		}
 		if len(r.config) == 0 || string(r.config) == "null" {
@@ -146,7 +146,7 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 		if r.pack == pack && r.off >= int64(len(old.data)) {
 			retrained++
 		}
-		for _, f := range []string{store.PredictionsFile, store.FeaturesFile} {
+		for _, f := range []string{store.BinaryName(store.PredictionsFile), store.FeaturesFile} {
 			if !bytes.Equal(r.files[f], first[id].files[f]) {
 				t.Errorf("--force: run %s: %s differs from the first training's", id, f)
 			}
@@ -344,7 +344,7 @@ func TestCancelledRunLeavesNoPartialRun(t *testing.T) {
 	}
 	stored := readRuns(t, dir)
 	for id, r := range stored {
-		for _, f := range []string{store.MetricsFile, store.PredictionsFile} {
+		for _, f := range []string{store.MetricsFile, store.BinaryName(store.PredictionsFile)} {
 			if len(r.files[f]) == 0 {
 				t.Errorf("finished run %s lacks %s", id, f)
 			}

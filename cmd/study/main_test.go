@@ -215,12 +215,13 @@ func checkIntact(t *testing.T, dir string, complete bool) int {
 		if rec.Status != store.StatusOK {
 			continue
 		}
-		b, err := run.File(store.PredictionsFile)
+		bin := store.BinaryName(store.PredictionsFile)
+		b, err := run.File(bin)
 		if err != nil {
 			t.Errorf("run %s: %v", id, err)
 			continue
 		}
-		x, err := predmat.Read(run.Path(store.PredictionsFile), bytes.NewReader(b))
+		x, err := predmat.ReadBinary(run.Path(bin), b)
 		if err != nil {
 			t.Errorf("run %s: %v", id, err)
 		} else if x.M() != 1 || x.N() == 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,9 +24,20 @@ const ProbTolerance = 1e-3
 // negative, not finite, or do not sum to 1 within ProbTolerance, and
 // features whose shapes disagree (see checkFeatures). Stages call it
 // before trusting a Matrix that came from elsewhere.
-func (x *Matrix) Validate() error {
+func (x *Matrix) Validate() error { return x.validate(true) }
+
+// validate is Validate; without ids it leaves out the instance ids, which
+// the caller vouches for (AppendBinary's implicit "0" … "N−1"), and names
+// instances by index.
+func (x *Matrix) validate(ids bool) error {
 	if x == nil {
 		return errors.New("nil matrix")
+	}
+	inst := func(i int) string {
+		if ids {
+			return x.Instances[i]
+		}
+		return strconv.Itoa(i)
 	}
 	m, n, c := len(x.Models), len(x.Labels), x.Classes
 	switch {
@@ -35,7 +47,7 @@ func (x *Matrix) Validate() error {
 		return errors.New("no instances")
 	case c < 1 || c > MaxClasses:
 		return fmt.Errorf("classes = %d, want 1..%d", c, MaxClasses)
-	case len(x.Instances) != n:
+	case ids && len(x.Instances) != n:
 		return fmt.Errorf("%d instance ids for %d labels", len(x.Instances), n)
 	case len(x.Pred) != m*n:
 		return fmt.Errorf("len(Pred) = %d, want M×N = %d×%d", len(x.Pred), m, n)
@@ -47,17 +59,19 @@ func (x *Matrix) Validate() error {
 	if err := checkNames("model", x.Models); err != nil {
 		return err
 	}
-	if err := checkNames("instance", x.Instances); err != nil {
-		return err
+	if ids {
+		if err := checkNames("instance", x.Instances); err != nil {
+			return err
+		}
 	}
 	for i, l := range x.Labels {
 		if l < 0 || int(l) >= c {
-			return fmt.Errorf("instance %q: label %d outside [0, %d)", x.Instances[i], l, c)
+			return fmt.Errorf("instance %q: label %d outside [0, %d)", inst(i), l, c)
 		}
 	}
 	for k, p := range x.Pred {
 		if p < 0 || int(p) >= c {
-			return fmt.Errorf("model %q, instance %q: pred %d outside [0, %d)", x.Models[k/n], x.Instances[k%n], p, c)
+			return fmt.Errorf("model %q, instance %q: pred %d outside [0, %d)", x.Models[k/n], inst(k%n), p, c)
 		}
 	}
 	if err := x.checkFeatures(); err != nil {
@@ -70,12 +84,12 @@ func (x *Matrix) Validate() error {
 			for j, p := range row {
 				v := float64(p)
 				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-					return fmt.Errorf("model %q, instance %q: p%d = %v, want a finite value ≥ 0", x.Models[k/n], x.Instances[k%n], j, p)
+					return fmt.Errorf("model %q, instance %q: p%d = %v, want a finite value ≥ 0", x.Models[k/n], inst(k%n), j, p)
 				}
 				sum += v
 			}
 			if math.Abs(sum-1) > ProbTolerance {
-				return fmt.Errorf("model %q, instance %q: probabilities sum to %v, want 1 ± %v", x.Models[k/n], x.Instances[k%n], sum, ProbTolerance)
+				return fmt.Errorf("model %q, instance %q: probabilities sum to %v, want 1 ± %v", x.Models[k/n], inst(k%n), sum, ProbTolerance)
 			}
 		}
 	}

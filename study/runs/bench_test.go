@@ -53,7 +53,7 @@ func BenchmarkNewPlan(b *testing.B) {
 	}
 }
 
-// BenchmarkStoreRun encodes one trained run (predictions.csv on the test
+// BenchmarkStoreRun encodes one trained run (predictions.bin on the test
 // rows, features.npy, metrics.json) and appends its record to a pack,
 // each time under a new run id: what a writer goroutine spends on each
 // run of a sweep.

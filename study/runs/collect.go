@@ -68,11 +68,7 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		if run.Record.Status != store.StatusOK || Auxiliary(e) {
 			continue
 		}
-		b, err := run.File(file)
-		if err != nil {
-			return nil, err
-		}
-		x, err := predmat.Read(run.Path(file), bytes.NewReader(b))
+		x, err := runPredictions(run, file)
 		if err != nil {
 			return nil, err
 		}
@@ -127,6 +123,48 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 		return nil, err
 	}
 	return all, nil
+}
+
+// runPredictions reads predictions file csv of a stored run: its binary
+// form (store.BinaryName) in the records written since, the CSV itself in
+// older records and run folders.
+func runPredictions(run *store.Run, csv string) (*predmat.Matrix, error) {
+	bin := store.BinaryName(csv)
+	b, err := run.File(bin)
+	if err == nil {
+		return predmat.ReadBinary(run.Path(bin), b)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if b, err = run.File(csv); err != nil {
+		return nil, err
+	}
+	return predmat.Read(run.Path(csv), bytes.NewReader(b))
+}
+
+// ExportFile returns file name of a stored run as a plain file, what
+// study extract writes: the predictions that records hold in binary
+// (store.CSVName) become their CSV, byte for byte what predmat.Write
+// writes; any other file is returned as it is stored.
+func ExportFile(run *store.Run, name string) (string, []byte, error) {
+	b, err := run.File(name)
+	if err != nil {
+		return "", nil, err
+	}
+	csv, ok := store.CSVName(name)
+	if !ok {
+		return name, b, nil
+	}
+	x, err := predmat.ReadBinary(run.Path(name), b)
+	if err != nil {
+		return "", nil, err
+	}
+	var buf bytes.Buffer
+	if err := predmat.Write(&buf, x); err != nil {
+		return "", nil, err
+	}
+	return csv, buf.Bytes(), nil
 }
 
 // Auxiliary reports whether the manifest entry is a run with role pretrain,

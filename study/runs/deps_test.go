@@ -59,12 +59,15 @@ func snapshot(t *testing.T, p *Plan) map[string][]byte {
 		if err != nil {
 			t.Fatalf("run %s: %v", r.Name, err)
 		}
-		for _, f := range []string{store.PredictionsFile, store.WeightsFile} {
-			b, err := run.File(f)
-			if err == nil {
-				out[r.ID+"/"+f] = b
-			} else if !errors.Is(err, fs.ErrNotExist) {
+		// As plain files (predictions as CSV), so that a record and a
+		// run folder of the older layout compare equal.
+		for _, name := range run.Files() {
+			f, b, err := ExportFile(run, name)
+			if err != nil {
 				t.Fatalf("run %s: %v", r.Name, err)
+			}
+			if f == store.PredictionsFile || f == store.WeightsFile {
+				out[r.ID+"/"+f] = b
 			}
 		}
 	}

@@ -27,8 +27,11 @@
 // (store.PackWriter): runs/all.pack for an unsharded study, and
 // runs/shard-I-of-N.pack for shard I/N, which each shard writes alone. One
 // record holds all the files of one run: metrics.json (the run's
-// store.Record, config included), predictions.csv, features.npy,
-// predictions-<set>.csv and weights.safetensors. Read them through
+// store.Record, config included), predictions.bin, features.npy,
+// predictions-<set>.bin and weights.safetensors; the predictions are in
+// predmat's binary form (records written before hold predictions.csv,
+// which Collect reads too; ExportFile and study extract turn them into
+// the CSV). Read them through
 // store.OpenRuns, Runs.Get and Run.File, never as files of runs/. When a
 // run has several records (trained again with --force or --retry-failed,
 // or after a corrupt record), the newest whole one counts.

@@ -152,8 +152,8 @@ func toLegacyFolders(t *testing.T, p *Plan, edit func(r Run, rec *store.Record, 
 		must(t, err)
 		w, err := store.NewRunWriter(p.Dir, r.ID)
 		must(t, err)
-		for _, name := range run.Files() {
-			b, err := run.File(name)
+		for _, name := range run.Files() { // the older layout held the CSV
+			name, b, err := ExportFile(run, name)
 			must(t, err)
 			must(t, w.WriteFile(name, b))
 		}

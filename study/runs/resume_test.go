@@ -58,7 +58,7 @@ func TestResumeRetrainsDamagedRuns(t *testing.T) {
 	}{
 		{"a flipped byte in a record's predictions is retrained", func(t *testing.T, p *Plan) string {
 			id := middle(p)
-			flipInFile(t, p.Dir, id, store.PredictionsFile)
+			flipInFile(t, p.Dir, id, store.BinaryName(store.PredictionsFile))
 			return id
 		}, 1, 1, true},
 		{"a flipped byte in a record's features is retrained", func(t *testing.T, p *Plan) string {

@@ -90,8 +90,8 @@ type Plan struct {
 	// tree (grid.Roots); shards are assigned by root.
 	Roots []int
 
-	csvOnce sync.Once
-	csvRows *csvRows // the test set's ids and labels as CSV, for every run
+	labelsOnce sync.Once
+	labels     []int32 // the test set's labels, shared by every run's predictions
 }
 
 // FeatureSubset is the size of the fixed test subset whose features are
@@ -872,48 +872,33 @@ func View(p *Plan, r Run) (*data.Set, []int, error) {
 	return train.View(p.Raw, r.Config.Labels, r.Config.Positive)
 }
 
-// writePredictions stores the predictions of run r on the test set of d;
-// testRows, when not nil, are the study test rows of d's rows, which
-// become the instance ids. The CSV is what predmat.Write writes for the
-// run's one-model matrix; for the study's own test set (testRows nil) the
-// rows shared by every run come from a cache (p.csvRows), and
-// predmat.Write itself runs only when the fast path
-// declines, to write a name that needs quoting or to report what is
-// wrong with the predictions.
+// writePredictions stores the predictions of run r on the test set of d
+// as file name (a predictions CSV name) in the binary form of the run's
+// one-model matrix (store.BinaryName, predmat.AppendBinary): the same
+// values bit for bit, Collect's input and, through study extract, the
+// same CSV as predmat.Write. testRows, when not nil, are the study test
+// rows of d's rows, which become the instance ids; otherwise the ids are
+// the test rows' indices, left implicit.
 func (p *Plan) writePredictions(w *store.RecordBuf, name string, r Run, d *data.Set, testRows []int, pred []int32, prob []float32) error {
-	var rows *csvRows
+	var labels []int32
 	if testRows == nil && d == p.Data {
-		p.csvOnce.Do(func() { p.csvRows = newCSVRows(instanceIDs(d.NTest()), testLabels(d), d.Classes) })
-		rows = p.csvRows
+		p.labelsOnce.Do(func() { p.labels = testLabels(d) })
+		labels = p.labels
 	} else {
-		ids := instanceIDs(d.NTest())
-		for i, row := range testRows {
-			ids[i] = strconv.Itoa(row)
-		}
-		rows = newCSVRows(ids, testLabels(d), d.Classes)
+		labels = testLabels(d)
 	}
-	return w.AppendFile(name, func(dst []byte) ([]byte, error) {
-		start := len(dst)
-		b, ok := rows.appendCSV(dst, r.Name, pred, prob)
-		if ok {
-			return b, nil
-		}
-		n := d.NTest()
-		x := &predmat.Matrix{
-			Models:    []string{r.Name},
-			Instances: instanceIDs(n),
-			Classes:   d.Classes,
-			Labels:    testLabels(d),
-			Pred:      pred,
-			Prob:      prob,
-		}
+	x := &predmat.Matrix{Models: []string{r.Name}, Classes: d.Classes, Labels: labels, Pred: pred, Prob: prob}
+	if testRows != nil {
+		x.Instances = make([]string, len(testRows))
 		for i, row := range testRows {
 			x.Instances[i] = strconv.Itoa(row)
 		}
-		out := bytes.NewBuffer(b[:start])
-		err := predmat.Write(out, x)
-		return out.Bytes(), err
-	})
+	}
+	err := w.AppendFile(store.BinaryName(name), func(dst []byte) ([]byte, error) { return predmat.AppendBinary(dst, x) })
+	if err != nil {
+		return fmt.Errorf("run %s: %s: %w", r.Name, name, err)
+	}
+	return nil
 }
 
 // testLabels returns the labels of d's test rows as int32.
@@ -923,14 +908,6 @@ func testLabels(d *data.Set) []int32 {
 		l[i] = int32(y)
 	}
 	return l
-}
-
-func instanceIDs(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = strconv.Itoa(i)
-	}
-	return ids
 }
 
 func kvs(in []grid.KV) []store.KV {

@@ -13,9 +13,11 @@
 //	  a record holds the run's files:
 //	  metrics.json     status, loss per epoch, validation and test accuracy, wall time,
 //	                   the resolved config
-//	  predictions.csv  the run's test predictions in the long format
+//	  predictions.bin  the run's test predictions in predmat's binary form
+//	                   (predictions.csv in records written before; study
+//	                   extract writes the CSV)
 //	  features.npy     penultimate-layer features on the fixed subset (neural runs)
-//	  predictions-<set>.csv  predictions on each evaluation set (eval_sets)
+//	  predictions-<set>.bin  predictions on each evaluation set (eval_sets)
 //	  weights.safetensors    trained weights (save_weights, or a parent of other runs)
 //	runs/<id>/         a run folder of the older layout (the same files, metrics.json
 //	                   with their checksums), still read; `study extract` writes them

@@ -24,7 +24,7 @@ import (
 // A pack is an append-only file of run records, runs/<name>.pack, written
 // by one process: every finished run of an unsharded study goes into
 // runs/all.pack, and shard I/N writes runs/shard-I-of-N.pack. A record
-// holds all the files of one run (metrics.json, predictions.csv,
+// holds all the files of one run (metrics.json, predictions.bin,
 // features.npy, ...) and is appended with one write(2), so that a run
 // costs no file creation at all: on most file systems creating a file
 // costs more than training a small model, and on cluster file systems

@@ -92,6 +92,23 @@ type Record struct {
 // per run and for the whole study.
 func EvalPredictionsFile(name string) string { return "predictions-" + name + ".csv" }
 
+// BinaryName names the binary form (predmat.AppendBinary) of predictions
+// file csv in a run's record: predictions.bin for predictions.csv. Records
+// store a run's predictions so, which costs a copy where the CSV cost
+// shortest-decimal formatting; study extract writes them out as the CSV
+// again, and records written before hold the CSV itself.
+func BinaryName(csv string) string { return strings.TrimSuffix(csv, ".csv") + ".bin" }
+
+// CSVName is the inverse of BinaryName: predictions.csv for
+// predictions.bin; ok is false for a name that BinaryName does not make.
+func CSVName(bin string) (csv string, ok bool) {
+	base, ok := strings.CutSuffix(bin, ".bin")
+	if !ok || (base != "predictions" && !strings.HasPrefix(base, "predictions-")) {
+		return "", false
+	}
+	return base + ".csv", true
+}
+
 // RunPath returns the folder of run id under results folder dir.
 func RunPath(dir, id string) string { return filepath.Join(dir, RunsDir, id) }
 
