@@ -32,9 +32,12 @@ const (
 
 // AppendBinary appends the binary form of x, which must hold one model,
 // to dst. Nil Instances stand for the ids "0" … "N−1". x is validated
-// first (Validate), as Write does.
+// first (Validate), as Write does; like Write it leaves out Configs and
+// Features, which are not checked either.
 func AppendBinary(dst []byte, x *Matrix) ([]byte, error) {
-	if err := x.validate(x.Instances != nil); err != nil {
+	y := *x // validate(false) must not reach the features, indexed by id
+	y.Configs, y.Features, y.FeatureDims, y.FeatureIdx = nil, nil, nil, nil
+	if err := y.validate(x.Instances != nil); err != nil {
 		return dst, err
 	}
 	if x.M() != 1 {

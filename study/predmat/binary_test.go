@@ -171,3 +171,19 @@ func FuzzReadBinary(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendBinaryLeavesOutFeatures checks that features beside implicit
+// ids, which the binary form does not hold, are neither written nor read
+// for validation.
+func TestAppendBinaryLeavesOutFeatures(t *testing.T) {
+	x := oneModel(nil, 2, true)
+	x.Features, x.FeatureDims, x.FeatureIdx = [][]float32{{1, 2}}, []int{1}, []int{4, 4} // a repeat: validating it named instance 4 by id
+	b, err := AppendBinary(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBinary("p.bin", b)
+	if err != nil || got.Features != nil {
+		t.Errorf("decoded features %v (%v), want none", got.Features, err)
+	}
+}
