@@ -6,7 +6,7 @@
 // seed MLP (stage 3, runs), the float32 GEMM under every layer, the
 // engine's cost on a sweep of tiny runs, and the metrics kernels
 // (stage 5). scripts/bench-vs-peers runs them beside the
-// peers in ../shared/peers.
+// peers in scripts/peers.
 //
 // Every benchmark reports its figure from wall time (GFLOP/s, s/run,
 // pairs/s) and, because the machines are shared and noisy, also from the
@@ -57,7 +57,7 @@ func cpuSeconds(b *testing.B) float64 {
 // BenchmarkTrainSeedMLP trains the seed configuration, 784→64→32→10 ReLU
 // MLP with Adam (lr 1e-3) and batch 64, for 5 epochs on the first 10 000
 // MNIST training images, through train.Run on one goroutine: the work that
-// ../shared/peers/torch_mlp.py MNIST_DIR 10000 5 SEED times in PyTorch.
+// scripts/peers/torch_mlp.py MNIST_DIR 10000 5 SEED times in PyTorch.
 // train.Run also predicts the 10 000 test images, which the peer's
 // training time leaves out.
 func BenchmarkTrainSeedMLP(b *testing.B) {
@@ -196,7 +196,7 @@ func BenchmarkConv(b *testing.B) {
 }
 
 // The metrics input copies the generator of study/metrics/bench_test.go,
-// which follows ../shared/peers/numpy_agreement.py: 1000 models × 10 000
+// which follows scripts/peers/numpy_agreement.py: 1000 models × 10 000
 // instances × 10 classes, predictions right 90% of the time, probabilities
 // the softmax of N(0,1) logits with +3 on the predicted label. It takes
 // 400 MB and is built once.

@@ -14,7 +14,7 @@ import (
 // BenchmarkRunSeedMLP trains the seed configuration (784→64→32→10, Adam
 // lr 1e-3, batch 64) for 5 epochs on 10 000 random MNIST-shaped rows, the
 // workload that PyTorch runs in about 0.7 s on one thread
-// (../shared/peers/torch_mlp.py MNIST_DIR 10000 5 SEED).
+// (scripts/peers/torch_mlp.py MNIST_DIR 10000 5 SEED).
 func BenchmarkRunSeedMLP(b *testing.B) {
 	const n, in, classes = 10000, 784, 10
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -14,7 +14,7 @@ import (
 // Random returns m models × n instances × c classes drawn from seed: each
 // prediction is the true label with probability acc, else a uniform class;
 // the probabilities are the softmax of N(0, 1) logits with +3 on the
-// predicted label, as ../shared/peers/numpy_agreement.py draws them.
+// predicted label, as scripts/peers/numpy_agreement.py draws them.
 func Random(seed uint64, m, n, c int, acc float64) *predmat.Matrix {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	x := &predmat.Matrix{Classes: c, Labels: make([]int32, n), Pred: make([]int32, m*n), Prob: make([]float32, m*n*c)}
