@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/study-harness/study/models"
@@ -472,7 +473,9 @@ func TestNetsExposePenultimateFeatures(t *testing.T) {
 		opts models.Options
 		dim  int
 	}{
-		{"logreg features are its inputs", models.Options{Arch: "logreg"}, 4},
+		// Before, logreg's features were its inputs (dimension 4), so
+		// every pair of logreg runs had a CKA of exactly 1.
+		{"logreg has no hidden layer, so no features", models.Options{Arch: "logreg"}, 0},
 		{"mlp features are its last hidden layer", models.Options{Arch: "mlp", Widths: []int{7, 5}}, 5},
 	}
 	for _, tt := range tests {
@@ -487,14 +490,39 @@ func TestNetsExposePenultimateFeatures(t *testing.T) {
 			}
 			x := randn(rand.New(rand.NewPCG(1, 1)), 2*4)
 			got := f.Features(x, 2)
-			if len(got) != 2*tt.dim {
-				t.Fatalf("Features returned %d values, want %d", len(got), 2*tt.dim)
+			if len(got) != 2*tt.dim || (tt.dim == 0) != (got == nil) {
+				t.Fatalf("Features returned %d values (nil %v), want %d", len(got), got == nil, 2*tt.dim)
 			}
-			if tt.opts.Arch == "logreg" {
-				for i := range x {
-					if got[i] != x[i] {
-						t.Fatalf("feature %d = %v, want input %v", i, got[i], x[i])
-					}
+		})
+	}
+}
+
+// TestViewsMatchTheBuiltModels checks models.ViewsOf against what every
+// registered architecture builds: a hidden layer exactly when the model
+// is a Featurer with features, logits exactly when it is a Net.
+func TestViewsMatchTheBuiltModels(t *testing.T) {
+	shape := models.Shape{In: 16, Height: 4, Width: 4, Channels: 1, Classes: 3, Out: 3}
+	for _, arch := range models.Names() {
+		t.Run(arch, func(t *testing.T) {
+			opts := models.Options{Arch: arch}
+			if arch == "transformer" {
+				opts.Patch = 2
+			}
+			m, err := models.New(shape, opts, rand.New(rand.NewPCG(1, 0)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := models.ViewsOf(arch)
+			f, ok := m.(models.Featurer)
+			if hidden := ok && f.FeatureDim() > 0; hidden != (v.NoHidden == "") {
+				t.Errorf("built model has a hidden layer: %v, but ViewsOf says %q", hidden, v.NoHidden)
+			}
+			if _, net := m.(models.Net); net != (v.NoLogits == "") {
+				t.Errorf("built model is a Net: %v, but ViewsOf says %q", net, v.NoLogits)
+			}
+			for _, why := range []string{v.NoHidden, v.NoLogits} {
+				if why != "" && !strings.Contains(why, "arch="+arch+" ") {
+					t.Errorf("reason %q does not name arch=%s", why, arch)
 				}
 			}
 		})

@@ -24,11 +24,11 @@ type Layer interface {
 }
 
 // Stack chains layers into a Net: the output of each layer is the input of
-// the next. Its features (Featurer) are the input of the last layer, so for
-// an MLP they are the last hidden activations and for logistic regression
-// they are the inputs themselves.
+// the next. Its features (Featurer) are the input of the last layer, the
+// activations of its last hidden layer; a Stack of one layer (logistic
+// regression) has no hidden layer, so it has no features: its would be
+// its inputs.
 type Stack struct {
-	in     int
 	layers []Layer
 	params []*Param
 	feat   []float32
@@ -43,7 +43,7 @@ func NewStack(in int, layers ...Layer) (*Stack, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("models: stack has no layers")
 	}
-	s := &Stack{in: in, layers: layers}
+	s := &Stack{layers: layers}
 	for _, l := range layers {
 		s.params = append(s.params, l.Params()...)
 	}
@@ -70,9 +70,12 @@ func (s *Stack) Backward(dlogits []float32) {
 func (s *Stack) Params() []*Param { return s.params }
 
 // Features implements Featurer: the n×FeatureDim inputs of the last layer,
-// computed without dropout. The slice is owned by the Stack and valid
-// until the next call of Features.
+// computed without dropout; nil for a Stack without a hidden layer. The
+// slice is owned by the Stack and valid until the next call of Features.
 func (s *Stack) Features(x []float32, n int) []float32 {
+	if len(s.layers) == 1 {
+		return nil
+	}
 	for _, l := range s.layers[:len(s.layers)-1] {
 		x = l.Forward(x, n, false)
 	}
@@ -80,10 +83,10 @@ func (s *Stack) Features(x []float32, n int) []float32 {
 	return s.feat
 }
 
-// FeatureDim implements Featurer.
+// FeatureDim implements Featurer: 0 for a Stack without a hidden layer.
 func (s *Stack) FeatureDim() int {
 	if len(s.layers) == 1 {
-		return s.in
+		return 0
 	}
 	return s.layers[len(s.layers)-2].OutDim()
 }

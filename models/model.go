@@ -110,10 +110,14 @@ type Net interface {
 	Params() []*Param
 }
 
-// Featurer is implemented by nets that expose penultimate-layer features.
+// Featurer is implemented by nets that expose penultimate-layer features:
+// the activations of the last hidden layer, the input of the output layer.
 type Featurer interface {
-	// Features returns the n×FeatureDim() penultimate activations of x.
+	// Features returns the n×FeatureDim() penultimate activations of x,
+	// or nil when FeatureDim() is 0.
 	Features(x []float32, n int) []float32
+	// FeatureDim is the number of features per row, 0 when the net has
+	// no hidden layer (its "features" would be its input).
 	FeatureDim() int
 }
 

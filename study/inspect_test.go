@@ -257,9 +257,9 @@ func TestExtractPreChecksumFolders(t *testing.T) {
 			}
 			for _, id := range tt.want {
 				if len(files[id]) < 2 {
-					t.Fatalf("run %s has files %v, want predictions and features", id, files[id])
+					t.Fatalf("run %s has files %v, want predictions and logits", id, files[id])
 				}
-				for _, f := range []string{store.PredictionsFile, store.FeaturesFile} {
+				for _, f := range []string{store.PredictionsFile, store.LogitsFile} {
 					if files[id][f] == nil {
 						t.Errorf("run %s has no %s", id, f)
 					}

@@ -101,9 +101,13 @@ func TestRerunReusesEveryFinishedRun(t *testing.T) {
 			t.Errorf("run %s (%s) is not stored", e.ID, e.Name)
 			continue
 		}
-		// One record a run: metrics.json (with the config), predictions
-		// and features.
-		if got, want := slices.Sorted(maps.Keys(r.files)), []string{store.FeaturesFile, store.MetricsFile, store.BinaryName(store.PredictionsFile)}; !slices.Equal(got, want) {
+		// One record a run: metrics.json (with the config), predictions,
+		// logits and, for a net with a hidden layer, features.
+		want := []string{store.FeaturesFile, store.LogitsFile, store.MetricsFile, store.BinaryName(store.PredictionsFile)}
+		if strings.Contains(e.Name, "arch=logreg") {
+			want = want[1:]
+		}
+		if got := slices.Sorted(maps.Keys(r.files)); !slices.Equal(got, want) {
 			t.Errorf("run %s holds %v, want %v", e.ID, got, want)
 		}
 		if len(r.config) == 0 || string(r.config) == "null" {
@@ -457,12 +461,15 @@ func TestCollectGathersFeaturesOnTheFixedSubset(t *testing.T) {
 		t.Fatalf("feature subset of %d instances, want all 200 test instances", len(x.FeatureIdx))
 	}
 	for m, name := range x.Models {
-		want := 2 // logreg's features are its inputs: moons has 2
+		want := 0 // logreg has no hidden layer
 		if strings.Contains(name, "arch=mlp") {
 			want = 8 // the mlp's last hidden width
 		}
 		if x.FeatureDims[m] != want || len(x.Features[m]) != 200*want {
 			t.Errorf("%s: features %d×%d, want 200×%d", name, len(x.Features[m])/max(1, x.FeatureDims[m]), x.FeatureDims[m], want)
+		}
+		if x.LogitDims[m] != 1 || len(x.Logits[m]) != 200 { // a binary task: one logit
+			t.Errorf("%s: logits %d×%d, want 200×1", name, len(x.Logits[m])/max(1, x.LogitDims[m]), x.LogitDims[m])
 		}
 	}
 }

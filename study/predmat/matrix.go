@@ -24,6 +24,17 @@ type Matrix struct {
 	Features    [][]float32
 	FeatureDims []int
 	FeatureIdx  []int
+	// Logits holds optional pre-softmax outputs per model on the same
+	// FeatureIdx subset, laid out as Features: Logits[m] is
+	// len(FeatureIdx)×LogitDims[m], or nil when the model has none.
+	Logits    [][]float32
+	LogitDims []int
+	// NoFeatures and NoLogits say, per model without features or logits,
+	// why it has none (for example "arch=logreg has no hidden layer; its
+	// 'features' would be its input"); each is nil or one entry per
+	// model, "" where the model has them or no reason is known.
+	NoFeatures []string
+	NoLogits   []string
 }
 
 // M returns the number of models.

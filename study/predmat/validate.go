@@ -96,20 +96,12 @@ func (x *Matrix) validate(ids bool) error {
 	return nil
 }
 
-// checkFeatures checks the optional penultimate-layer features against
-// the layout documented on Matrix: Features and FeatureDims are each nil
-// or one entry per model, FeatureDims is given whenever some model has
-// features, dimensions are non-negative (and positive for a model with
-// features), each model's features hold len(FeatureIdx)×FeatureDims[m]
-// values, and FeatureIdx names distinct instances in [0, N).
+// checkFeatures checks the optional penultimate-layer features and
+// logits against the layout documented on Matrix (see checkLayer), the
+// per-model notes (nil or one per model), and that FeatureIdx names
+// distinct instances in [0, N).
 func (x *Matrix) checkFeatures() error {
 	m, n, k := len(x.Models), len(x.Labels), len(x.FeatureIdx)
-	if x.Features != nil && len(x.Features) != m {
-		return fmt.Errorf("features for %d models, want %d (one entry per model, nil for a model without)", len(x.Features), m)
-	}
-	if x.FeatureDims != nil && len(x.FeatureDims) != m {
-		return fmt.Errorf("%d feature dimensions for %d models", len(x.FeatureDims), m)
-	}
 	seen := make(map[int]int, k)
 	for j, i := range x.FeatureIdx {
 		if i < 0 || i >= n {
@@ -120,24 +112,52 @@ func (x *Matrix) checkFeatures() error {
 		}
 		seen[i] = j
 	}
-	for a, d := range x.FeatureDims {
+	if err := x.checkLayer("feature", x.Features, x.FeatureDims); err != nil {
+		return err
+	}
+	if err := x.checkLayer("logit", x.Logits, x.LogitDims); err != nil {
+		return err
+	}
+	if x.NoFeatures != nil && len(x.NoFeatures) != m {
+		return fmt.Errorf("%d notes on missing features for %d models", len(x.NoFeatures), m)
+	}
+	if x.NoLogits != nil && len(x.NoLogits) != m {
+		return fmt.Errorf("%d notes on missing logits for %d models", len(x.NoLogits), m)
+	}
+	return nil
+}
+
+// checkLayer checks one layer's per-model values (kind "feature" or
+// "logit"): vals and dims are each nil or one entry per model, dims is
+// given whenever some model has values, dimensions are non-negative (and
+// positive for a model with values), and each model's values hold
+// len(FeatureIdx)×dims[m] numbers.
+func (x *Matrix) checkLayer(kind string, vals [][]float32, dims []int) error {
+	m, k := len(x.Models), len(x.FeatureIdx)
+	if vals != nil && len(vals) != m {
+		return fmt.Errorf("%ss for %d models, want %d (one entry per model, nil for a model without)", kind, len(vals), m)
+	}
+	if dims != nil && len(dims) != m {
+		return fmt.Errorf("%d %s dimensions for %d models", len(dims), kind, m)
+	}
+	for a, d := range dims {
 		if d < 0 {
-			return fmt.Errorf("model %q: feature dimension %d is negative", x.Models[a], d)
+			return fmt.Errorf("model %q: %s dimension %d is negative", x.Models[a], kind, d)
 		}
 	}
-	for a, f := range x.Features {
+	for a, f := range vals {
 		if f == nil {
 			continue
 		}
-		if x.FeatureDims == nil {
-			return fmt.Errorf("model %q has features but the matrix has no feature dimensions", x.Models[a])
+		if dims == nil {
+			return fmt.Errorf("model %q has %ss but the matrix has no %s dimensions", x.Models[a], kind, kind)
 		}
-		d := x.FeatureDims[a]
+		d := dims[a]
 		if d < 1 {
-			return fmt.Errorf("model %q has features of dimension %d, want at least 1", x.Models[a], d)
+			return fmt.Errorf("model %q has %ss of dimension %d, want at least 1", x.Models[a], kind, d)
 		}
 		if k > 0 && d > math.MaxInt/k || len(f) != k*d {
-			return fmt.Errorf("model %q has %d feature values, want %d instances × %d dims", x.Models[a], len(f), k, d)
+			return fmt.Errorf("model %q has %d %s values, want %d instances × %d dims", x.Models[a], len(f), kind, k, d)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/atomic"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/spec"
@@ -83,26 +84,11 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 			cfg[kv.Key] = kv.Value
 		}
 		x.Configs = []map[string]string{cfg}
-		x.Features, x.FeatureDims, x.FeatureIdx = [][]float32{nil}, []int{0}, featIdx
-		var (
-			feats      []float32
-			rows, cols int
-		)
-		err = fs.ErrNotExist
-		if file == store.PredictionsFile { // features are of the clean test set only
-			var b []byte
-			if b, err = run.File(store.FeaturesFile); err == nil {
-				feats, rows, cols, err = store.DecodeNPY(run.Path(store.FeaturesFile), b)
-			}
+		if file != store.PredictionsFile { // features and logits are of the clean test set only
+			run = nil
 		}
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		if err := readLayers(x, run, e, featIdx); err != nil {
 			return nil, err
-		case rows != len(featIdx):
-			return nil, fmt.Errorf("run %s: features for %d instances, want %d", e.Name, rows, len(featIdx))
-		default:
-			x.Features[0], x.FeatureDims[0] = feats, cols
 		}
 		if all == nil {
 			all = x
@@ -196,5 +182,65 @@ func appendModel(all, x *predmat.Matrix) error {
 	all.Configs = append(all.Configs, x.Configs...)
 	all.Features = append(all.Features, x.Features...)
 	all.FeatureDims = append(all.FeatureDims, x.FeatureDims...)
+	all.Logits = append(all.Logits, x.Logits...)
+	all.LogitDims = append(all.LogitDims, x.LogitDims...)
+	all.NoFeatures = append(all.NoFeatures, x.NoFeatures...)
+	all.NoLogits = append(all.NoLogits, x.NoLogits...)
+	return nil
+}
+
+// noLogitsYet is why a net's record holds no logits: it was stored before
+// runs stored them.
+const noLogitsYet = "the run's record holds no logits: records stored before runs stored them have none (study run --force trains it again)"
+
+// readLayers sets the features and logits of x, the one model of manifest
+// entry e, on the feature subset featIdx, from run's features.npy and
+// logits.npy; run is nil for an evaluation set's matrix, which has
+// neither. A layer that the run's architecture lacks (models.ViewsOf) is
+// never read, so the raw inputs that logreg records stored as features
+// before do not count as a representation, and the matrix says why it
+// is missing.
+func readLayers(x *predmat.Matrix, run *store.Run, e store.Entry, featIdx []int) error {
+	x.Features, x.FeatureDims, x.FeatureIdx = [][]float32{nil}, []int{0}, featIdx
+	x.Logits, x.LogitDims = [][]float32{nil}, []int{0}
+	x.NoFeatures, x.NoLogits = []string{""}, []string{""}
+	if run == nil {
+		return nil
+	}
+	var c struct {
+		Arch string `json:"arch"`
+	}
+	if err := json.Unmarshal(e.Config, &c); err != nil {
+		return fmt.Errorf("run %s: config: %w", e.Name, err)
+	}
+	v := models.ViewsOf(c.Arch)
+	x.NoFeatures[0], x.NoLogits[0] = v.NoHidden, v.NoLogits
+	for _, l := range []struct {
+		file, what, missing string
+		vals                *[]float32
+		dim                 *int
+	}{{store.FeaturesFile, "features", v.NoHidden, &x.Features[0], &x.FeatureDims[0]}, {store.LogitsFile, "logits", v.NoLogits, &x.Logits[0], &x.LogitDims[0]}} {
+		if l.missing != "" {
+			continue
+		}
+		b, err := run.File(l.file)
+		if errors.Is(err, fs.ErrNotExist) {
+			if l.file == store.LogitsFile {
+				x.NoLogits[0] = noLogitsYet
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		vals, rows, cols, err := store.DecodeNPY(run.Path(l.file), b)
+		if err != nil {
+			return err
+		}
+		if rows != len(featIdx) {
+			return fmt.Errorf("run %s: %s for %d instances, want %d", e.Name, l.what, rows, len(featIdx))
+		}
+		*l.vals, *l.dim = vals, cols
+	}
 	return nil
 }

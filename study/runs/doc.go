@@ -28,7 +28,7 @@
 // runs/shard-I-of-N.pack for shard I/N, which each shard writes alone. One
 // record holds all the files of one run: metrics.json (the run's
 // store.Record, config included), predictions.bin, features.npy,
-// predictions-<set>.bin and weights.safetensors; the predictions are in
+// logits.npy, predictions-<set>.bin and weights.safetensors; the predictions are in
 // predmat's binary form (records written before hold predictions.csv,
 // which Collect reads too; ExportFile and study extract turn them into
 // the CSV). Read them through

@@ -77,7 +77,8 @@ type Plan struct {
 	Data *data.Set
 	Dir  string // the results folder, <Results>/<name>
 	// FeatureIdx is the fixed subset of test instances whose
-	// penultimate-layer features every neural run stores, for the
+	// penultimate-layer features (every net with a hidden layer) and
+	// logits (every net) each run stores, for the
 	// representation-similarity measures.
 	FeatureIdx []int
 	// Evals are the corrupted test inputs of the spec's eval_sets, in order.
@@ -796,12 +797,19 @@ func (p *Plan) writeRun(w *store.RecordBuf, r Run, d *data.Set, testRows []int, 
 			return err
 		}
 	}
-	if res.Features != nil {
-		err := w.AppendFile(store.FeaturesFile, func(dst []byte) ([]byte, error) {
-			return store.AppendNPY(dst, res.Features, len(p.FeatureIdx), res.FeatureDim)
+	for _, l := range []struct {
+		file, what string
+		vals       []float32
+		dim        int
+	}{{store.FeaturesFile, "features", res.Features, res.FeatureDim}, {store.LogitsFile, "logits", res.Logits, res.LogitDim}} {
+		if l.vals == nil {
+			continue
+		}
+		err := w.AppendFile(l.file, func(dst []byte) ([]byte, error) {
+			return store.AppendNPY(dst, l.vals, len(p.FeatureIdx), l.dim)
 		})
 		if err != nil {
-			return fmt.Errorf("run %s: features: %w", r.Name, err)
+			return fmt.Errorf("run %s: %s: %w", r.Name, l.what, err)
 		}
 	}
 	return nil

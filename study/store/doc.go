@@ -16,7 +16,10 @@
 //	  predictions.bin  the run's test predictions in predmat's binary form
 //	                   (predictions.csv in records written before; study
 //	                   extract writes the CSV)
-//	  features.npy     penultimate-layer features on the fixed subset (neural runs)
+//	  features.npy     penultimate-layer features on the fixed subset (nets
+//	                   with a hidden layer: not logreg)
+//	  logits.npy       pre-softmax outputs on the fixed subset (nets; records
+//	                   written before have none)
 //	  predictions-<set>.bin  predictions on each evaluation set (eval_sets)
 //	  weights.safetensors    trained weights (save_weights, or a parent of other runs)
 //	runs/<id>/         a run folder of the older layout (the same files, metrics.json

@@ -28,6 +28,7 @@ const (
 	ReportFile       = "report.html"
 	RunsDir          = "runs"
 	FeaturesFile     = "features.npy"        // per run: penultimate features on the fixed subset
+	LogitsFile       = "logits.npy"          // per run: pre-softmax outputs on the fixed subset
 	FeatureIndexFile = "feature_index.json"  // the fixed subset of test instances
 	EvalSetsFile     = "eval_sets.json"      // names of the evaluation sets, in spec order
 	WeightsFile      = "weights.safetensors" // per run with save_weights: trained weights (models.WriteSafetensors)

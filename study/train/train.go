@@ -34,7 +34,7 @@ type Job struct {
 	// softmax outputs.
 	Binary bool
 	// FeatureIdx are the rows of Data.TestX whose penultimate features
-	// are returned in Result.Features.
+	// and logits are returned in Result.Features and Result.Logits.
 	FeatureIdx []int
 	// Evals are further evaluation inputs with the test labels, each
 	// NTest×In (corrupted copies of the test set, for distribution shift).
@@ -77,10 +77,15 @@ type Result struct {
 	// Evals holds the predictions on each of Job.Evals, in order.
 	Evals []Eval
 	// Features are the len(FeatureIdx)×FeatureDim penultimate activations
-	// of the test rows FeatureIdx, when the model is a models.Featurer;
-	// nil otherwise.
+	// of the test rows FeatureIdx, when the model is a models.Featurer
+	// with a hidden layer; nil otherwise (models.ViewsOf says why).
 	Features   []float32
 	FeatureDim int
+	// Logits are the len(FeatureIdx)×LogitDim pre-softmax outputs of the
+	// test rows FeatureIdx (LogitDim is 1 for a binary net), when the
+	// model is a models.Net; nil for a Fitter.
+	Logits   []float32
+	LogitDim int
 	// Epochs is the number of epochs actually run: cfg.Epochs, or fewer
 	// when early stopping (cfg.Patience) ended training. 0 for a Fitter.
 	Epochs int
@@ -174,9 +179,14 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 	for _, x := range job.Evals {
 		res.Evals = append(res.Evals, evaluate(pred, d, x))
 	}
-	if f, ok := model.(models.Featurer); ok && len(job.FeatureIdx) > 0 {
+	if f, ok := model.(models.Featurer); ok && f.FeatureDim() > 0 && len(job.FeatureIdx) > 0 {
 		res.FeatureDim = f.FeatureDim()
-		res.Features = features(f, d, job.FeatureIdx)
+		res.Features = onSubset(f.Features, res.FeatureDim, d, job.FeatureIdx)
+	}
+	if net, ok := model.(models.Net); ok && len(job.FeatureIdx) > 0 {
+		forward := func(x []float32, n int) []float32 { return net.Forward(x, n, false) }
+		res.LogitDim = shape.Out
+		res.Logits = onSubset(forward, res.LogitDim, d, job.FeatureIdx)
 	}
 	return res, nil
 }
@@ -540,9 +550,9 @@ func argmax(v []float32) int {
 	return best
 }
 
-// features returns the penultimate features of the test rows idx.
-func features(f models.Featurer, d *data.Set, idx []int) []float32 {
-	dim := f.FeatureDim()
+// onSubset returns the len(idx)×dim values that f (a net's features or
+// logits, n×dim for n rows) gives the test rows idx.
+func onSubset(f func(x []float32, n int) []float32, dim int, d *data.Set, idx []int) []float32 {
 	out := make([]float32, 0, len(idx)*dim)
 	x := make([]float32, 0, min(len(idx), predictBatch)*d.In)
 	for s := 0; s < len(idx); s += predictBatch {
@@ -551,7 +561,7 @@ func features(f models.Featurer, d *data.Set, idx []int) []float32 {
 		for _, r := range rows {
 			x = append(x, d.TestX[r*d.In:(r+1)*d.In]...)
 		}
-		out = append(out, f.Features(x, len(rows))[:len(rows)*dim]...)
+		out = append(out, f(x, len(rows))[:len(rows)*dim]...)
 	}
 	return out
 }

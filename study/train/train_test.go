@@ -111,10 +111,27 @@ func TestRunTrainsBinaryAndMulticlassTasks(t *testing.T) {
 			}
 			wantDim := 8
 			if tt.arch == "logreg" {
-				wantDim = 3
+				wantDim = 0 // no hidden layer: its features would be its input
 			}
 			if res.FeatureDim != wantDim || len(res.Features) != 2*wantDim {
 				t.Fatalf("features %d×%d (%d values), want 2×%d", 2, res.FeatureDim, len(res.Features), wantDim)
+			}
+			out := tt.classes
+			if tt.binary {
+				out = 1
+			}
+			if res.LogitDim != out || len(res.Logits) != 2*out {
+				t.Fatalf("logits %d×%d (%d values), want 2×%d", 2, res.LogitDim, len(res.Logits), out)
+			}
+			// The logits are the pre-softmax outputs of the feature rows.
+			prob := make([]float32, 2*tt.classes)
+			models.Proba(res.Logits, 2, out, prob)
+			for j, r := range []int{0, 5} {
+				for c := range tt.classes {
+					if got, want := prob[j*tt.classes+c], res.TestProb[r*tt.classes+c]; got != want {
+						t.Fatalf("softmax of the logits of row %d, class %d = %v, want its probability %v", r, c, got, want)
+					}
+				}
 			}
 		})
 	}
