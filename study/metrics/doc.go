@@ -49,7 +49,10 @@
 //     the disagreement of its seed pairs, with bootstrap and across-seed
 //     intervals;
 //   - representations ("representation"): linear, debiased and RBF CKA and
-//     mutual k-NN alignment of the penultimate features.
+//     mutual k-NN alignment of the penultimate features (the last hidden
+//     layer; null, with the reason, for a model without one, such as
+//     logreg, whose "features" would be its input), and linear CKA of the
+//     logits (logits_cka_linear), which every net has.
 //
 // Two analyses are separate calls, whose results the caller adds to the
 // Extra map of the test set's Result:

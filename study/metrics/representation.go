@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/study-harness/study/study/predmat"
 	"gonum.org/v1/gonum/blas"
@@ -21,9 +22,19 @@ const (
 	maxKernelBytes = 1 << 30
 )
 
-// Representation holds the similarity of the models' penultimate-layer
-// features on the feature subset of instances, M×M with the diagonal
-// (NaN for models without features).
+// Layer names, for reasons and for readers of metrics.json.
+const (
+	// HiddenLayer is the layer that the cka_*, mutual_knn members compare.
+	HiddenLayer = "the last hidden layer (penultimate: the input of the output layer)"
+	// LogitsLayer is the layer that logits_cka_linear compares.
+	LogitsLayer = "the logits (pre-softmax outputs)"
+)
+
+// Representation holds the similarity of the models' internal layers on
+// the feature subset of instances, M×M with the diagonal: of their
+// penultimate-layer features (HiddenLayer; NaN for models without a hidden
+// layer) and of their logits (LogitsLayer; NaN for models without logits).
+// A member whose layer no model has is nil (null), with a reason.
 type Representation struct {
 	// CKALinear is linear CKA (Kornblith et al. 2019), ⟨HKH, HLH⟩ /
 	// (‖HKH‖ ‖HLH‖) with K = XXᵀ, L = YYᵀ and H the centring matrix.
@@ -38,29 +49,34 @@ type Representation struct {
 	// MutualKNN is mutual k-NN alignment (Huh et al. 2024): mean_i
 	// |kNN_A(i) ∩ kNN_B(i)|/k, Euclidean neighbours excluding i, ties
 	// broken by the lower instance index.
-	MutualKNN    Square  `json:"mutual_knn"`
-	K            int     `json:"knn_k"`
-	RBFThreshold float64 `json:"rbf_threshold"`
-	NInstances   int     `json:"n_instances"` // the size of the feature subset
+	MutualKNN Square `json:"mutual_knn"`
+	// LogitsCKALinear is linear CKA, as CKALinear, of the models' logits:
+	// a view that every net has, logistic regression included.
+	LogitsCKALinear Square  `json:"logits_cka_linear"`
+	K               int     `json:"knn_k"`
+	RBFThreshold    float64 `json:"rbf_threshold"`
+	NInstances      int     `json:"n_instances"` // the size of the feature subset
+	// NoFeatures and NoLogits say, per model, why it has no
+	// penultimate-layer features or no logits; "" when it has them.
+	NoFeatures []string `json:"no_features"`
+	NoLogits   []string `json:"no_logits"`
 }
 
+// hiddenMembers are the JSON names of the hidden-layer measures.
+var hiddenMembers = []string{"cka_linear", "cka_debiased", "cka_rbf", "mutual_knn"}
+
 // Representations computes the representation measures of the models
-// with features in x (k ≤ 0: DefaultKNN; threshold ≤ 0:
+// with features or logits in x (k ≤ 0: DefaultKNN; threshold ≤ 0:
 // DefaultRBFThreshold). It returns nil and a reason under
-// "representation" when no model has features or the subset is too small
-// or too large.
+// "representation" when no model has either or the subset is too small or
+// too large.
 func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (*Representation, Reasons) {
 	why := Reasons{}
 	m, n := x.M(), len(x.FeatureIdx)
-	have := 0
-	for a := range m {
-		if a < len(x.Features) && x.Features[a] != nil {
-			have++
-		}
-	}
+	noF, noL := missing(x, x.Features, x.NoFeatures, "penultimate-layer features"), missing(x, x.Logits, x.NoLogits, "logits")
 	switch {
-	case have == 0:
-		why["representation"] = "no model has penultimate-layer features"
+	case present(noF) == 0 && present(noL) == 0:
+		why["representation"] = "no model has penultimate-layer features or logits" + allWhy(x.NoFeatures, x.NoLogits)
 		return nil, why
 	case n < 4:
 		why["representation"] = fmt.Sprintf("the feature subset has %d instances; debiased CKA needs at least 4", n)
@@ -76,51 +92,162 @@ func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (
 	if threshold <= 0 {
 		threshold = DefaultRBFThreshold
 	}
-	// Per model: the Gram matrix XXᵀ of its features.
-	grams := make([][]float64, m)
-	bad := make([]string, m)
+	rep := &Representation{K: k, RBFThreshold: threshold, NInstances: n, NoFeatures: noF, NoLogits: noL}
+	if present(noF) == 0 {
+		for _, name := range hiddenMembers {
+			why["representation."+name] = "no model has penultimate-layer features" + allWhy(x.NoFeatures)
+		}
+	} else {
+		grams, bad := gramsOf(x, x.Features, x.FeatureDims, noF, "feature")
+		hiddenMeasures(rep, grams, n, workers)
+		for i, s := range []Square{rep.CKALinear, rep.CKADebiased, rep.CKARBF, rep.MutualKNN} {
+			cellReasons(why, hiddenMembers[i], s, grams, bad, noF)
+		}
+	}
+	if present(noL) == 0 {
+		why["representation.logits_cka_linear"] = "no model has logits" + allWhy(x.NoLogits)
+	} else {
+		grams, bad := gramsOf(x, x.Logits, x.LogitDims, noL, "logit")
+		rep.LogitsCKALinear = linearCKA(make([]float64, m*n*n), grams, n, workers)
+		cellReasons(why, "logits_cka_linear", rep.LogitsCKALinear, grams, bad, noL)
+	}
+	return rep, why
+}
+
+// missing returns, per model, why it has no values of the layer vals
+// ("" when it has): its note in notes, or a generic reason naming what.
+func missing(x *predmat.Matrix, vals [][]float32, notes []string, what string) []string {
+	out := make([]string, x.M())
+	for a := range out {
+		switch {
+		case a < len(vals) && vals[a] != nil:
+		case a < len(notes) && notes[a] != "":
+			out[a] = notes[a]
+		default:
+			out[a] = "the model has no " + what
+		}
+	}
+	return out
+}
+
+// present returns how many models have the layer: no[a] == "".
+func present(no []string) int {
+	c := 0
+	for _, w := range no {
+		if w == "" {
+			c++
+		}
+	}
+	return c
+}
+
+// allWhy lists the distinct non-empty notes of lists (the matrix's
+// NoFeatures and NoLogits), as ": a; b".
+func allWhy(lists ...[]string) string {
+	var seen []string
+	for _, l := range lists {
+		for _, w := range l {
+			if w != "" && !slices.Contains(seen, w) {
+				seen = append(seen, w)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(seen, "; ")
+}
+
+// gramsOf returns the Gram matrix XXᵀ of each model's values of one layer
+// (kind "feature" or "logit"), nil for a model without (no[a] != "") or
+// whose values do not match its dimension (bad[a] says why).
+func gramsOf(x *predmat.Matrix, vals [][]float32, dims []int, no []string, kind string) (grams [][]float64, bad []string) {
+	m, n := x.M(), len(x.FeatureIdx)
+	grams, bad = make([][]float64, m), make([]string, m)
 	for a := range m {
-		if a >= len(x.Features) || x.Features[a] == nil {
+		if no[a] != "" {
 			continue
 		}
-		d := x.FeatureDims[a]
-		if d <= 0 || len(x.Features[a]) != n*d {
-			bad[a] = fmt.Sprintf("model %q has %d feature values, want %d instances × %d dims", x.Models[a], len(x.Features[a]), n, d)
+		d := dims[a]
+		if d <= 0 || len(vals[a]) != n*d {
+			bad[a] = fmt.Sprintf("model %q has %d %s values, want %d instances × %d dims", x.Models[a], len(vals[a]), kind, n, d)
 			continue
 		}
-		grams[a] = gramOf(x.Features[a], n, d)
+		grams[a] = gramOf(vals[a], n, d)
 	}
-	rep := &Representation{K: k, RBFThreshold: threshold, NInstances: n}
+	return grams, bad
+}
+
+// cellReasons records why each NaN cell of member name is undefined.
+func cellReasons(why Reasons, name string, s Square, grams [][]float64, bad, no []string) {
+	for a := range s {
+		for b := range s[a] {
+			if !math.IsNaN(s[a][b]) {
+				continue
+			}
+			w := "0/0: a model's centred kernel is zero (constant values)"
+			switch {
+			case bad[a] != "":
+				w = bad[a]
+			case bad[b] != "":
+				w = bad[b]
+			case no[a] != "":
+				w = no[a]
+			case no[b] != "":
+				w = no[b]
+			}
+			why[fmt.Sprintf("representation.%s[%d][%d]", name, a, b)] = w
+		}
+	}
+}
+
+// ckaOf returns the M×M matrix g[a][b] / √(g[a][a] g[b][b]) of the
+// flattened M×M inner products g, NaN where a model has no Gram matrix.
+func ckaOf(g []float64, grams [][]float64) Square {
+	m := len(grams)
+	s := NewSquare(m)
+	for a := range m {
+		for b := range m {
+			s[a][b] = math.NaN()
+			if grams[a] != nil && grams[b] != nil {
+				s[a][b] = g[a*m+b] / math.Sqrt(g[a*m+a]*g[b*m+b])
+			}
+		}
+	}
+	return s
+}
+
+// fillKernels writes f(a, gram) for every model with a Gram matrix into
+// its n×n block of the M×n² matrix flat, zero for the others; one buffer
+// serves every measure, since M×n² may be large.
+func fillKernels(flat []float64, grams [][]float64, n int, f func(a int, g, dst []float64)) {
 	nn := n * n
+	clear(flat)
+	for a, g := range grams {
+		if g != nil {
+			f(a, g, flat[a*nn:(a+1)*nn])
+		}
+	}
+}
+
+// linearCKA returns linear CKA between the models' Gram matrices, with
+// flat (M×n²) as scratch.
+func linearCKA(flat []float64, grams [][]float64, n, workers int) Square {
+	fillKernels(flat, grams, n, func(_ int, g, dst []float64) { center(g, n, dst) })
+	return ckaOf(gram64(flat, len(grams), n*n, workers), grams)
+}
+
+// hiddenMeasures sets rep's linear, debiased and RBF CKA and mutual k-NN
+// alignment from the Gram matrices of the models' features.
+func hiddenMeasures(rep *Representation, grams [][]float64, n, workers int) {
+	m, nn, k, threshold := len(grams), n*n, rep.K, rep.RBFThreshold
 	flat := make([]float64, m*nn)
-	fill := func(f func(a int, g, dst []float64)) {
-		clear(flat)
-		for a, g := range grams {
-			if g != nil {
-				f(a, g, flat[a*nn:(a+1)*nn])
-			}
-		}
-	}
-	cka := func(g []float64) Square {
-		s := NewSquare(m)
-		for a := range m {
-			for b := range m {
-				s[a][b] = math.NaN()
-				if grams[a] != nil && grams[b] != nil {
-					s[a][b] = g[a*m+b] / math.Sqrt(g[a*m+a]*g[b*m+b])
-				}
-			}
-		}
-		return s
-	}
-	// Linear CKA: centred Grams.
-	fill(func(_ int, g, dst []float64) { center(g, n, dst) })
-	rep.CKALinear = cka(gram64(flat, m, nn, workers))
+	rep.CKALinear = linearCKA(flat, grams, n, workers)
 
 	// Debiased: Grams with zeroed diagonals, their row sums and totals.
 	rows := make([][]float64, m)
 	tot := make([]float64, m)
-	fill(func(a int, g, dst []float64) {
+	fillKernels(flat, grams, n, func(a int, g, dst []float64) {
 		copy(dst, g)
 		rows[a] = make([]float64, n)
 		for i := range n {
@@ -153,7 +280,7 @@ func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (
 	// RBF: centred Gaussian kernels; and the k-NN lists from the same
 	// distances.
 	knn := make([][]int32, m)
-	fill(func(a int, g, dst []float64) {
+	fillKernels(flat, grams, n, func(a int, g, dst []float64) {
 		d2 := sqDistances(g, n)
 		knn[a] = neighbours(d2, n, k)
 		var dist []float64
@@ -174,7 +301,7 @@ func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (
 		}
 		center(kern, n, dst)
 	})
-	rep.CKARBF = cka(gram64(flat, m, nn, workers))
+	rep.CKARBF = ckaOf(gram64(flat, m, nn, workers), grams)
 
 	rep.MutualKNN = NewSquare(m)
 	for a := range m {
@@ -185,25 +312,6 @@ func Representations(x *predmat.Matrix, k int, threshold float64, workers int) (
 			}
 		}
 	}
-	for name, s := range map[string]Square{"cka_linear": rep.CKALinear, "cka_debiased": rep.CKADebiased, "cka_rbf": rep.CKARBF, "mutual_knn": rep.MutualKNN} {
-		for a := range m {
-			for b := range m {
-				if math.IsNaN(s[a][b]) {
-					w := "0/0: a model's centred kernel is zero (constant features)"
-					switch {
-					case bad[a] != "":
-						w = bad[a]
-					case bad[b] != "":
-						w = bad[b]
-					case grams[a] == nil || grams[b] == nil:
-						w = "a model has no features"
-					}
-					why[fmt.Sprintf("representation.%s[%d][%d]", name, a, b)] = w
-				}
-			}
-		}
-	}
-	return rep, why
 }
 
 // gramOf returns XXᵀ (n×n) of the row-major n×d features.

@@ -193,6 +193,9 @@ func appendModel(all, x *predmat.Matrix) error {
 // runs stored them.
 const noLogitsYet = "the run's record holds no logits: records stored before runs stored them have none (study run --force trains it again)"
 
+// cleanOnly is why an evaluation set's matrix has no features or logits.
+const cleanOnly = "features and logits are stored for the clean test set only"
+
 // readLayers sets the features and logits of x, the one model of manifest
 // entry e, on the feature subset featIdx, from run's features.npy and
 // logits.npy; run is nil for an evaluation set's matrix, which has
@@ -205,6 +208,7 @@ func readLayers(x *predmat.Matrix, run *store.Run, e store.Entry, featIdx []int)
 	x.Logits, x.LogitDims = [][]float32{nil}, []int{0}
 	x.NoFeatures, x.NoLogits = []string{""}, []string{""}
 	if run == nil {
+		x.NoFeatures[0], x.NoLogits[0] = cleanOnly, cleanOnly
 		return nil
 	}
 	var c struct {
