@@ -49,35 +49,23 @@ type namedFigure struct {
 // figureNames lists every figure the report can draw, in order; each is
 // written as figures/<name>.pdf and .svg when its data is present.
 var figureNames = []string{
-	"agreement", "error_consistency", "cka_linear", "failures",
+	"agreement", "error_consistency", "cka_linear", "logits_cka_linear", "failures",
 	"accuracy_vs_error_consistency", "diversity_accuracy", "generalization_disagreement",
 	"training_loss", "confusion", "roc", "reliability", "shift",
 }
 
 // heatmapSources returns the matrices drawn as heatmaps, by figure name,
 // with the measure's name; absent ones are nil.
-func (b *built) heatmapSources() []struct {
-	name, measure, cite string
-	values              [][]float64
-} {
+func (b *built) heatmapSources() []heatmapSource {
 	in := b.in
-	var ec, cka [][]float64
-	if in.Metrics != nil {
-		if len(in.Metrics.Pairwise.ErrorConsistency) == len(in.Models) {
-			ec = in.Metrics.Pairwise.ErrorConsistency
-		}
-		if b.x.rep != nil {
-			cka = squareOf(b.x.rep.CKALinear, len(in.Models))
-		}
+	var ec [][]float64
+	if in.Metrics != nil && len(in.Metrics.Pairwise.ErrorConsistency) == len(in.Models) {
+		ec = in.Metrics.Pairwise.ErrorConsistency
 	}
-	return []struct {
-		name, measure, cite string
-		values              [][]float64
-	}{
-		{"agreement", "agreement", "", in.Agreement},
-		{"error_consistency", "error consistency κ", "Geirhos et al. 2020", ec},
-		{"cka_linear", "linear CKA", "Kornblith et al. 2019", cka},
-	}
+	return append([]heatmapSource{
+		{name: "agreement", measure: "agreement", values: in.Agreement},
+		{name: "error_consistency", measure: "error consistency κ", cite: "Geirhos et al. 2020", values: ec},
+	}, b.representationSources()...)
 }
 
 // build derives the report's figures and tables from in.
@@ -98,26 +86,26 @@ func build(in *Input) (*built, error) {
 		return nil
 	}
 	m := len(in.Models)
-	width := ColumnWidth
-	if m > 12 {
-		width = WideWidth
-	}
 	for _, h := range b.heatmapSources() {
 		if h.values == nil || m == 0 {
 			continue
 		}
-		if vg.Length(m)*minCell > width {
-			// Checked before clustering, which is cubic in m.
-			b.figErr = fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, width.Points())
+		k, width := len(h.values), ColumnWidth // k: the models shown
+		if k > 12 {
+			width = WideWidth
+		}
+		if vg.Length(k)*minCell > width {
+			// Checked before clustering, which is cubic in k.
+			b.figErr = fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", k, width.Points())
 			continue
 		}
-		hm, err := newHeatmap(h.measure, in.plotNames(), b.fams, h.values)
+		hm, err := newHeatmap(h.measure, h.pick(in.plotNames()), h.pick(b.fams), h.values)
 		if err != nil {
 			return nil, err
 		}
 		b.heatmaps[h.name] = hm
 		f, err := hm.figure(heatmapSize{width: width})
-		if err := add(h.name, heatmapCaption(h.measure, m, h.values), m > 12, f, err); err != nil {
+		if err := add(h.name, heatmapCaption(h.measure, k, h.values)+h.note, k > 12, f, err); err != nil {
 			return nil, err
 		}
 	}

@@ -138,6 +138,11 @@ type representation struct {
 	MutualKNN   [][]fnum `json:"mutual_knn"`
 	K           int      `json:"knn_k"`
 	NInstances  int      `json:"n_instances"`
+	// LogitsCKALinear, NoFeatures and NoLogits are absent from
+	// metrics.json files written before the logits view.
+	LogitsCKALinear [][]fnum `json:"logits_cka_linear"`
+	NoFeatures      []string `json:"no_features"`
+	NoLogits        []string `json:"no_logits"`
 }
 
 // onTheLine is the agreement-on-the-line data of one evaluation set

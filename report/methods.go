@@ -242,9 +242,7 @@ func (b *built) methods() ([]byte, []string) {
 		if b.x.hasAttribution && len(b.x.attribution) > 0 {
 			fmt.Fprintf(&w, " To attribute disagreement to the axes of the grid, we compare the pairs of runs that differ in exactly one axis, everything else equal, and rank the axes by the mean disagreement of their pairs.")
 		}
-		if b.x.rep != nil {
-			fmt.Fprintf(&w, " We compare penultimate-layer representations on a fixed subset of %d test instances with linear CKA %s and mutual k-nearest-neighbour alignment %s.", b.x.rep.NInstances, cite("kornblith2019similarity"), cite("huh2024platonic"))
-		}
+		w.WriteString(b.representationMethods(cite))
 		if b.x.hasRecipes && len(b.x.recipes) > 0 {
 			fmt.Fprintf(&w, " For each recipe (a configuration without its seed) we relate test error to the disagreement between its seeds %s.", cite("jiang2022assessing"))
 		}

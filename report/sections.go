@@ -353,19 +353,22 @@ func heatmapsData(b *built) (any, error) {
 		if h.values == nil {
 			why := ""
 			if in.Metrics != nil {
-				key := "pairwise." + h.name
-				if h.name == "cka_linear" {
-					key = "representation"
+				keys := h.reasons
+				if keys == nil {
+					keys = []string{"pairwise." + h.name}
 				}
-				if r := in.Metrics.Reasons[key]; r != "" {
-					why = ": " + r
+				for _, key := range keys {
+					if r := in.Metrics.Reasons[key]; r != "" && why == "" {
+						why = ": " + r
+					}
 				}
 			}
 			out = append(out, empty(fmt.Sprintf("No %s matrix was computed%s.", h.measure, why)))
 			continue
 		}
+		k := len(h.values) // the models shown
 		var svg template.HTML
-		if _, ok := b.figs[h.name]; ok && len(in.Models) > rasterHeatmapAbove {
+		if _, ok := b.figs[h.name]; ok && k > rasterHeatmapAbove {
 			// A raster heatmap is drawn the same on the page as in the
 			// paper figure (the image scales), so the paper figure's
 			// rendering serves both.
@@ -378,11 +381,11 @@ func heatmapsData(b *built) (any, error) {
 			hm := b.heatmaps[h.name]
 			if hm == nil {
 				var err error
-				if hm, err = newHeatmap(h.measure, in.plotNames(), b.fams, h.values); err != nil {
+				if hm, err = newHeatmap(h.measure, h.pick(in.plotNames()), h.pick(b.fams), h.values); err != nil {
 					return nil, err
 				}
 			}
-			f, err := hm.figure(heatmapSize{cell: htmlCell(len(in.Models))})
+			f, err := hm.figure(heatmapSize{cell: htmlCell(k)})
 			if err != nil {
 				return nil, err
 			}
@@ -390,10 +393,11 @@ func heatmapsData(b *built) (any, error) {
 				return nil, err
 			}
 		}
-		cap := heatmapCaption(h.measure, len(in.Models), h.values)
+		cap := heatmapCaption(h.measure, k, h.values)
 		if h.cite != "" {
 			cap += " (" + h.cite + ")"
 		}
+		cap += h.note
 		out = append(out, block{Kind: "figures", Figs: []figView{{Name: h.name, Caption: cap, SVG: svg, Wide: true, Heatmap: true}}})
 	}
 	return out, nil
