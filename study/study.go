@@ -89,6 +89,9 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		Progress:    runs.NewProgress(stderr, o.Terminal),
 		Locked:      true,
 	})
+	if out != nil && out.Adopted {
+		fmt.Fprintf(stderr, "study: %s had no %s (written by an older study): it now records this spec's\n", p.Dir, store.FingerprintFile)
+	}
 	if out != nil {
 		fmt.Fprintf(stdout, "%s: %d runs: %d reused, %d trained, %s\n",
 			p.Dir, out.Total, out.Reused, out.Trained, runs.FailedSkipped(len(out.Failures)-out.Skipped, out.Skipped))
@@ -209,6 +212,9 @@ func Report(dir string, stdout io.Writer) error {
 		return err
 	}
 	defer unlock()
+	if err := store.CheckFingerprint(dir); err != nil {
+		return err
+	}
 	return reportLocked(dir, stdout)
 }
 

@@ -21,7 +21,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/study-harness/study/models"
-	"github.com/study-harness/study/study/atomic"
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/predmat"
@@ -262,6 +261,10 @@ type Outcome struct {
 	// the older layout) was found corrupt (store.ErrCorrupt) and which
 	// were trained again.
 	Retrained int
+	// Adopted is true when the results folder held runs but no
+	// fingerprint (written before study recorded them) and now holds this
+	// study's (store.Claim).
+	Adopted bool
 }
 
 // Failure names a failed or skipped run and why.
@@ -329,6 +332,14 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
+	entries, err := p.entries()
+	if err != nil {
+		return nil, err
+	}
+	adopted, err := store.Claim(p.Dir, store.ClaimOptions{SpecFile: p.Spec.File, Spec: p.Spec.Source, Entries: entries, Shards: opts.Shard.Count})
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(p.Dir, store.RunsDir), 0o755); err != nil {
 		return nil, err
 	}
@@ -343,7 +354,7 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 	}
 	defer pack.Close()
 
-	out := &Outcome{}
+	out := &Outcome{Adopted: adopted}
 	// state[i] is the record of run i once known: reused now, or set by
 	// the writer that stored it.
 	state := make([]*store.Record, len(p.Runs))
@@ -526,8 +537,8 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		}
 	}
 
-	// The header files and environment.json are written while the first
-	// runs train: each atomic write waits for two fsyncs, and capturing
+	// feature_index.json, eval_sets.json and environment.json are written
+	// while the first runs train: each atomic write waits for two fsyncs, and capturing
 	// the environment may run git twice (tens of milliseconds, as long as
 	// a thousand tiny runs' training). A write error stops the sweep like
 	// any other.
@@ -689,26 +700,29 @@ func publishRun(b *store.RecordBuf, rec *store.Record, pack *store.PackWriter) e
 	return pack.Append(b)
 }
 
-// writeHeader writes spec.yaml, manifest.jsonl, feature_index.json and
-// eval_sets.json (Execute writes environment.json beside them). The files
-// are independent, so they are written at once: each atomic.WriteFile
-// waits for two fsyncs.
-func (p *Plan) writeHeader() error {
+// entries returns the plan's manifest.jsonl lines.
+func (p *Plan) entries() ([]store.Entry, error) {
 	entries := make([]store.Entry, len(p.Runs))
 	for i, r := range p.Runs {
 		cfg, err := json.Marshal(r.Config)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg}
 	}
+	return entries, nil
+}
+
+// writeHeader writes feature_index.json and eval_sets.json (store.Claim
+// wrote spec.yaml and manifest.jsonl before training, Execute writes
+// environment.json beside them). The files are independent, so they are
+// written at once: each atomic.WriteFile waits for two fsyncs.
+func (p *Plan) writeHeader() error {
 	names := []string{}
 	for _, sh := range p.Spec.EvalSets {
 		names = append(names, sh.Name)
 	}
 	var g errgroup.Group
-	g.Go(func() error { return atomic.WriteFile(filepath.Join(p.Dir, store.SpecFile), p.Spec.Source, 0o644) })
-	g.Go(func() error { return store.WriteManifest(p.Dir, entries) })
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx) })
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names) })
 	return g.Wait()

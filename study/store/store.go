@@ -136,14 +136,23 @@ func ReadJSON(path string, v any) error {
 
 // WriteManifest writes manifest.jsonl atomically.
 func WriteManifest(dir string, entries []Entry) error {
+	b, err := EncodeManifest(entries)
+	if err != nil {
+		return err
+	}
+	return atomic.WriteFile(filepath.Join(dir, ManifestFile), b, 0o644)
+}
+
+// EncodeManifest returns the content of manifest.jsonl for entries.
+func EncodeManifest(entries []Entry) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for i := range entries {
 		if err := enc.Encode(&entries[i]); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return atomic.WriteFile(filepath.Join(dir, ManifestFile), buf.Bytes(), 0o644)
+	return buf.Bytes(), nil
 }
 
 // ReadManifest reads manifest.jsonl.
