@@ -90,8 +90,9 @@ func (b *built) writePage(w io.Writer) error {
 	}
 	page := struct {
 		Title    string
+		Banner   string
 		Sections []pageSection
-	}{Title: title}
+	}{Title: title, Banner: partialBanner(in)}
 	var bodies []func() (template.HTML, error)
 	for _, s := range sections {
 		page.Sections = append(page.Sections, pageSection{ID: s.id, Title: s.title, Body: bodyMark})

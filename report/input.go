@@ -51,6 +51,8 @@ type Input struct {
 	Environment map[string]string
 	// Sections are extra sections shown after the built-in ones, in order.
 	Sections []Section
+	// Partial, when set, marks a report of part of the grid (a banner).
+	Partial *Partial
 }
 
 // Axis is one swept field of the spec and the values it took.

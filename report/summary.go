@@ -23,6 +23,9 @@ func Summary(w io.Writer, in *Input) error {
 		return err
 	}
 	in = b.in
+	if err := writePartial(w, in); err != nil {
+		return err
+	}
 	t := tablewriter.NewTable(w,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft}}),

@@ -102,6 +102,7 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 		return nil, err
 	}
 	defer stored.Close()
+	missing := 0 // runs of the grid with no record
 	for _, e := range entries {
 		r := report.Run{Name: e.Name, ID: e.ID, Config: map[string]string{}, TestAccuracy: math.NaN(), ValAccuracy: math.NaN()}
 		for _, kv := range e.Values {
@@ -115,6 +116,7 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			r.Status, r.Reason = report.StatusSkipped, "not trained yet (interrupted, or another shard's run)"
+			missing++
 		case err != nil:
 			return nil, err
 		default:
@@ -127,6 +129,9 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 			}
 		}
 		in.Runs = append(in.Runs, r)
+	}
+	if missing > 0 { // study merge --allow-partial
+		in.Partial = &report.Partial{Runs: len(in.Runs) - missing, Of: len(in.Runs)}
 	}
 	return in, nil
 }

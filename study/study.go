@@ -106,7 +106,7 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		if testHookReport != nil {
 			testHookReport(p.Dir)
 		}
-		if err := reportLocked(p.Dir, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
+		if err := reportLocked(p.Dir, ReportOptions{}, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
 			return err
 		}
 	}
@@ -204,6 +204,18 @@ func makeOutDir(flag, dir string) error {
 // shards still training, whose finished runs it gathers, but not beside
 // an unsharded study run, which is refused while it writes and refuses it.
 func Report(dir string, stdout io.Writer) error {
+	return ReportWith(dir, ReportOptions{}, stdout)
+}
+
+// ReportOptions are the settings of ReportWith.
+type ReportOptions struct {
+	// AllowPartial reports a folder that holds only part of its grid, with
+	// a banner, instead of refusing it (runs.PartialError, exit code 1).
+	AllowPartial bool
+}
+
+// ReportWith is Report with options.
+func ReportWith(dir string, o ReportOptions, stdout io.Writer) error {
 	if err := checkStudyDir(dir); err != nil {
 		return err
 	}
@@ -215,11 +227,18 @@ func Report(dir string, stdout io.Writer) error {
 	if err := store.CheckFingerprint(dir); err != nil {
 		return err
 	}
-	return reportLocked(dir, stdout)
+	return reportLocked(dir, o, stdout)
 }
 
-// reportLocked is Report for a caller that holds the folder's lock.
-func reportLocked(dir string, stdout io.Writer) error {
+// reportLocked is ReportWith for a caller that holds the folder's lock.
+// A folder that holds part of its grid is refused before anything is
+// written, unless o.AllowPartial.
+func reportLocked(dir string, o ReportOptions, stdout io.Writer) error {
+	if cov, err := runs.CoverageOf(dir); err != nil {
+		return err
+	} else if cov.Partial() && !o.AllowPartial {
+		return &runs.PartialError{Coverage: cov}
+	}
 	x, err := runs.Collect(dir)
 	if err != nil {
 		return err

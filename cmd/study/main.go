@@ -282,11 +282,13 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 // everything from the runs a folder holds, whichever shards wrote them.
 func cmdReport(name string, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(name, "DIR", stderr)
+	var o study.ReportOptions
+	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "report a folder that holds only part of its grid, with a banner (otherwise exit 1)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
-	return study.Report(pos[0], stdout)
+	return study.ReportWith(pos[0], o, stdout)
 }
 
 func cmdRuns(args []string, stdout, stderr io.Writer) error {
