@@ -22,40 +22,55 @@ type storedRun struct {
 	id, name string
 }
 
-// listed returns the runs of results folder dir in manifest order, then
-// any stored run the manifest does not name (a run of an older spec).
-func listed(dir string, stored *store.Runs) ([]storedRun, error) {
+// listed returns the runs of results folder dir in manifest order, and
+// how many stored runs the manifest does not name (runs of another spec,
+// a foreign pack): those are not listed. A folder without a manifest
+// lists every stored run. A folder whose packs are damaged is a
+// runs.DamageError, returned beside the list.
+func listed(dir string, stored *store.Runs) (list []storedRun, others int, damage, err error) {
 	entries, err := store.ReadManifest(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+	if errors.Is(err, fs.ErrNotExist) {
+		for _, id := range stored.IDs() {
+			list = append(list, storedRun{id, ""})
+		}
+		return list, 0, runs.CheckDamage(dir, stored, map[string]bool{}), nil
+	}
+	if err != nil {
+		return nil, 0, nil, err
 	}
 	seen := map[string]bool{}
-	var out []storedRun
 	for _, e := range entries {
-		out = append(out, storedRun{e.ID, e.Name})
+		list = append(list, storedRun{e.ID, e.Name})
 		seen[e.ID] = true
 	}
 	for _, id := range stored.IDs() {
 		if !seen[id] {
-			out = append(out, storedRun{id, ""})
+			others++
 		}
 	}
-	return out, nil
+	return list, others, runs.CheckDamage(dir, stored, seen), nil
 }
 
 // openListed opens the runs of results folder dir and lists them (see
 // listed).
-func openListed(dir string) (*store.Runs, []storedRun, error) {
-	stored, err := openStored(dir)
+func openListed(dir string) (stored *store.Runs, list []storedRun, others int, damage error, err error) {
+	stored, err = openStored(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, nil, err
 	}
-	list, err := listed(dir, stored)
+	list, others, damage, err = listed(dir, stored)
 	if err != nil {
 		stored.Close()
-		return nil, nil, err
+		return nil, nil, 0, nil, err
 	}
-	return stored, list, nil
+	return stored, list, others, damage, nil
+}
+
+// notInStudy says on stderr how many stored runs a listing left out.
+func notInStudy(stderr io.Writer, dir string, others int) {
+	if others > 0 {
+		fmt.Fprintf(stderr, "study: %s: %d stored run(s) not in this study (not in %s: another spec's runs, or a pack from elsewhere) are not listed\n", dir, others, store.ManifestFile)
+	}
 }
 
 // openStored opens the runs of results folder dir, which must be a
@@ -88,13 +103,21 @@ func checkStudyDir(dir string) error {
 // Runs prints the runs of results folder dir, one line each in manifest
 // order: id, name, status (or "not trained"), test accuracy, wall time
 // and where the record is stored. With tsv, the lines are tab-separated
-// with a header line, for scripts; otherwise they form a table.
-func Runs(dir string, tsv bool, stdout io.Writer) error {
-	stored, list, err := openListed(dir)
+// with a header line, for scripts; otherwise they form a table. Stored
+// runs not in the manifest are counted on stderr; damaged packs are
+// named, after the list, by the error returned (runs.DamageError).
+func Runs(dir string, tsv bool, stdout, stderr io.Writer) (err error) {
+	stored, list, others, damage, err := openListed(dir)
 	if err != nil {
 		return err
 	}
 	defer stored.Close()
+	notInStudy(stderr, dir, others)
+	defer func() {
+		if err == nil {
+			err = damage
+		}
+	}()
 	header := []string{"id", "name", "status", "test_accuracy", "wall_seconds", "stored"}
 	var rows [][]string
 	for _, r := range list {
@@ -163,13 +186,19 @@ func tsvField(f string) string {
 // CRC-32C of each file: the layout of study's run folders before packs,
 // for tools that want files. which selects runs by id or name; empty
 // means every finished run. Each folder is written under a temporary
-// name and renamed into place, replacing an older one.
-func Extract(dir, out string, which []string, stdout io.Writer) error {
-	stored, list, err := openListed(dir)
+// name and renamed into place, replacing an older one. Only the runs of
+// the manifest are extracted (the others are counted on stderr), and
+// nothing is written from a folder whose packs are damaged.
+func Extract(dir, out string, which []string, stdout, stderr io.Writer) error {
+	stored, list, others, damage, err := openListed(dir)
 	if err != nil {
 		return err
 	}
 	defer stored.Close()
+	if damage != nil {
+		return fmt.Errorf("nothing extracted: %w", damage)
+	}
+	notInStudy(stderr, dir, others)
 	want := map[string]bool{}
 	for _, w := range which {
 		want[w] = true

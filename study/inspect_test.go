@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +33,7 @@ func TestRunsListsEveryRunInManifestOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := Runs(dir, true, &out); err != nil {
+	if err := Runs(dir, true, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -51,7 +52,7 @@ func TestRunsListsEveryRunInManifestOrder(t *testing.T) {
 	}
 	// The table form holds the same runs.
 	out.Reset()
-	if err := Runs(dir, false, &out); err != nil {
+	if err := Runs(dir, false, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
@@ -83,7 +84,7 @@ func TestExtract(t *testing.T) {
 			parent := t.TempDir()
 			out := filepath.Join(parent, store.RunsDir)
 			var stdout bytes.Buffer
-			err := Extract(dir, out, tt.which, &stdout)
+			err := Extract(dir, out, tt.which, &stdout, io.Discard)
 			if tt.wantErr {
 				if ExitCode(err) != 2 {
 					t.Fatalf("Extract: %v (exit code %d), want bad input", err, ExitCode(err))
@@ -147,7 +148,7 @@ func TestExtractedFoldersAreReusedAsRunsOfTheOlderLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(res, "t")
-	if err := Extract(dir, filepath.Join(dir, store.RunsDir), nil, &bytes.Buffer{}); err != nil {
+	if err := Extract(dir, filepath.Join(dir, store.RunsDir), nil, &bytes.Buffer{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	pack := filepath.Join(dir, store.RunsDir, store.PackName(""))
@@ -248,7 +249,7 @@ func TestExtractPreChecksumFolders(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			parent := t.TempDir()
 			out := filepath.Join(parent, store.RunsDir)
-			if err := Extract(dir, out, tt.which, &bytes.Buffer{}); err != nil {
+			if err := Extract(dir, out, tt.which, &bytes.Buffer{}, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			ents, err := os.ReadDir(out)
@@ -325,7 +326,7 @@ func TestExtractRefusesCorruptRuns(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			var stdout bytes.Buffer
-			err := Extract(dir, out, tt.which, &stdout)
+			err := Extract(dir, out, tt.which, &stdout, io.Discard)
 			if !tt.wantErr {
 				ents, rerr := os.ReadDir(out)
 				if err != nil || len(ents) != len(tt.which) {
@@ -369,9 +370,9 @@ func TestRunsAndExtractRefuseFoldersThatAreNotAStudy(t *testing.T) {
 		name string
 		do   func(dir, out string) error
 	}{
-		{"Runs", func(dir, _ string) error { return Runs(dir, true, &bytes.Buffer{}) }},
-		{"Runs as a table", func(dir, _ string) error { return Runs(dir, false, &bytes.Buffer{}) }},
-		{"Extract", func(dir, out string) error { return Extract(dir, out, nil, &bytes.Buffer{}) }},
+		{"Runs", func(dir, _ string) error { return Runs(dir, true, &bytes.Buffer{}, io.Discard) }},
+		{"Runs as a table", func(dir, _ string) error { return Runs(dir, false, &bytes.Buffer{}, io.Discard) }},
+		{"Extract", func(dir, out string) error { return Extract(dir, out, nil, &bytes.Buffer{}, io.Discard) }},
 	}
 	for _, tt := range []struct{ name, dir string }{
 		{"an empty folder", empty},

@@ -89,6 +89,7 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		Progress:    runs.NewProgress(stderr, o.Terminal),
 		Locked:      true,
 	})
+	noteRepairs(stderr, out)
 	if out != nil && out.Adopted {
 		fmt.Fprintf(stderr, "study: %s had no %s (written by an older study): it now records this spec's\n", p.Dir, store.FingerprintFile)
 	}

@@ -298,7 +298,7 @@ func cmdRuns(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return study.Runs(pos[0], *tsv, stdout)
+	return study.Runs(pos[0], *tsv, stdout, stderr)
 }
 
 func cmdExtract(args []string, stdout, stderr io.Writer) error {
@@ -311,7 +311,7 @@ func cmdExtract(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return &usageError{"extract: --out OUT is required"}
 	}
-	return study.Extract(pos[0], *out, pos[1:], stdout)
+	return study.Extract(pos[0], *out, pos[1:], stdout, stderr)
 }
 
 func cmdExport(args []string, stdout, stderr io.Writer) error {

@@ -28,7 +28,8 @@ type Coverage struct {
 // Partial reports whether some run of the grid has no record.
 func (c *Coverage) Partial() bool { return len(c.Missing) > 0 }
 
-// CoverageOf reads the coverage of results folder dir.
+// CoverageOf reads the coverage of results folder dir. A folder whose
+// packs are damaged is a DamageError: its runs cannot be counted.
 func CoverageOf(dir string) (*Coverage, error) {
 	entries, err := store.ReadManifest(dir)
 	if err != nil {
@@ -40,6 +41,13 @@ func CoverageOf(dir string) (*Coverage, error) {
 	}
 	defer stored.Close()
 	c := &Coverage{Dir: dir, Total: len(entries)}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		seen[e.ID] = true
+	}
+	if err := CheckDamage(dir, stored, seen); err != nil {
+		return nil, err
+	}
 	for _, e := range entries {
 		if !stored.Finished(e.ID) {
 			c.Missing = append(c.Missing, e)

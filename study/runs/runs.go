@@ -261,6 +261,10 @@ type Outcome struct {
 	// the older layout) was found corrupt (store.ErrCorrupt) and which
 	// were trained again.
 	Retrained int
+	// Damage lists the damaged spans of packs cut out before training
+	// (store.Runs.Repair): the runs whose records they held, unknown by
+	// name, were trained again like runs not trained yet.
+	Damage []store.Damage
 	// Adopted is true when the results folder held runs but no
 	// fingerprint (written before study recorded them) and now holds this
 	// study's (store.Claim).
@@ -348,13 +352,17 @@ func Execute(ctx context.Context, p *Plan, opts Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer stored.Close()
+	damaged, err := repair(stored, opts.Shard)
+	if err != nil {
+		return nil, err
+	}
 	pack, err := stored.Writer(store.PackName(opts.Shard.LockName()))
 	if err != nil {
 		return nil, err
 	}
 	defer pack.Close()
 
-	out := &Outcome{Adopted: adopted}
+	out := &Outcome{Adopted: adopted, Damage: damaged}
 	// state[i] is the record of run i once known: reused now, or set by
 	// the writer that stored it.
 	state := make([]*store.Record, len(p.Runs))

@@ -43,7 +43,12 @@
 // fsync of the pack per batch, at most SyncInterval after the append, and
 // always in PackWriter.Close). A record appended but not flushed when the
 // power failed may be torn, zeroed or lost; a torn or zeroed tail is cut
-// by the next writer, a damaged span before whole records is skipped, a
-// record whose checksum fails is never trusted (ErrCorrupt), and a run
-// left without a whole record is trained again.
+// by the next writer, a record whose checksum fails is never trusted
+// (ErrCorrupt), and a run left without a whole record is trained again.
+// Any other span that holds no whole record (a flipped header byte, a
+// broken first magic, junk at the end) is damage (Runs.Damage, naming
+// the pack and offset): readers skip it to the next whole header but
+// refuse to report over it, and the pack's writer cuts it out
+// (Runs.Repair), keeping every whole record, before training again the
+// runs it held.
 package store

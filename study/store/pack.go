@@ -46,7 +46,8 @@ import (
 // detected by its header checksum or a length past the end of the file.
 // Reading skips it to the next whole header (a damaged block in the
 // middle costs only the records it holds); at the end of the file, the
-// writer cuts it when it next opens the pack. Those runs are trained
+// writer cuts it when it next opens the pack. A span that no interrupted
+// append leaves is damage (Damage), named to every reader. Those runs are trained
 // again. A record whose payload does not match its checksum is never
 // trusted either (ErrCorrupt).
 const (
@@ -236,11 +237,19 @@ type packLoc struct {
 // payload, not a torn end: it is skipped, not indexed, and the records
 // after it still count.
 //
+// damage, when not nil, is called with every span that is neither a
+// whole record nor a torn end (tornTail): a span skipped before a whole
+// record, a whole record whose run id cannot be read, and an end that no
+// interrupted append leaves.
+//
 // A failed read is an error, never taken for the end of the records: the
 // writer of the pack cuts it at the end returned, and a read that failed
 // (an I/O error, a network file system timing out, a file shorter than
 // size) says nothing about the records after it.
-func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHeader)) (int64, error) {
+func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHeader), damage func(off, n int64, why string)) (int64, error) {
+	if damage == nil {
+		damage = func(int64, int64, string) {}
+	}
 	// One read a record: the header and an id of up to 98 bytes (run ids
 	// have 16); a longer id takes a second read.
 	var buf [128]byte
@@ -257,21 +266,39 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 			// Damage, or a torn tail. Records further on (a damaged
 			// block in the middle of the pack) still count; the whole
 			// records end before the damage when there are none.
+			why := "not a record: no record header"
+			switch {
+			case ok:
+				why = fmt.Sprintf("a record header whose length, %d bytes, runs past the end of the file", h.n)
+			case n >= len(packMagic) && string(buf[:len(packMagic)]) == packMagic:
+				why = "a record header whose checksum fails"
+			}
 			next, err := findHeader(f, off+1, size)
 			if err != nil {
 				return 0, err
 			}
 			if next < 0 {
+				torn, err := tornTail(f, off, size, buf[:n], ok)
+				if err != nil {
+					return 0, err
+				}
+				if !torn {
+					damage(off, size-off, why)
+				}
 				return end, nil
 			}
+			damage(off, next-off, why)
 			off = next
 			continue
 		}
-		if h.n >= 2 {
+		if h.n < 2 {
+			damage(off, packHeaderLen+int64(h.n), "a whole record header over a payload too short for a run id")
+		} else {
 			idLen := int(binary.LittleEndian.Uint16(buf[packHeaderLen:]))
 			switch {
 			case idLen == 0 || uint64(2+idLen) > h.n:
 				// not indexed: a corrupt payload under a whole header
+				damage(off, packHeaderLen+int64(h.n), "a whole record header over a payload whose run id cannot be read")
 			case packHeaderLen+2+idLen <= n:
 				add(string(buf[packHeaderLen+2:packHeaderLen+2+idLen]), off, h)
 			default:
@@ -286,6 +313,48 @@ func scanPack(f io.ReaderAt, size int64, add func(id string, off int64, h packHe
 		end = off
 	}
 	return end, nil
+}
+
+// tornTail reports whether the end of a pack from off, whose first bytes
+// are head (header: they are a whole header), is what an interrupted
+// append leaves: a prefix of a header (its magic, or less), a whole
+// header whose record runs past the end of the file, or zeros (a power
+// loss after the file grew, before its data reached the disk). Anything
+// else is damage.
+func tornTail(f io.ReaderAt, off, size int64, head []byte, header bool) (bool, error) {
+	if header {
+		return true, nil
+	}
+	if n := min(len(head), len(packMagic)); size-off < packHeaderLen && string(head[:n]) == packMagic[:n] {
+		return true, nil
+	}
+	buf := make([]byte, min(64<<10, size-off))
+	for pos := off; pos < size; pos += int64(len(buf)) {
+		b := buf[:min(int64(len(buf)), size-pos)]
+		if n, err := f.ReadAt(b, pos); n < len(b) {
+			return false, readErr(err, pos)
+		}
+		for _, c := range b {
+			if c != 0 {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// Damage is a span of a pack that holds no whole, verifiable record: not
+// a torn end (which the next writer of the pack cuts, see tornTail) but
+// bytes damaged or replaced after they were written. The runs whose
+// records it held, if any, are unknown: their records cannot be read.
+type Damage struct {
+	Pack     string // the pack file
+	Off, Len int64  // the span
+	Why      string
+}
+
+func (d Damage) String() string {
+	return fmt.Sprintf("%s: %d bytes at offset %d: %s", d.Pack, d.Len, d.Off, d.Why)
 }
 
 // readErr is the error of a read at off that returned too few bytes.
@@ -345,6 +414,9 @@ type Runs struct {
 	ends  []int64              // end of each pack's last whole record when indexed
 	locs  map[string][]packLoc // oldest first
 	gen   uint64               // highest generation seen
+	// damage holds the damaged spans of the packs (scanPack), in pack
+	// and offset order.
+	damage []Damage
 }
 
 // OpenRuns indexes the finished runs of results folder dir. A folder
@@ -366,22 +438,38 @@ func OpenRuns(dir string) (*Runs, error) {
 		}
 	}
 	for _, e := range ents {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), PackSuffix) {
-			f, err := os.Open(filepath.Join(dir, RunsDir, e.Name()))
-			if err != nil {
+		if !strings.HasSuffix(e.Name(), PackSuffix) {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			// A folder or a device where a pack is expected: an error,
+			// never taken for "no runs", nor left for a writer to trip on.
+			path := filepath.Join(dir, RunsDir, e.Name())
+			if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
 				r.Close()
-				return nil, err
+				what := "not a regular file"
+				if err == nil && st.IsDir() {
+					what = "a folder"
+				} else if err != nil {
+					what = err.Error()
+				}
+				return nil, fmt.Errorf("%s: %s where a pack of run records is expected; move it out of %s", path, what, filepath.Join(dir, RunsDir))
 			}
-			st, err := f.Stat()
-			if err != nil {
-				f.Close()
-				r.Close()
-				return nil, err
-			}
-			if err := r.addPack(f, e.Name(), st.Size()); err != nil {
-				r.Close()
-				return nil, fmt.Errorf("index %s: %w", f.Name(), err)
-			}
+		}
+		f, err := os.Open(filepath.Join(dir, RunsDir, e.Name()))
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			r.Close()
+			return nil, err
+		}
+		if err := r.addPack(f, e.Name(), st.Size()); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("index %s: %w", f.Name(), err)
 		}
 	}
 	return r, nil
@@ -393,11 +481,29 @@ func (r *Runs) addPack(f *os.File, name string, size int64) error {
 	k := len(r.packs)
 	r.packs = append(r.packs, f)
 	r.names = append(r.names, name)
-	end, err := scanPack(f, size, func(id string, off int64, h packHeader) {
-		r.note(id, packLoc{pack: k, off: off, gen: h.gen})
-	})
+	end, err := r.scan(k, f, size)
 	r.ends = append(r.ends, end)
 	return err
+}
+
+// scan indexes pack k, file f of size bytes, noting its records and its
+// damage; the caller holds mu or owns r alone.
+func (r *Runs) scan(k int, f io.ReaderAt, size int64) (int64, error) {
+	path := filepath.Join(r.dir, RunsDir, r.names[k])
+	return scanPack(f, size, func(id string, off int64, h packHeader) {
+		r.note(id, packLoc{pack: k, off: off, gen: h.gen})
+	}, func(off, n int64, why string) {
+		r.damage = append(r.damage, Damage{Pack: path, Off: off, Len: n, Why: why})
+	})
+}
+
+// Damage returns the damaged spans of the packs: bytes that hold no
+// whole, verifiable record and are not a torn end. The runs they held
+// read as not finished; study run cuts them out (Repair).
+func (r *Runs) Damage() []Damage {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.damage)
 }
 
 // note adds a record location, keeping each run's list in age order
@@ -706,6 +812,9 @@ func (r *Runs) Writer(name string) (*PackWriter, error) {
 				f.Close()
 				return nil, fmt.Errorf("sync %s: %w", path, err)
 			}
+			r.mu.Lock() // damage at the end is cut with it
+			r.damage = slices.DeleteFunc(r.damage, func(d Damage) bool { return d.Pack == path && d.Off >= end })
+			r.mu.Unlock()
 		}
 		w.f, w.own = f, true
 	}

@@ -51,13 +51,13 @@ func TestScanPackReadErrorIsNotAnEnd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var ids []string
-			end, err := scanPack(tt.r, tt.size, func(id string, _ int64, _ packHeader) { ids = append(ids, id) })
+			end, err := scanPack(tt.r, tt.size, func(id string, _ int64, _ packHeader) { ids = append(ids, id) }, nil)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("end %d, ids %v, err %v; want an error wrapping %v", end, ids, err, tt.want)
 			}
 		})
 	}
-	if end, err := scanPack(f, size, func(string, int64, packHeader) {}); err != nil || end != size {
+	if end, err := scanPack(f, size, func(string, int64, packHeader) {}, nil); err != nil || end != size {
 		t.Errorf("the pack itself: end %d, err %v; want %d, no error", end, err, size)
 	}
 }

@@ -1138,6 +1138,16 @@ func FuzzOpenRuns(f *testing.F) {
 				t.Errorf("Location(%q) = %s, %d, %d, %v", id, p, off, n, err)
 			}
 		}
+		// Repair cuts every damaged span out and loses no record.
+		if _, err := runs.Repair("x.pack"); err != nil {
+			t.Fatal(err)
+		}
+		if d := runs.Damage(); len(d) > 0 {
+			t.Errorf("damage after Repair: %v", d)
+		}
+		if got := runs.IDs(); !slices.Equal(got, ids) {
+			t.Errorf("IDs() after Repair = %q, want %q", got, ids)
+		}
 		w, err := runs.Writer("x.pack")
 		if err != nil {
 			t.Fatal(err)
