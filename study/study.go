@@ -34,6 +34,10 @@ type RunOptions struct {
 	Shard       runs.Shard
 	NoReport    bool // skip metrics and report
 	Terminal    bool // stderr is a terminal: draw a live progress bar
+	// Trained, when set, is called once training is over, before the
+	// report stage, which Run skips if ctx was cancelled by then: the
+	// command's signal handler stops at once from that call on.
+	Trained func()
 }
 
 // FailedRunsError is returned by Run when some runs failed or were
@@ -104,6 +108,12 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		return err
 	}
 	if !o.NoReport && o.Shard.Count <= 1 {
+		if o.Trained != nil {
+			o.Trained()
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if testHookReport != nil {
 			testHookReport(p.Dir)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -15,8 +16,11 @@ import (
 // nothing. (Opening the pipe for writing returns only once study has
 // opened it, past its signal set-up, so no timing is involved.)
 func TestInterruptStopsOtherCommandsAtOnce(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
+			if sig == syscall.SIGHUP && signal.Ignored(sig) {
+				t.Skip("SIGHUP is ignored here (nohup), and so by study")
+			}
 			tmp := t.TempDir()
 			fifo := filepath.Join(tmp, "pred.csv")
 			if err := syscall.Mkfifo(fifo, 0o600); err != nil {

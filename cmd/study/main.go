@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
@@ -58,11 +59,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	interrupted(ctx, cancel, args[0] == "run", stderr)
+	sigs := interrupted(ctx, cancel, args[0] == "run", stderr)
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
-		err = cmdRun(ctx, rest, stdout, stderr)
+		err = cmdRun(ctx, rest, stdout, stderr, sigs.trained)
 	case "validate":
 		err = cmdValidate(rest, stdout, stderr)
 	case "analyze":
@@ -97,17 +98,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// interrupted handles Ctrl-C and SIGTERM. In `study run` the first one
-// cancels ctx: the trainers stop, the runs that finished are stored, and
-// the command exits 130 (the metrics and report stage that follows
-// training does not watch ctx and goes on); a second one, or the first in
-// any other command, exits 130 at once. Every file is written
-// atomically, so stopping at once leaves none half-written; a torn record
-// at the end of a pack is cut by the next writer. The watcher ends with
-// ctx.
-func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, stderr io.Writer) {
+// signals is the state of the signal watcher (interrupted).
+type signals struct {
+	mu       sync.Mutex
+	graceful bool // study run is training: the first signal stops it gracefully
+}
+
+// interrupted handles Ctrl-C, SIGTERM and SIGHUP (a closed terminal or
+// SSH session; left ignored when study was started ignoring it, as by
+// nohup). While `study run` trains, the first one cancels ctx: the
+// trainers stop, the runs that finished are stored, and the command exits
+// 130 without its report. Once training is over (trained), and in any
+// other command, the first one exits 130 at once, as does a second one.
+// Every file is written atomically, so stopping at once leaves none
+// half-written and the previous report whole; a torn record at the end of
+// a pack is cut by the next writer. The watcher ends with ctx.
+func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, stderr io.Writer) *signals {
+	s := &signals{graceful: graceful}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	if !signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(sigs, syscall.SIGHUP)
+	}
 	go func() {
 		defer signal.Stop(sigs)
 		select {
@@ -115,14 +127,46 @@ func interrupted(ctx context.Context, cancel context.CancelFunc, graceful bool, 
 		case <-ctx.Done():
 			return
 		}
+		s.mu.Lock()
+		graceful := s.graceful
 		if graceful {
 			fmt.Fprintln(stderr, "study: interrupted: storing the runs that finished (interrupt again to stop at once)")
 			cancel()
+		}
+		s.mu.Unlock()
+		if graceful {
 			<-sigs // a second one
 		}
 		fmt.Fprintln(stderr, "study: interrupted")
 		os.Exit(130)
 	}()
+	return s
+}
+
+// trained ends study run's training stage: from now on the first signal
+// stops at once. A signal that came before has cancelled ctx, which the
+// caller checks after this call.
+func (s *signals) trained() {
+	s.mu.Lock()
+	s.graceful = false
+	s.mu.Unlock()
+	if testPauseBeforeReport != "" {
+		pauseForTest(testPauseBeforeReport)
+	}
+}
+
+// testPauseBeforeReport, set only in the tests' build of study
+// (-ldflags -X), names a named pipe that study run reads to its end once
+// training is over, before its report stage, so that a test can signal
+// it there without timing anything.
+var testPauseBeforeReport string
+
+// pauseForTest reads the named pipe at path to its end.
+func pauseForTest(path string) {
+	if f, err := os.Open(path); err == nil {
+		io.Copy(io.Discard, f)
+		f.Close()
+	}
 }
 
 // errReported marks an error whose message was already printed.
@@ -214,7 +258,7 @@ func endedFlags(fs *flag.FlagSet, consumed []string) bool {
 	return false // "--" was prev's value
 }
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, trained func()) error {
 	fs := newFlags("run", "SPEC", stderr)
 	var o study.RunOptions
 	var shard string
@@ -241,6 +285,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		o.Terminal = true
 	}
+	o.Trained = trained
 	return study.Run(ctx, pos[0], o, stdout, stderr)
 }
 
