@@ -184,7 +184,8 @@ type ClaimOptions struct {
 // folder's, refuses another study or another shard count (FolderError),
 // and writes spec.yaml, manifest.jsonl and fingerprint.json where they
 // differ. A folder with runs but no fingerprint, written before study
-// recorded them, is adopted: adopted is then true, for a note. The
+// recorded them, is adopted: adopted is then true, for a note (its shard
+// packs still count against another shard count). The
 // caller holds the folder's lock (Lock).
 func Claim(dir string, o ClaimOptions) (adopted bool, err error) {
 	unlock, err := LockSpec(dir)
@@ -204,8 +205,10 @@ func Claim(dir string, o ClaimOptions) (adopted bool, err error) {
 	old, err := ReadFingerprint(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		_, merr := os.Stat(filepath.Join(dir, ManifestFile))
-		adopted = merr == nil
+		// Runs without a fingerprint: a folder of an older study. (A
+		// process killed before its first fingerprint trained nothing.)
+		ents, _ := os.ReadDir(filepath.Join(dir, RunsDir))
+		adopted = len(ents) > 0
 	case err != nil:
 		return false, err
 	case old.Study != want.Study:
