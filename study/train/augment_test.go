@@ -72,7 +72,7 @@ func TestImageAugmentationsRejectNonImageData(t *testing.T) {
 		aug     string
 		wantErr bool
 	}{
-		{"flip", true}, {"shift", true}, {"crop", true}, {"rotate", true}, {"cutout", true},
+		{"flip", true}, {"flip_lr", true}, {"flip_ud", true}, {"shift", true}, {"crop", true}, {"rotate", true}, {"cutout", true},
 		{"noise", false}, {"mixup", false}, {"resample", false},
 	}
 	for _, tt := range tests {

@@ -22,8 +22,9 @@
 // stops once validation accuracy has not improved for that many epochs and
 // the best epoch's weights are restored.
 //
-// The augmentations, one file each, are flip, noise, shift, crop, rotate,
-// cutout and mixup, which transform minibatches in list order, and
+// The augmentations, one file each, are flip (flip_lr, flip_ud), noise,
+// shift, crop, rotate, cutout and mixup, which transform minibatches in
+// list order, and
 // resample, which redraws each epoch's rows class-balanced. Image
 // augmentations on data that are not images fail before training.
 //

@@ -469,3 +469,42 @@ func TestFlipMirrorsImages(t *testing.T) {
 		t.Fatal("no seed flips left–right only")
 	})
 }
+
+// TestFlipHalvesMirrorOneAxisEach checks flip_lr and flip_ud pixel by
+// pixel on a 2×3 image: each mirrors one axis only, on exactly the
+// images whose one draw is below 1/2, and never the other axis.
+func TestFlipHalvesMirrorOneAxisEach(t *testing.T) {
+	d := &data.Set{Name: "img", In: 6, Height: 2, Width: 3, Chans: 1}
+	img := []float32{1, 2, 3, 4, 5, 6}
+	tests := []struct {
+		name    string
+		flipped []float32
+	}{
+		{"flip_lr", []float32{3, 2, 1, 6, 5, 4}},
+		{"flip_ud", []float32{4, 5, 6, 1, 2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" mirrors one axis on half of the draws", func(t *testing.T) {
+			const n = 64
+			x := make([]float32, 0, n*6)
+			for range n {
+				x = append(x, img...)
+			}
+			augmentations[tt.name].Batch(&batch{X: x, N: n}, d, rand.New(rand.NewPCG(5, 0)))
+			probe := rand.New(rand.NewPCG(5, 0))
+			mirrored := 0
+			for i := range n {
+				want := img
+				if probe.Float64() < 0.5 {
+					want, mirrored = tt.flipped, mirrored+1
+				}
+				if got := x[i*6 : (i+1)*6]; !slices.Equal(got, want) {
+					t.Fatalf("image %d is %v, want %v", i, got, want)
+				}
+			}
+			if mirrored == 0 || mirrored == n {
+				t.Fatalf("%d of %d images mirrored: the test needs both cases", mirrored, n)
+			}
+		})
+	}
+}
