@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -184,6 +185,14 @@ func TestGoodFiles(t *testing.T) {
 	sweeps, _ := filepath.Glob("../../sweeps/*.yaml")
 	if len(files) == 0 || len(sweeps) == 0 {
 		t.Fatalf("%d good specs in testdata/good and %d in sweeps/, want some of each", len(files), len(sweeps))
+	}
+	// The augmentations register themselves from study/train, which this
+	// package cannot import; the sweeps use these.
+	old := augments
+	defer func() { augments = old }()
+	augments = maps.Clone(old)
+	for _, a := range []string{"flip_lr", "flip_ud", "noise", "shift", "crop", "rotate", "cutout", "mixup", "resample"} {
+		RegisterAugment(a)
 	}
 	for _, f := range append(files, sweeps...) {
 		t.Run(filepath.Base(f)+" parses", func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/study-harness/study/study/data"
+	"github.com/study-harness/study/study/grid"
 	"github.com/study-harness/study/study/spec"
 )
 
@@ -328,5 +329,36 @@ func TestResampleBalancesTheClasses(t *testing.T) {
 	again := resample(rows, d, rand.New(rand.NewPCG(6, 6)))
 	if !slices.Equal(got, again) {
 		t.Fatal("the same stream drew different rows")
+	}
+}
+
+// labelPreservingOnDigits are the augmentations that keep a digit's label:
+// small shifts, crops and rotations, noise and a cutout square. flip and
+// flip_ud turn digits upside down (6 and 9 swap, an up–down 7 is no
+// digit) and flip_lr mirrors them; mixup mixes labels on purpose.
+var labelPreservingOnDigits = map[string]bool{"shift": true, "crop": true, "rotate": true, "noise": true, "cutout": true}
+
+// TestDefaultGridAugmentationsKeepDigitLabels checks that the default
+// study, sweeps/grid.yaml, trains its MNIST runs only with augmentations
+// that keep the digits' labels, so that its augment axis measures an
+// augmentation and not label corruption.
+func TestDefaultGridAugmentationsKeepDigitLabels(t *testing.T) {
+	s, err := spec.Load("../../sweeps/grid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Dataset.Name != "mnist" {
+		t.Fatalf("the default study trains on %q, not digits: revisit this test", s.Dataset.Name)
+	}
+	runs, err := grid.Expand(s, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		for _, a := range r.Config.Augment {
+			if !labelPreservingOnDigits[a] {
+				t.Errorf("run %s augments with %q, which changes digits' labels", r.Name, a)
+			}
+		}
 	}
 }
