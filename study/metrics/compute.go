@@ -98,6 +98,7 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	}
 	maps.Copy(r.Reasons, why)
 	r.Ensemble = *ens
+	r.Extra = withKey(r.Extra, "duplicates", Duplicates(x))
 	addUncertainty(x, r, opts)
 	return r, nil
 }

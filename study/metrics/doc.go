@@ -52,7 +52,11 @@
 //     mutual k-NN alignment of the penultimate features (the last hidden
 //     layer; null, with the reason, for a model without one, such as
 //     logreg, whose "features" would be its input), and linear CKA of the
-//     logits (logits_cka_linear), which every net has.
+//     logits (logits_cka_linear), which every net has;
+//   - duplicate models ("duplicates", Duplicates): groups of models whose
+//     predicted labels and probabilities are bit-identical, one model
+//     under several names, with the configuration fields in which they
+//     differ (fields that had no effect on them).
 //
 // Two analyses are separate calls, whose results the caller adds to the
 // Extra map of the test set's Result:
