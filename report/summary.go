@@ -62,6 +62,9 @@ func Summary(w io.Writer, in *Input) error {
 		if err := b.topLine(w); err != nil {
 			return err
 		}
+		if err := b.writeDuplicateWarnings(w); err != nil {
+			return err
+		}
 	}
 	return ew.err
 }
