@@ -129,7 +129,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
 		at, why := Attribution(x.Configs, &r.Pairwise, s)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "attribution", at)
-		gd, why := GeneralizationDisagreement(x.Configs, x.Models, r.PerModel.Error, &r.Pairwise, s)
+		gd, why := GeneralizationDisagreement(x, r.PerModel.Error, &r.Pairwise, s)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "generalization_disagreement", gd)
 	}

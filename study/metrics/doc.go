@@ -47,7 +47,8 @@
 //   - generalisation–disagreement ("generalization_disagreement", Jiang et
 //     al. 2022): per recipe (Configs without SeedAxes), test error against
 //     the disagreement of its seed pairs, with bootstrap and across-seed
-//     intervals;
+//     intervals, and the class-aggregated calibration error (CACE) of its
+//     seeds' hard-vote ensemble, to within which the relation holds;
 //   - representations ("representation"): linear, debiased and RBF CKA and
 //     mutual k-NN alignment of the penultimate features (the last hidden
 //     layer; null, with the reason, for a model without one, such as

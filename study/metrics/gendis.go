@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/study-harness/study/study/predmat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -38,17 +39,27 @@ type RecipeDisagreement struct {
 	// DisagreementCI its 95% paired-bootstrap interval.
 	Disagreement   Num       `json:"disagreement"`
 	DisagreementCI *Interval `json:"disagreement_ci,omitempty"`
-	NPairs         int       `json:"n_pairs"`
+	// DisagreementSeedRange is the smallest and the largest disagreement
+	// among the seed pairs: their spread across seeds (pairs share runs,
+	// so no t interval).
+	DisagreementSeedRange Interval `json:"disagreement_seed_range"`
+	NPairs                int      `json:"n_pairs"`
+	// CACE is the class-aggregated calibration error of the hard-vote
+	// ensemble of the recipe's NModels runs (see CACE): the relation
+	// holds to within it, |TestError − (n−1)/n·Disagreement| ≤ CACE. With
+	// fewer than MinCACESeeds runs it is a coarse check.
+	CACE Num `json:"cace"`
 }
 
 func isSeedAxis(k string) bool { return slices.Contains(SeedAxes, k) }
 
-// GeneralizationDisagreement groups the models by recipe (configs without
-// SeedAxes) and returns, for every recipe with at least two models in
-// order of first appearance, its test error and seed-pair disagreement.
-// errs are the models' test errors; s, when not nil, gives the bootstrap
-// intervals (NaN without it, and why says so).
-func GeneralizationDisagreement(configs []map[string]string, models []string, errs []float64, pm *PairMatrices, s *sampler) ([]RecipeDisagreement, Reasons) {
+// GeneralizationDisagreement groups the models of x by recipe (x.Configs
+// without SeedAxes) and returns, for every recipe with at least two
+// models in order of first appearance, its test error, seed-pair
+// disagreement and CACE. errs are the models' test errors; s, when not
+// nil, gives the bootstrap intervals (NaN without it, and why says so).
+func GeneralizationDisagreement(x *predmat.Matrix, errs []float64, pm *PairMatrices, s *sampler) ([]RecipeDisagreement, Reasons) {
+	configs, models := x.Configs, x.Models
 	why := Reasons{}
 	var keys []string
 	for _, c := range configs {
@@ -102,6 +113,8 @@ func GeneralizationDisagreement(configs []map[string]string, models []string, er
 		}
 		md, _ := nanMean(d)
 		rd.Disagreement, rd.NPairs = Num(md), len(pairs)
+		rd.DisagreementSeedRange = Interval{slices.Min(d), slices.Max(d)}
+		rd.CACE = Num(CACE(x, g))
 		out = append(out, rd)
 		pairGroups = append(pairGroups, pairs)
 		members = append(members, g)

@@ -235,6 +235,12 @@ func TestGeneralizationDisagreementGroupsRunsByRecipe(t *testing.T) {
 				rd.TestErrorCI[0] > e || e > rd.TestErrorCI[1] || rd.DisagreementCI[0] > d || d > rd.DisagreementCI[1] {
 				t.Errorf("intervals do not contain the estimates: %+v", rd)
 			}
+			if got := float64(rd.CACE); got != CACE(x, idx) || !(got > 0) {
+				t.Errorf("cace %v, want the CACE of its runs %v", got, CACE(x, idx))
+			}
+			if r := rd.DisagreementSeedRange; !(r[0] <= d && d <= r[1] && r[0] < r[1]) {
+				t.Errorf("disagreement seed range %v does not spread around %v", r, d)
+			}
 			if rd.Recipe != "arch="+rd.Config["arch"] {
 				t.Errorf("recipe %q for config %v", rd.Recipe, rd.Config)
 			}
