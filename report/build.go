@@ -127,14 +127,14 @@ func build(in *Input) (*built, error) {
 	}
 	if b.x.hasRecipes {
 		f, err := genDisFigure(b.x.recipes)
-		bars := ""
+		bars := false
 		for _, r := range b.x.recipes {
 			if r.TestErrorCI.ok() || r.DisagreementCI.ok() {
-				bars = ", with 95% bootstrap intervals"
+				bars = true
 				break
 			}
 		}
-		if err := add("generalization_disagreement", "Generalisation–disagreement (Jiang et al. 2022): one point per recipe (a configuration without its seed), the mean disagreement between pairs of its seeds against its mean test error"+bars+". Points on the dashed line y = x: disagreement estimates the test error without labels.", false, f, err); err != nil {
+		if err := add("generalization_disagreement", genDisCaption(b.x.recipes, bars), false, f, err); err != nil {
 			return nil, err
 		}
 	}

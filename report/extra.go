@@ -106,14 +106,18 @@ func (m *measureSummary) UnmarshalJSON(b []byte) error {
 // recipePoint is one recipe of the generalisation–disagreement relation
 // (metrics.json "generalization_disagreement").
 type recipePoint struct {
-	Recipe          string   `json:"recipe"`
-	NModels         int      `json:"n_models"`
-	TestError       fnum     `json:"test_error"`
-	TestErrorCI     interval `json:"test_error_ci"`
-	TestErrorSeedCI interval `json:"test_error_seed_ci"`
-	Disagreement    fnum     `json:"disagreement"`
-	DisagreementCI  interval `json:"disagreement_ci"`
-	NPairs          int      `json:"n_pairs"`
+	Recipe          string            `json:"recipe"`
+	Config          map[string]string `json:"config"`
+	NModels         int               `json:"n_models"`
+	TestError       fnum              `json:"test_error"`
+	TestErrorCI     interval          `json:"test_error_ci"`
+	TestErrorSeedCI interval          `json:"test_error_seed_ci"`
+	Disagreement    fnum              `json:"disagreement"`
+	DisagreementCI  interval          `json:"disagreement_ci"`
+	NPairs          int               `json:"n_pairs"`
+	// DisagreementSeedRange and CACE: see genDisFigure and caceNote.
+	DisagreementSeedRange interval `json:"disagreement_seed_range"`
+	CACE                  fnum     `json:"cace"`
 }
 
 // UnmarshalJSON decodes r with absent intervals read as NaN (not
@@ -121,7 +125,7 @@ type recipePoint struct {
 // bootstrap is off, and a missing member must not read as [0, 0].
 func (r *recipePoint) UnmarshalJSON(b []byte) error {
 	type plain recipePoint
-	p := plain{TestErrorCI: nanInterval, TestErrorSeedCI: nanInterval, DisagreementCI: nanInterval}
+	p := plain{TestErrorCI: nanInterval, TestErrorSeedCI: nanInterval, DisagreementCI: nanInterval, DisagreementSeedRange: nanInterval, CACE: fnum(math.NaN())}
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}

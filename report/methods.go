@@ -244,7 +244,7 @@ func (b *built) methods() ([]byte, []string) {
 		}
 		w.WriteString(b.representationMethods(cite))
 		if b.x.hasRecipes && len(b.x.recipes) > 0 {
-			fmt.Fprintf(&w, " For each recipe (a configuration without its seed) we relate test error to the disagreement between its seeds %s.", cite("jiang2022assessing"))
+			fmt.Fprint(&w, genDisMethods(b.x.recipes, cite))
 		}
 		if len(b.x.onTheLine) > 0 || len(spec.EvalSets) > 0 {
 			fmt.Fprintf(&w, " Under distribution shift, every model is also evaluated on %d corrupted copies of the test set %s, and we test whether agreement predicts out-of-distribution accuracy %s.", max(len(spec.EvalSets), len(b.x.onTheLine)), cite("hendrycks2019benchmarking"), cite("baek2022agreement"))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
@@ -354,21 +355,28 @@ func diversityFigure(r *metrics.Result, fams []string) (*figure, error) {
 
 // genDisFigure plots, per recipe, the mean disagreement between its seed
 // pairs against its test error, with the line y = x on which Jiang et al.
-// (2022) find well-calibrated ensembles.
+// (2022) find class-aggregated calibrated ensembles. Points are coloured
+// by family (the recipe's arch); thick pale bars show the spread across
+// seeds (the test error's Student-t interval over the seeds and the range
+// of the seed pairs' disagreement), thin bars the bootstrap intervals over
+// test instances when computed.
 func genDisFigure(recipes []recipePoint) (*figure, error) {
-	var xys plotter.XYs
 	lo, hi := math.Inf(1), math.Inf(-1)
+	var fams []string
 	for _, r := range recipes {
 		x, y := float64(r.Disagreement), float64(r.TestError)
 		if !finite(x) || !finite(y) {
 			continue
 		}
-		xys = append(xys, plotter.XY{X: x, Y: y})
 		lo, hi = math.Min(lo, math.Min(x, y)), math.Max(hi, math.Max(x, y))
+		if f := recipeFamily(r); !slices.Contains(fams, f) {
+			fams = append(fams, f)
+		}
 	}
-	if len(xys) == 0 {
+	if len(fams) == 0 {
 		return nil, nil
 	}
+	slices.Sort(fams)
 	pad := math.Max(0.01, 0.08*(hi-lo))
 	lo, hi = math.Max(0, lo-pad), math.Min(1, hi+pad)
 	p := newPlot("disagreement between seeds", "test error")
@@ -381,13 +389,41 @@ func genDisFigure(recipes []recipePoint) (*figure, error) {
 	diag.Width = vg.Points(0.8)
 	p.Add(diag)
 	p.Legend.Add("y = x", diag)
-	// Interval bars: 95% bootstrap intervals of both coordinates.
+	bar := func(s plotter.XYs, c color.Color, w vg.Length) error {
+		l, err := plotter.NewLine(s)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width = c, w
+		p.Add(l)
+		return nil
+	}
+	points := make([]plotter.XYs, len(fams))
 	for _, r := range recipes {
 		x, y := float64(r.Disagreement), float64(r.TestError)
 		if !finite(x) || !finite(y) {
 			continue
 		}
+		k, _ := slices.BinarySearch(fams, recipeFamily(r))
+		points[k] = append(points[k], plotter.XY{X: x, Y: y})
+		col := familyColor(k)
+		pale := color.NRGBAModel.Convert(col).(color.NRGBA)
+		pale.A = 0x60
+		// Spread across seeds: thick and pale, under the bootstrap bars.
 		var segs []plotter.XYs
+		if iv := r.DisagreementSeedRange; iv.ok() {
+			segs = append(segs, plotter.XYs{{X: float64(iv[0]), Y: y}, {X: float64(iv[1]), Y: y}})
+		}
+		if iv := r.TestErrorSeedCI; iv.ok() {
+			segs = append(segs, plotter.XYs{{X: x, Y: float64(iv[0])}, {X: x, Y: float64(iv[1])}})
+		}
+		for _, s := range segs {
+			if err := bar(s, pale, vg.Points(3)); err != nil {
+				return nil, err
+			}
+		}
+		// 95% bootstrap intervals of both coordinates.
+		segs = segs[:0]
 		if r.DisagreementCI.ok() {
 			segs = append(segs, plotter.XYs{{X: float64(r.DisagreementCI[0]), Y: y}, {X: float64(r.DisagreementCI[1]), Y: y}})
 		}
@@ -395,16 +431,15 @@ func genDisFigure(recipes []recipePoint) (*figure, error) {
 			segs = append(segs, plotter.XYs{{X: x, Y: float64(r.TestErrorCI[0])}, {X: x, Y: float64(r.TestErrorCI[1])}})
 		}
 		for _, s := range segs {
-			l, err := plotter.NewLine(s)
-			if err != nil {
+			if err := bar(s, col, vg.Points(0.6)); err != nil {
 				return nil, err
 			}
-			l.Color, l.Width = familyColor(0), vg.Points(0.6)
-			p.Add(l)
 		}
 	}
-	if err := scatter(p, xys, familyColor(0), draw.CircleGlyph{}, "recipe"); err != nil {
-		return nil, err
+	for k, f := range fams {
+		if err := scatter(p, points[k], familyColor(k), draw.CircleGlyph{}, f); err != nil {
+			return nil, err
+		}
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
 	p.Legend.Top, p.Legend.Left = true, true
