@@ -21,14 +21,35 @@ type Shift struct {
 	Severity   int    `json:"severity"`   // 1 (mild) to 5 (severe)
 }
 
-// Corruption parameters by severity 1..5, in the spirit of ImageNet-C
-// (Hendrycks & Dietterich 2019).
+// Corruption parameters by severity 1..5. The corruptions are this
+// package's own, not a published benchmark; MNIST-C (Mu & Gilmer 2019) is
+// the closest published suite for MNIST.
 var (
 	noiseSD       = [5]float64{0.08, 0.12, 0.18, 0.26, 0.38} // in input units ([0,1] pixels, or standardised features)
 	contrastScale = [5]float64{0.6, 0.45, 0.3, 0.2, 0.1}     // x' = mean + c·(x − mean), per instance
 	rotationDeg   = [5]float64{10, 20, 30, 45, 60}           // rotation, random sign per image
 	occlusionSide = [5]float64{0.2, 0.3, 0.4, 0.5, 0.6}      // square side as a fraction of the image side
 )
+
+// Describe says what sh does to each test input, with its parameters at
+// its severity, e.g. "rotation by 20° (sign random per image, bilinear,
+// zero fill)". It returns "" for an invalid sh.
+func (sh Shift) Describe() string {
+	if sh.Validate() != nil {
+		return ""
+	}
+	l := sh.Severity - 1
+	switch sh.Corruption {
+	case "gaussian_noise":
+		return fmt.Sprintf("additive Gaussian noise of standard deviation %g per input value, in input units (image pixels are in [0, 1]), not clipped", noiseSD[l])
+	case "contrast":
+		return fmt.Sprintf("contrast scaled by %g about each input's mean, x' = m + %g·(x − m)", contrastScale[l], contrastScale[l])
+	case "rotation":
+		return fmt.Sprintf("rotation by %g° (sign random per image, bilinear, zero fill)", rotationDeg[l])
+	default: // occlusion
+		return fmt.Sprintf("a zeroed square of side %g of the image side (rounded to pixels) at a random position", occlusionSide[l])
+	}
+}
 
 // Corruptions lists the known corruption names.
 func Corruptions() []string { return []string{"gaussian_noise", "contrast", "rotation", "occlusion"} }

@@ -2,8 +2,10 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/study-harness/study/models"
@@ -114,6 +116,28 @@ func TestCorruptRejectsBadShifts(t *testing.T) {
 			var fe *models.FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field {
 				t.Errorf("err = %v, want a FieldError on %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestShiftDescribeGivesTheParametersOfItsSeverity(t *testing.T) {
+	tests := []struct {
+		sh   Shift
+		want string
+	}{
+		{Shift{Name: "n", Corruption: "gaussian_noise", Severity: 3}, "standard deviation 0.18 "},
+		{Shift{Name: "n", Corruption: "gaussian_noise", Severity: 1}, "standard deviation 0.08 "},
+		{Shift{Name: "r", Corruption: "rotation", Severity: 2}, "rotation by 20° "},
+		{Shift{Name: "c", Corruption: "contrast", Severity: 3}, "x' = m + 0.3·(x − m)"},
+		{Shift{Name: "o", Corruption: "occlusion", Severity: 2}, "square of side 0.3 of the image side"},
+		{Shift{Name: "o", Corruption: "occlusion", Severity: 6}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s at severity %d", tt.sh.Corruption, tt.sh.Severity), func(t *testing.T) {
+			got := tt.sh.Describe()
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("Describe() = %q, want it to say %q", got, tt.want)
 			}
 		})
 	}
