@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -76,6 +77,12 @@ type Run struct {
 	TestAccuracy, ValAccuracy float64
 	// WallSeconds is the run's wall-clock training time.
 	WallSeconds float64
+	// Resolved is the run's resolved configuration as JSON (every run
+	// field with its defaults filled in, as in the manifest), nil when
+	// unknown; TrainRows is the number of training rows it used, 0 when
+	// unknown. The methods text reads the training setup from them.
+	Resolved  json.RawMessage
+	TrainRows int
 	// Loss holds the mean training loss per epoch, in epoch order.
 	Loss []float64
 }

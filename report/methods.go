@@ -112,11 +112,11 @@ var bibEntries = map[string]string{
   volume    = {36},
   year      = {2023}
 }`,
-	"hendrycks2019benchmarking": `@inproceedings{hendrycks2019benchmarking,
-  title     = {Benchmarking Neural Network Robustness to Common Corruptions and Perturbations},
-  author    = {Hendrycks, Dan and Dietterich, Thomas},
-  booktitle = {International Conference on Learning Representations},
-  year      = {2019}
+	"mu2019mnist": `@article{mu2019mnist,
+  title   = {{MNIST-C}: A Robustness Benchmark for Computer Vision},
+  author  = {Mu, Norman and Gilmer, Justin},
+  journal = {arXiv preprint arXiv:1906.02337},
+  year    = {2019}
 }`,
 	"lecun1998gradient": `@article{lecun1998gradient,
   title   = {Gradient-Based Learning Applied to Document Recognition},
@@ -220,7 +220,7 @@ func (b *built) methods() ([]byte, []string) {
 	if spec.Task != "" {
 		fmt.Fprintf(&w, "The task is %s classification. ", noControl(spec.Task))
 	}
-	fmt.Fprintf(&w, "We compare the models' predictions on %s.\n\n", data)
+	fmt.Fprintf(&w, "We compare the models' predictions on %s.%s\n\n", data, b.trainingMethods(spec.Dataset.Val))
 
 	if r := in.Metrics; r != nil {
 		fmt.Fprintf(&w, "For every pair of models we measure agreement (the fraction of instances with the same predicted label), Cohen's κ %s, error consistency %s, Yule's Q, the correlation ρ and the double-fault rate of their correctness %s", cite("cohen1960coefficient"), cite("geirhos2020beyond"), cite("kuncheva2003measures"))
@@ -247,7 +247,15 @@ func (b *built) methods() ([]byte, []string) {
 			fmt.Fprint(&w, genDisMethods(b.x.recipes, cite))
 		}
 		if len(b.x.onTheLine) > 0 || len(spec.EvalSets) > 0 {
-			fmt.Fprintf(&w, " Under distribution shift, every model is also evaluated on %d corrupted copies of the test set %s, and we test whether agreement predicts out-of-distribution accuracy %s.", max(len(spec.EvalSets), len(b.x.onTheLine)), cite("hendrycks2019benchmarking"), cite("baek2022agreement"))
+			fmt.Fprintf(&w, " Under distribution shift, every model is also evaluated on %d corrupted copies of the test set", max(len(spec.EvalSets), len(b.x.onTheLine)))
+			if c := corruptionMethods(spec.EvalSets); c != "" {
+				fmt.Fprintf(&w, ": %s", c)
+			}
+			fmt.Fprintf(&w, ". The corruptions are this harness's own, not a published benchmark")
+			if strings.EqualFold(spec.Dataset.Name, "mnist") {
+				fmt.Fprintf(&w, "; MNIST-C %s is the closest published suite for MNIST", cite("mu2019mnist"))
+			}
+			fmt.Fprintf(&w, ". We test whether agreement predicts out-of-distribution accuracy %s.", cite("baek2022agreement"))
 		}
 		fmt.Fprintf(&w, "\n")
 	}

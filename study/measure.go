@@ -104,7 +104,7 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 	defer stored.Close()
 	missing := 0 // runs of the grid with no record
 	for _, e := range entries {
-		r := report.Run{Name: e.Name, ID: e.ID, Config: map[string]string{}, TestAccuracy: math.NaN(), ValAccuracy: math.NaN()}
+		r := report.Run{Name: e.Name, ID: e.ID, Config: map[string]string{}, TestAccuracy: math.NaN(), ValAccuracy: math.NaN(), Resolved: e.Config}
 		for _, kv := range e.Values {
 			r.Config[kv.Key] = kv.Value
 		}
@@ -120,7 +120,7 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 		case err != nil:
 			return nil, err
 		default:
-			r.Status, r.Reason, r.WallSeconds, r.Loss = rec.Status, rec.Reason, rec.WallSeconds, rec.Loss
+			r.Status, r.Reason, r.WallSeconds, r.Loss, r.TrainRows = rec.Status, rec.Reason, rec.WallSeconds, rec.Loss, rec.TrainRows
 			if rec.Status == store.StatusOK {
 				r.TestAccuracy = rec.TestAccuracy
 				if n := len(rec.ValAccuracy); n > 0 {
