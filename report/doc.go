@@ -20,9 +20,10 @@
 //
 // Optional members of the metrics result (<name>_ci, <name>_p,
 // attribution, representation, generalization_disagreement,
-// agreement_on_the_line) are read through their metrics.json form and
-// shown when present; a part whose data is absent says "not computed",
-// with the metrics stage's reason when it gave one.
+// agreement_on_the_line, duplicates) are read through their metrics.json
+// form and shown when present; a part whose data is absent says "not
+// computed", with the metrics stage's reason when it gave one. Groups of
+// duplicate models are a warning in the summary and the report.
 //
 // Outputs:
 //
