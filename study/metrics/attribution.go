@@ -14,19 +14,50 @@ import (
 // one axis of the study's grid, everything else equal: how much changing
 // that axis alone changes the predictions.
 type AxisAttribution struct {
-	Axis   string `json:"axis"`
-	Rank   int    `json:"rank"` // 1 = the largest mean disagreement
-	NPairs int    `json:"n_pairs"`
+	Axis string `json:"axis"`
+	// Rank is 1 + the number of axes in earlier tiers (see
+	// AttributionSummary.Tiers): tied axes share a rank, and Tied says
+	// so. Without intervals every axis is tied at rank 1.
+	Rank   int  `json:"rank"`
+	Tied   bool `json:"tied"`
+	NPairs int  `json:"n_pairs"`
 	// MeanDisagreement is 1 − the mean agreement over the pairs; the
-	// ranking key.
-	MeanDisagreement Num `json:"mean_disagreement"`
+	// ordering key. MeanDisagreementCI is its interval from the two-way
+	// bootstrap (test instances and replicate runs), or from instances
+	// only when the study has no replicate axis (see
+	// AttributionSummary.Intervals); absent when the bootstrap is off.
+	MeanDisagreement   Num       `json:"mean_disagreement"`
+	MeanDisagreementCI *Interval `json:"mean_disagreement_ci,omitempty"`
+	// AccuracyGap is the mean of |a_A − a_B| over the pairs, a lower
+	// bound of each pair's disagreement; ExcessDisagreement the mean of
+	// disagreement − |a_A − a_B|, the disagreement that differing
+	// accuracies do not force.
+	AccuracyGap          Num       `json:"accuracy_gap"`
+	AccuracyGapCI        *Interval `json:"accuracy_gap_ci,omitempty"`
+	ExcessDisagreement   Num       `json:"excess_disagreement"`
+	ExcessDisagreementCI *Interval `json:"excess_disagreement_ci,omitempty"`
+	ErrorConsistency     Num       `json:"error_consistency"`
+	ErrorConsistencyCI   *Interval `json:"error_consistency_ci,omitempty"`
+	// ExcessOverSeed is the mean over the pairs of their disagreement
+	// minus the mean disagreement of the seed pairs (runs that differ in
+	// replicate axes only) of the two runs' recipes: the axis' effect
+	// above the noise floor of the same cells. NaN for a replicate axis
+	// and without one.
+	ExcessOverSeed   Num       `json:"excess_over_seed"`
+	ExcessOverSeedCI *Interval `json:"excess_over_seed_ci,omitempty"`
 	// Measures holds the distribution of each pairwise measure over the
-	// pairs, by its pairwise JSON name.
+	// pairs, by its pairwise JSON name; their intervals resample test
+	// instances only.
 	Measures map[string]MeasureSummary `json:"measures"`
-	// VarianceShare is this axis' share of the variance of pairwise
-	// disagreement over all pairs (Pratt's decomposition of the R² of the
-	// regression on "differs in axis k" indicators; see Attribution).
-	VarianceShare Num `json:"variance_share"`
+	// PrattImportance is Pratt's measure of the axis in the additive
+	// regression of pairwise disagreement on "differs in axis k"
+	// indicators (see Attribution). It is not a share of variance: the
+	// importances sum to the regression's R²
+	// (AttributionSummary.PrattR2), and they ignore interactions.
+	PrattImportance Num `json:"pratt_importance"`
+	// Cells is the axis' effect within each cell of the other
+	// non-replicate axes, which shows interactions.
+	Cells []AxisCell `json:"cells"`
 
 	order int // index before ranking
 }
@@ -162,23 +193,36 @@ func summarize(v []float64) MeasureSummary {
 // Attribution computes the factor attribution of a study: for each axis
 // of configs (per-model axis values; seed-like axes are ordinary axes
 // here) the pairs of models that differ in exactly that axis, the
-// distribution of each pairwise measure of pm over them, and the axis'
-// share of the variance of pairwise disagreement. The result is sorted by
-// rank, the largest mean disagreement first ("what makes models
-// disagree").
+// distribution of each pairwise measure of pm over them, their accuracy
+// gap (acc are the models' accuracies), the disagreement in excess of
+// the gap and of the seed pairs of the same recipes, the same per cell of
+// the other axes, and the axis' Pratt importance. The result is sorted by
+// mean disagreement, largest first, and ranked only as far as the paired
+// intervals of the differences between axes separate them; the summary
+// says how the intervals were made (see addTwoWay).
 //
-// The variance shares come from the least-squares regression of the
+// The Pratt importances come from the least-squares regression of the
 // disagreement 1 − agreement of every pair a < b on an intercept and one
-// indicator per axis, "a and b differ in this axis". Axis k's share is
-// Pratt's measure β_k·cov(x_k, y)/var(y): the shares sum to the
-// regression's R², and on a full factorial grid, where the indicators are
-// uncorrelated, a share is the R² of that axis alone. When the
-// indicators are collinear (two axes that always change together) the
-// shares are NaN and why says so.
+// indicator per axis, "a and b differ in this axis". Axis k's importance
+// is β_k·cov(x_k, y)/var(y): the importances sum to the regression's R²,
+// not to 1. Over the pairs of distinct models the indicators are
+// correlated even on a full factorial grid (a pair that agrees on one
+// axis is more likely to differ in another), so an importance is not the
+// R² of that axis alone; it grows with the number of levels of the axis
+// (more levels, more pairs that differ in it) and the additive model
+// leaves the interactions out. When the indicators are collinear (two
+// axes that always change together) the importances are NaN and why says
+// so.
 //
-// s, when not nil, gives the bootstrap intervals of the means; without
-// it (or beyond its budget) they are NaN and why says so.
-func Attribution(configs []map[string]string, pm *PairMatrices, s *sampler) ([]AxisAttribution, Reasons) {
+// s, when not nil, gives the bootstrap intervals; without it (or beyond
+// its budget) they are absent or NaN and why says so.
+func Attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s *sampler) ([]AxisAttribution, *AttributionSummary, Reasons) {
+	return attribution(configs, acc, pm, s, nil)
+}
+
+// attribution is Attribution with the replicate units of the bootstrap
+// given (nil: drawn from s's seed).
+func attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s *sampler, units [][]int) ([]AxisAttribution, *AttributionSummary, Reasons) {
 	why := Reasons{}
 	axes := axesOf(configs)
 	var out []AxisAttribution
@@ -206,7 +250,8 @@ func Attribution(configs []map[string]string, pm *PairMatrices, s *sampler) ([]A
 	}
 	if len(out) == 0 {
 		why["attribution"] = "no two models differ in exactly one axis"
-		return nil, why
+		why["attribution_summary"] = "no two models differ in exactly one axis"
+		return nil, nil, why
 	}
 	// ciWhy[g][name] says why an interval is missing.
 	ciWhy := make([]map[string]string, len(out))
@@ -234,12 +279,17 @@ func Attribution(configs []map[string]string, pm *PairMatrices, s *sampler) ([]A
 		}
 	}
 
-	shares, err := varianceShares(configs, out, pm)
+	shares, err := prattImportance(configs, out, pm)
+	r2 := math.NaN()
 	for g := range out {
-		out[g].VarianceShare = Num(math.NaN())
+		out[g].PrattImportance = Num(math.NaN())
 		if err == nil {
-			out[g].VarianceShare = Num(shares[out[g].Axis])
+			out[g].PrattImportance = Num(shares[out[g].Axis])
+			r2 = 0
 		}
+	}
+	for _, v := range shares {
+		r2 += v
 	}
 	slices.SortStableFunc(out, func(p, q AxisAttribution) int {
 		dp, dq := float64(p.MeanDisagreement), float64(q.MeanDisagreement)
@@ -251,12 +301,18 @@ func Attribution(configs []map[string]string, pm *PairMatrices, s *sampler) ([]A
 		}
 		return strings.Compare(p.Axis, q.Axis)
 	})
+	sorted := make([][][2]int, len(out))
 	for g := range out {
-		out[g].Rank = g + 1
+		sorted[g] = groups[out[g].order]
+	}
+	sum := addTwoWay(configs, axes, out, sorted, pm, acc, s, units, why)
+	sum.PrattR2 = Num(r2)
+	for g := range out {
 		at := out[g]
 		path := fmt.Sprintf("attribution[%d]", g)
 		if err != nil {
-			why[path+".variance_share"] = err.Error()
+			why[path+".pratt_importance"] = err.Error()
+			why["attribution_summary.pratt_r2"] = err.Error()
 		}
 		why.num(path+".mean_disagreement", float64(at.MeanDisagreement), "agreement is undefined for every pair")
 		for name, ms := range at.Measures {
@@ -269,13 +325,13 @@ func Attribution(configs []map[string]string, pm *PairMatrices, s *sampler) ([]A
 			}
 		}
 	}
-	return out, why
+	return out, sum, why
 }
 
-// varianceShares returns Pratt's decomposition of the R² of regressing
+// prattImportance returns Pratt's decomposition of the R² of regressing
 // pairwise disagreement on the "differs in axis k" indicators of the axes
 // in out.
-func varianceShares(configs []map[string]string, out []AxisAttribution, pm *PairMatrices) (map[string]float64, error) {
+func prattImportance(configs []map[string]string, out []AxisAttribution, pm *PairMatrices) (map[string]float64, error) {
 	m := len(configs)
 	k := len(out)
 	p := k + 1

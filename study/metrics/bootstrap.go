@@ -37,26 +37,36 @@ type bootstrap struct {
 // "metrics/bootstrap" keyed by seed and the replicate's index, so a
 // replicate does not depend on b or on the number of workers.
 func newBootstrap(seed int64, b, n int) *bootstrap {
-	bs := &bootstrap{n: n, cw: (n + 63) / 64, w: make([][]int32, b), planes: make([][]uint64, b)}
+	w := make([][]int32, b)
 	for r := range b {
 		rng := seeds.Stream("metrics/bootstrap", seed, int64(r))
-		w := make([]int32, n)
-		top := int32(0)
+		w[r] = make([]int32, n)
 		for range n {
-			i := rng.IntN(n)
-			w[i]++
-			top = max(top, w[i])
+			w[r][rng.IntN(n)]++
+		}
+	}
+	return bootstrapFrom(w, n)
+}
+
+// bootstrapFrom keeps the given instance counts w[r][i] (each replicate
+// summing to n) with their bit planes.
+func bootstrapFrom(w [][]int32, n int) *bootstrap {
+	bs := &bootstrap{n: n, cw: (n + 63) / 64, w: w, planes: make([][]uint64, len(w))}
+	for r, wr := range w {
+		top := int32(0)
+		for _, v := range wr {
+			top = max(top, v)
 		}
 		np := bits.Len32(uint32(top))
 		pl := make([]uint64, np*bs.cw)
-		for i, v := range w {
+		for i, v := range wr {
 			for k := 0; v != 0; k, v = k+1, v>>1 {
 				if v&1 != 0 {
 					pl[k*bs.cw+i/64] |= 1 << (i % 64)
 				}
 			}
 		}
-		bs.w[r], bs.planes[r] = w, pl
+		bs.planes[r] = pl
 	}
 	return bs
 }

@@ -122,13 +122,16 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
 
 	if x.Configs == nil {
 		r.Extra = withKey(r.Extra, "attribution", nil)
+		r.Extra = withKey(r.Extra, "attribution_summary", nil)
 		r.Extra = withKey(r.Extra, "generalization_disagreement", nil)
 		r.Reasons["attribution"] = "the predictions carry no run configurations"
+		r.Reasons["attribution_summary"] = "the predictions carry no run configurations"
 		r.Reasons["generalization_disagreement"] = "the predictions carry no run configurations"
 	} else {
-		at, why := Attribution(x.Configs, &r.Pairwise, s)
+		at, sum, why := Attribution(x.Configs, r.PerModel.Accuracy, &r.Pairwise, s)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "attribution", at)
+		r.Extra = withKey(r.Extra, "attribution_summary", sum)
 		gd, why := GeneralizationDisagreement(x, r.PerModel.Error, &r.Pairwise, s)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "generalization_disagreement", gd)

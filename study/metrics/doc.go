@@ -41,9 +41,13 @@
 //     and for the mean;
 //   - factor attribution ("attribution"), the headline of a study: for
 //     each axis of Matrix.Configs, the pairs that differ in exactly that
-//     axis, the distribution of each pairwise measure over them with
-//     bootstrap intervals, a ranking by mean disagreement and each axis'
-//     share of the variance of disagreement (see Attribution);
+//     axis, the distribution of each pairwise measure over them, the
+//     disagreement in excess of the accuracy gap and of seed pairs in the
+//     same cells, the same per cell of the other axes, and Pratt's
+//     importance; intervals come from a two-way bootstrap over instances
+//     and replicate runs, and the axes are ranked only as far as paired
+//     intervals of their differences separate them
+//     ("attribution_summary"; see Attribution and addTwoWay);
 //   - generalisation–disagreement ("generalization_disagreement", Jiang et
 //     al. 2022): per recipe (Configs without SeedAxes), test error against
 //     the disagreement of its seed pairs, with bootstrap and across-seed

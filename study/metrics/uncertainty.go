@@ -21,10 +21,11 @@ type sampler struct {
 	bs      *bootstrap
 	right   [][]int // right[r][a]
 	workers int
+	seed    int64 // keys the streams of other resamples (replicate runs)
 }
 
 func newSampler(x *predmat.Matrix, p *packed, b int, seed int64, workers int) *sampler {
-	s := &sampler{x: x, p: p, bs: newBootstrap(seed, b, x.N()), workers: workers}
+	s := &sampler{x: x, p: p, bs: newBootstrap(seed, b, x.N()), workers: workers, seed: seed}
 	s.right = s.bs.replicateRight(p, workers)
 	return s
 }

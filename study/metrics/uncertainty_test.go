@@ -153,8 +153,8 @@ func TestAttributionRanksTheOnlyAxisThatMattersFirst(t *testing.T) {
 		ok   bool
 	}{
 		{"arch is ranked first", at[0].Axis == "arch" && at[0].Rank == 1},
-		{"arch explains most of the variance of disagreement", float64(at[0].VarianceShare) > 0.8},
-		{"the other axes explain little", math.Abs(float64(at[1].VarianceShare)) < 0.05 && math.Abs(float64(at[2].VarianceShare)) < 0.05},
+		{"arch has almost all of the Pratt importance", float64(at[0].PrattImportance) > 0.8},
+		{"the other axes have little", math.Abs(float64(at[1].PrattImportance)) < 0.05 && math.Abs(float64(at[2].PrattImportance)) < 0.05},
 		{"each axis has the pairs that differ in it alone", at[0].NPairs == wantPairs[at[0].Axis] && at[1].NPairs == wantPairs[at[1].Axis] && at[2].NPairs == wantPairs[at[2].Axis]},
 		{"arch's mean disagreement is 1 − its mean agreement", math.Abs(float64(at[0].MeanDisagreement+at[0].Measures["agreement"].Mean)-1) < 1e-15},
 		{"the interval of arch's mean agreement contains the mean", at[0].Measures["agreement"].CI != nil &&
