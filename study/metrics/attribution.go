@@ -281,15 +281,17 @@ func attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s
 
 	shares, err := prattImportance(configs, out, pm)
 	r2 := math.NaN()
+	if err == nil {
+		r2 = 0
+	}
+	// R² sums in the fixed order of out, never of the map, so that it is
+	// bit-identical from run to run.
 	for g := range out {
 		out[g].PrattImportance = Num(math.NaN())
 		if err == nil {
 			out[g].PrattImportance = Num(shares[out[g].Axis])
-			r2 = 0
+			r2 += shares[out[g].Axis]
 		}
-	}
-	for _, v := range shares {
-		r2 += v
 	}
 	slices.SortStableFunc(out, func(p, q AxisAttribution) int {
 		dp, dq := float64(p.MeanDisagreement), float64(q.MeanDisagreement)

@@ -223,3 +223,27 @@ func TestAttributionWithoutReplicateAxisFallsBackToInstances(t *testing.T) {
 		}
 	}
 }
+
+func TestAttributionIsBitIdenticalFromCallToCall(t *testing.T) {
+	// Four axes whose Pratt importances sum to different last bits in
+	// different orders.
+	x := gridMatrix(300, 5, map[string][]string{"arch": {"mlp", "cnn", "gru"}, "opt": {"sgd", "adam"}, "aug": {"none", "flip"}, "seed": {"1", "2"}}, onlyArchMatters)
+	pm, _, err := Pairwise(x, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := make([]float64, x.M())
+	var first []byte
+	for k := range 50 {
+		at, sum, _ := Attribution(x.Configs, acc, pm, nil)
+		b, err := json.Marshal([]any{at, sum})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 {
+			first = b
+		} else if string(b) != string(first) {
+			t.Fatalf("call %d differs from the first:\n%s\n%s", k, b, first)
+		}
+	}
+}
