@@ -222,7 +222,10 @@ func sortedKeys[V any](m map[string]V) []string {
 func (b *built) buildTables() {
 	in := b.in
 	if b.x.hasAttribution && len(b.x.attribution) > 0 {
-		b.tables = append(b.tables, attributionTable(b.x.attribution))
+		b.tables = append(b.tables, attributionTable(b.x.attribution, b.x.attrSummary))
+		if t := attributionCellsTable(b.x.attribution); t != nil {
+			b.tables = append(b.tables, t)
+		}
 	}
 	if r := in.Metrics; r != nil {
 		t := &paperTable{

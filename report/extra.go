@@ -70,17 +70,6 @@ func decodeExtra(v any, dst any) bool {
 	return json.Unmarshal(b, dst) == nil
 }
 
-// attributionRow is one axis of the factor attribution (metrics.json
-// "attribution").
-type attributionRow struct {
-	Axis             string                    `json:"axis"`
-	Rank             int                       `json:"rank"`
-	NPairs           int                       `json:"n_pairs"`
-	MeanDisagreement fnum                      `json:"mean_disagreement"`
-	Measures         map[string]measureSummary `json:"measures"`
-	VarianceShare    fnum                      `json:"variance_share"`
-}
-
 type measureSummary struct {
 	Mean     fnum     `json:"mean"`
 	Median   fnum     `json:"median"`
@@ -170,6 +159,7 @@ type line struct {
 type extras struct {
 	attribution    []attributionRow
 	hasAttribution bool
+	attrSummary    *attributionSummary
 	recipes        []recipePoint
 	hasRecipes     bool
 	rep            *representation
@@ -192,6 +182,10 @@ func readExtras(r *metrics.Result) extras {
 		return e
 	}
 	e.hasAttribution = decodeExtra(r.Extra["attribution"], &e.attribution)
+	var as attributionSummary
+	if decodeExtra(r.Extra["attribution_summary"], &as) {
+		e.attrSummary = &as
+	}
 	e.hasRecipes = decodeExtra(r.Extra["generalization_disagreement"], &e.recipes)
 	var rep representation
 	if decodeExtra(r.Extra["representation"], &rep) {

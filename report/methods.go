@@ -74,6 +74,24 @@ var bibEntries = map[string]string{
   journal = {arXiv preprint arXiv:1912.02757},
   year    = {2019}
 }`,
+	"owen2007pigeonhole": `@article{owen2007pigeonhole,
+  title   = {The Pigeonhole Bootstrap},
+  author  = {Owen, Art B.},
+  journal = {The Annals of Applied Statistics},
+  volume  = {1},
+  number  = {2},
+  pages   = {386--411},
+  year    = {2007}
+}`,
+	"cameron2015practitioner": `@article{cameron2015practitioner,
+  title   = {A Practitioner's Guide to Cluster-Robust Inference},
+  author  = {Cameron, A. Colin and Miller, Douglas L.},
+  journal = {Journal of Human Resources},
+  volume  = {50},
+  number  = {2},
+  pages   = {317--372},
+  year    = {2015}
+}`,
 	"kornblith2019similarity": `@inproceedings{kornblith2019similarity,
   title     = {Similarity of Neural Network Representations Revisited},
   author    = {Kornblith, Simon and Norouzi, Mohammad and Lee, Honglak and Hinton, Geoffrey},
@@ -240,7 +258,7 @@ func (b *built) methods() ([]byte, []string) {
 			fmt.Fprintf(&w, " p-values come from a permutation null that shuffles each model's correctness vector, keeping its accuracy.")
 		}
 		if b.x.hasAttribution && len(b.x.attribution) > 0 {
-			fmt.Fprintf(&w, " To attribute disagreement to the axes of the grid, we compare the pairs of runs that differ in exactly one axis, everything else equal, and rank the axes by the mean disagreement of their pairs.")
+			fmt.Fprintf(&w, " %s", attributionMethods(b.x.attrSummary, b.x.hasIntervals(), cite))
 		}
 		w.WriteString(b.representationMethods(cite))
 		if b.x.hasRecipes && len(b.x.recipes) > 0 {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot/vg"
 )
@@ -99,11 +98,7 @@ func summaryData(b *built) (any, error) {
 	}
 	if r := in.Metrics; r != nil {
 		if b.x.hasAttribution && len(b.x.attribution) > 0 {
-			var parts []string
-			for _, a := range b.x.attribution {
-				parts = append(parts, fmt.Sprintf("%s %s", a.Axis, num(float64(a.MeanDisagreement), 4)))
-			}
-			v.Headline = append(v.Headline, keyValue{"Disagreement by axis", strings.Join(parts, " > ") + " (pairs differing in that axis alone)"})
+			v.Headline = append(v.Headline, keyValue{"Disagreement by axis", rankingText(b.x.attribution) + " (pairs differing in that axis alone; ranked only where the intervals of the differences separate them)"})
 		}
 		h := "H = " + num(float64(r.Ensemble.Homogenization), 3)
 		if iv, ok := b.x.ensembleCI["homogenization"]; ok && iv.ok() {
@@ -262,27 +257,14 @@ func headlineData(b *built) (any, error) {
 	case len(b.x.attribution) == 0:
 		return []block{empty("Factor attribution: no pair of runs differs in exactly one axis.")}, nil
 	}
-	top := b.x.attribution[0]
-	for _, a := range b.x.attribution {
-		if a.Rank == 1 {
-			top = a
-		}
-	}
-	return []block{
-		para(fmt.Sprintf("Changing %s alone changes the most predictions: a mean disagreement of %s over %d pairs of runs that differ in nothing else.", top.Axis, num(float64(top.MeanDisagreement), 4), top.NPairs)),
+	blocks := []block{
+		para(attributionHeadline(b.x.attribution, b.x.attrSummary)),
 		{Kind: "table", Table: b.table("attribution")},
-		para(attributionNote(b.x.hasIntervals())),
-	}, nil
-}
-
-// attributionNote explains the attribution table; the sentence on its
-// intervals only when the bootstrap computed some.
-func attributionNote(intervals bool) string {
-	s := "Pairs of runs that differ in exactly one axis, everything else equal. "
-	if intervals {
-		s += "Intervals resample test instances (the same indices for every model), never pairs, since pairs that share a model are not independent. "
 	}
-	return s + "The variance share is the axis' part of the variance of pairwise disagreement over all pairs."
+	if t := b.table("attribution-cells"); t != nil {
+		blocks = append(blocks, block{Kind: "table", Table: t})
+	}
+	return append(blocks, para(attributionNote(b.x.hasIntervals(), b.x.attrSummary))), nil
 }
 
 func homogenizationData(b *built) (any, error) {

@@ -117,7 +117,7 @@ func (b *built) topLine(w io.Writer) error {
 	if _, err := fmt.Fprintln(w, "what makes models disagree (pairs differing in one axis only):"); err != nil {
 		return err
 	}
-	at := attributionTable(b.x.attribution)
+	at := attributionTable(b.x.attribution, b.x.attrSummary)
 	t = tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 	t.Header(at.Header)
 	for _, r := range at.Rows {
@@ -132,7 +132,7 @@ func (b *built) topLine(w io.Writer) error {
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("report: factor table: %w", err)
 	}
-	return nil
+	return attributionFootnotes(w, b.x.attribution, b.x.attrSummary, b.x.hasIntervals())
 }
 
 // errWriter keeps the first write error so a run of Fprintf calls can be

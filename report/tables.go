@@ -94,7 +94,7 @@ var latexReplacer = strings.NewReplacer(
 	`<`, `\textless{}`, `>`, `\textgreater{}`, `|`, `\textbar{}`,
 	"±", `$\pm$`, "−", `$-$`, "—", `---`, "–", `--`, "…", `\ldots{}`,
 	"κ", `$\kappa$`, "ρ", `$\rho$`, "θ", `$\theta$`, "∏", `$\prod$`, "Σ", `$\Sigma$`, "·", `$\cdot$`,
-	"×", `$\times$`, "≤", `$\leq$`, "≥", `$\geq$`,
+	"×", `$\times$`, "≤", `$\leq$`, "≥", `$\geq$`, "²", `$^2$`,
 	"\n", " ", "\r", " ", "\t", " ",
 )
 
@@ -184,51 +184,6 @@ func boldMax(rows [][]tcell, col int, vals []float64) {
 			rows[i][col].Bold = true
 		}
 	}
-}
-
-// attributionTable is the headline: per axis, how much changing that axis
-// alone changes the predictions, ranked.
-func attributionTable(rows []attributionRow) *paperTable {
-	t := &paperTable{
-		Name:    "attribution",
-		Caption: "What makes models disagree: for each axis, the pairs of runs that differ in that axis alone. Mean over the pairs. Largest disagreement in bold.",
-		Header:  []string{"rank", "axis", "pairs", "disagreement", "error consistency κ", "Cohen's κ", "variance share"},
-		CSVHeader: []string{"rank", "axis", "n_pairs", "mean_disagreement", "agreement_mean", "agreement_ci_lo", "agreement_ci_hi",
-			"error_consistency_mean", "error_consistency_ci_lo", "error_consistency_ci_hi", "cohen_kappa_mean", "cohen_kappa_ci_lo", "cohen_kappa_ci_hi", "variance_share"},
-	}
-	var dis []float64
-	anyCI := false
-	for _, r := range rows {
-		ag, ec, ck := r.Measures["agreement"], r.Measures["error_consistency"], r.Measures["cohen_kappa"]
-		for _, m := range []*measureSummary{&ag, &ec, &ck} {
-			if m.Mean == 0 && m.NDefined == 0 {
-				m.Mean, m.CI = fnum(math.NaN()), nanInterval
-			}
-		}
-		// Disagreement's interval is 1 − agreement's, mirrored.
-		dci := nanInterval
-		if ag.CI.ok() {
-			dci = interval{1 - ag.CI[1], 1 - ag.CI[0]}
-		}
-		anyCI = anyCI || dci.ok() || ec.CI.ok() || ck.CI.ok()
-		t.Rows = append(t.Rows, []tcell{
-			{Text: strconv.Itoa(r.Rank), Num: true}, {Text: r.Axis}, {Text: strconv.Itoa(r.NPairs), Num: true},
-			{Text: withCI(float64(r.MeanDisagreement), dci, 4), Num: true},
-			{Text: withCI(float64(ec.Mean), ec.CI, 3), Num: true},
-			{Text: withCI(float64(ck.Mean), ck.CI, 3), Num: true},
-			{Text: num(float64(r.VarianceShare), 3), Num: true},
-		})
-		dis = append(dis, float64(r.MeanDisagreement))
-		t.CSV = append(t.CSV, []string{strconv.Itoa(r.Rank), r.Axis, strconv.Itoa(r.NPairs), raw(float64(r.MeanDisagreement)),
-			raw(float64(ag.Mean)), raw(float64(ag.CI[0])), raw(float64(ag.CI[1])),
-			raw(float64(ec.Mean)), raw(float64(ec.CI[0])), raw(float64(ec.CI[1])),
-			raw(float64(ck.Mean)), raw(float64(ck.CI[0])), raw(float64(ck.CI[1])), raw(float64(r.VarianceShare))})
-	}
-	boldMax(t.Rows, 3, dis)
-	if anyCI {
-		t.Caption = "What makes models disagree: for each axis, the pairs of runs that differ in that axis alone. Mean over the pairs, then its 95% paired-bootstrap interval [low, high] (instances resampled) where computed. Largest disagreement in bold."
-	}
-	return t
 }
 
 // tableFromSection turns an extra section's table into a paper table.
