@@ -110,7 +110,7 @@ func (r attributionRow) disagreementCI() interval {
 	if r.MeanDisagreementCI.ok() {
 		return r.MeanDisagreementCI
 	}
-	if ag := r.Measures["agreement"]; ag.CI.ok() {
+	if ag, ok := r.Measures["agreement"]; ok && ag.CI.ok() {
 		return interval{1 - ag.CI[1], 1 - ag.CI[0]}
 	}
 	return nanInterval
@@ -263,7 +263,11 @@ func attributionHeadline(rows []attributionRow, sum *attributionSummary) string 
 		for _, a := range top {
 			names = append(names, a.Axis)
 		}
-		return fmt.Sprintf("No single axis changes the most predictions: %s are tied (the intervals of their differences contain 0). Ranking: %s.", joinAnd(names), rankingText(rows))
+		why := "the intervals of their differences contain 0"
+		if !top[0].disagreementCI().ok() {
+			why = "no intervals were computed, so none is separated"
+		}
+		return fmt.Sprintf("No single axis changes the most predictions: %s are tied (%s). Ranking: %s.", joinAnd(names), why, rankingText(rows))
 	}
 	a := top[0]
 	s := fmt.Sprintf("Changing %s alone changes the most predictions: a mean disagreement of %s over %d pairs of runs that differ in nothing else", a.Axis, withCI(float64(a.MeanDisagreement), a.disagreementCI(), 3), a.NPairs)

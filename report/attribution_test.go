@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,8 +88,11 @@ func TestAttributionHeadlineClaimsOnlyWhatIsSeparated(t *testing.T) {
 			[]string{"Changing augment alone changes the most predictions", "0.166 [0.148, 0.184]", "separated from every other axis", "leaving an excess of 0.047", "by 0.113", "{seed 0.0526, optimizer/lr 0.0510 tied}"},
 			[]string{"No single axis"}},
 		{"a tied top names no winner", tiedTop,
-			[]string{"No single axis changes the most predictions: seed and optimizer/lr are tied"},
+			[]string{"No single axis changes the most predictions: seed and optimizer/lr are tied (the intervals of their differences contain 0)"},
 			[]string{"Changing"}},
+		{"without intervals nothing is separated", noCI(tiedTop),
+			[]string{"are tied (no intervals were computed, so none is separated)"},
+			[]string{"Changing", "contain 0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := attributionHeadline(tc.rows, nil)
@@ -104,6 +108,15 @@ func TestAttributionHeadlineClaimsOnlyWhatIsSeparated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noCI returns rows without intervals, as with the bootstrap off.
+func noCI(rows []attributionRow) []attributionRow {
+	out := slices.Clone(rows)
+	for k := range out {
+		out[k].MeanDisagreementCI = nanInterval
+	}
+	return out
 }
 
 func TestAttributionCellsTable(t *testing.T) {
