@@ -32,6 +32,9 @@ type Options struct {
 	// RBFThreshold sets the RBF CKA kernel width as a multiple of the
 	// median pairwise feature distance; ≤ 0 means DefaultRBFThreshold.
 	RBFThreshold float64
+	// HomogenizationK is the group size k of ensemble.homogenization_k;
+	// ≤ 0 means DefaultHomogenizationK (3).
+	HomogenizationK int
 }
 
 // count resolves a count option: 0 is def, < 0 is off (0).
@@ -116,6 +119,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
 	} else {
 		pairwiseMeans(r)
 	}
+	addGroupHomogenization(x, r, p, s, count(max(opts.HomogenizationK, 0), DefaultHomogenizationK))
 	if perms := count(opts.Permutations, DefaultPermutations); perms > 0 {
 		addPermutation(r, p, perms, opts.Seed, opts.Workers)
 	}

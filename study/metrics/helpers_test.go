@@ -24,7 +24,7 @@ func naivePairs(x *predmat.Matrix) *PairMatrices {
 		Agreement: NewSquare(m), CohenKappa: NewSquare(m), ErrorConsistency: NewSquare(m),
 		QStatistic: NewSquare(m), Correlation: NewSquare(m), DoubleFault: NewSquare(m),
 		CorrectnessDisagreement: NewSquare(m), AgreementBothWrong: NewSquare(m),
-		ErrorNormalizedDisagreement: NewSquare(m),
+		ErrorNormalizedDisagreement: NewSquare(m), Homogenization: NewSquare(m),
 	}
 	nan := math.NaN()
 	div := func(a, b float64) float64 {
@@ -76,6 +76,7 @@ func naivePairs(x *predmat.Matrix) *PairMatrices {
 			r.CorrectnessDisagreement[a][b] = (n10 + n01) / fn
 			r.AgreementBothWrong[a][b] = div(sameWrong, n00)
 			r.ErrorNormalizedDisagreement[a][b] = div(1-po, 1-aA)
+			r.Homogenization[a][b] = div(n00/fn, (1-aA)*(1-aB))
 		}
 	}
 	return r
@@ -125,7 +126,7 @@ func squares(p *PairMatrices) map[string]Square {
 		"agreement": p.Agreement, "cohen_kappa": p.CohenKappa, "error_consistency": p.ErrorConsistency,
 		"q_statistic": p.QStatistic, "correlation": p.Correlation, "double_fault": p.DoubleFault,
 		"correctness_disagreement": p.CorrectnessDisagreement, "agreement_both_wrong": p.AgreementBothWrong,
-		"error_normalized_disagreement": p.ErrorNormalizedDisagreement,
+		"error_normalized_disagreement": p.ErrorNormalizedDisagreement, "homogenization": p.Homogenization,
 	}
 }
 

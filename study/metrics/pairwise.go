@@ -118,6 +118,7 @@ const (
 	whyRhoAllWrong  = "0/0: a model is wrong on every instance, so its correctness has no variance"
 	whyBothWrong    = "N00 = 0: the two models are never wrong on the same instance"
 	whyRowNoErrors  = "the row model makes no errors (1 − a_A = 0)"
+	whyHNoErrors    = "e_a·e_b = 0: a model of the pair makes no errors"
 	whyCAPAClasses  = "one class only: 1/(|O_i| − 1) is undefined"
 	whyCAPAExpected = "c_exp = 1: both models put all their probability on the true label"
 )
@@ -174,6 +175,14 @@ func (t pairTable) bothWrongAgreement() float64 {
 	return float64(t.agree-t.n11) / float64(t.n00)
 }
 
+// homogenization is P(both wrong)/(e_A·e_B) = N00·N/((N − N_A)(N − N_B)).
+func (t pairTable) homogenization() float64 {
+	if t.nA == t.n || t.nB == t.n {
+		return math.NaN()
+	}
+	return float64(t.n00) * float64(t.n) / (float64(t.n-t.nA) * float64(t.n-t.nB))
+}
+
 func (t pairTable) errorNormalizedDisagreement() float64 {
 	if t.nA == t.n {
 		return math.NaN()
@@ -189,7 +198,7 @@ func derivePairs(p *packed, pc pairCounts, workers int) *PairMatrices {
 		Agreement: NewSquare(m), CohenKappa: NewSquare(m), ErrorConsistency: NewSquare(m),
 		QStatistic: NewSquare(m), Correlation: NewSquare(m), DoubleFault: NewSquare(m),
 		CorrectnessDisagreement: NewSquare(m), AgreementBothWrong: NewSquare(m),
-		ErrorNormalizedDisagreement: NewSquare(m),
+		ErrorNormalizedDisagreement: NewSquare(m), Homogenization: NewSquare(m),
 	}
 	var rows []tile
 	for a0 := 0; a0 < m; a0 += pairTile {
@@ -209,6 +218,7 @@ func derivePairs(p *packed, pc pairCounts, workers int) *PairMatrices {
 				r.CorrectnessDisagreement[a][b] = float64(t.n10+t.n01) / n
 				r.AgreementBothWrong[a][b] = t.bothWrongAgreement()
 				r.ErrorNormalizedDisagreement[a][b] = t.errorNormalizedDisagreement()
+				r.Homogenization[a][b] = t.homogenization()
 			}
 		}
 	})
@@ -246,6 +256,9 @@ func derivePairReasons(p *packed, pc pairCounts, r *PairMatrices) Reasons {
 			}
 			if math.IsNaN(r.ErrorNormalizedDisagreement[a][b]) {
 				why.cell("error_normalized_disagreement", a, b, whyRowNoErrors)
+			}
+			if math.IsNaN(r.Homogenization[a][b]) {
+				why.cell("homogenization", a, b, whyHNoErrors)
 			}
 		}
 	}

@@ -54,8 +54,15 @@ type PairMatrices struct {
 	AgreementBothWrong Square `json:"agreement_both_wrong"`
 	// ErrorNormalizedDisagreement[a][b] is (1 − agreement)/(1 − a_a): the
 	// row model's error is the denominator.
-	ErrorNormalizedDisagreement Square         `json:"error_normalized_disagreement"`
-	Extra                       map[string]any `json:"-"`
+	ErrorNormalizedDisagreement Square `json:"error_normalized_disagreement"`
+	// Homogenization[a][b] is the pairwise homogenization
+	// P(both wrong)/(e_a·e_b) (Bommasani et al. 2022 for a pair; 1 under
+	// independent errors): N00·N/((N − N_A)(N − N_B)). Unlike the
+	// whole-set H it does not grow with the number of models. Like the
+	// other matrices it keeps its diagonal, 1/e_a; it is NaN where a
+	// model makes no errors.
+	Homogenization Square         `json:"homogenization"`
+	Extra          map[string]any `json:"-"`
 }
 
 // EnsembleStats holds the whole-set measures over all M models.
