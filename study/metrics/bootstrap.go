@@ -10,10 +10,12 @@ import (
 )
 
 // DefaultBootstrap and DefaultPermutations are the numbers of bootstrap
-// replicates and permutations that Options' zero values stand for.
+// replicates and permutations that Options' zero values stand for: 1000
+// replicates, enough for the 2.5% and 97.5% percentiles of a reported
+// interval, and 999 permutations, whose floor 1/(P+1) is 0.001.
 const (
-	DefaultBootstrap    = 200
-	DefaultPermutations = 200
+	DefaultBootstrap    = 1000
+	DefaultPermutations = 999
 )
 
 // pairWorkBudget bounds the word operations that the per-pair bootstrap

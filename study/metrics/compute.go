@@ -19,10 +19,10 @@ type Options struct {
 	SkipJSD bool
 	// Bootstrap is the number of paired bootstrap replicates over test
 	// instances behind every <name>_ci interval: 0 means
-	// DefaultBootstrap (200), < 0 turns the intervals off.
+	// DefaultBootstrap (1000), < 0 turns the intervals off.
 	Bootstrap int
 	// Permutations is the number of permutations behind the <name>_p
-	// p-values: 0 means DefaultPermutations (200), < 0 turns them off.
+	// p-values: 0 means DefaultPermutations (999), < 0 turns them off.
 	Permutations int
 	// Seed keys the bootstrap and permutation streams (study/seeds); the
 	// same seed gives the same intervals and p-values.

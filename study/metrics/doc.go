@@ -17,7 +17,8 @@
 //   - pairwise, M×M with the diagonal: label agreement, Cohen's κ, error
 //     consistency, Q, ρ, correctness disagreement, double fault,
 //     agreement given both wrong, error-normalised disagreement (row model
-//     A's error in the denominator, so not symmetric), and, when the
+//     A's error in the denominator, so not symmetric), pairwise
+//     homogenization, and, when the
 //     matrix has probabilities, Jensen–Shannon divergence and CAPA;
 //   - ensemble: systemic failure rate, its independent-failure baseline and
 //     homogenization, all-correct rate, the failure-count histogram beside
@@ -35,10 +36,21 @@
 //     per-model accuracy, every ensemble measure and the mean of each
 //     pairwise measure over all pairs (top-level "pairwise_mean"). The
 //     M(M−1)/2 pairs are never treated as independent samples: every
-//     interval comes from resampling instances. A permutation null
-//     (Options.Permutations shuffles of each model's correctness vector,
-//     accuracy fixed) gives homogenization_p, error_consistency_p per pair
-//     and for the mean;
+//     interval comes from resampling instances. Two permutation nulls
+//     (Options.Permutations draws each) give p-values: independent errors
+//     at fixed accuracy (each model's correctness vector shuffled on its
+//     own: homogenization_p, error_consistency_p per pair and for the
+//     mean, homogenization_pairwise_mean_p), and fixed instance difficulty
+//     and accuracy (a curveball chain that keeps both margins of the
+//     correctness matrix: the same pairwise members with the suffix
+//     _difficulty). Per-pair p-values have Benjamini–Hochberg (_adj) and
+//     Holm (_holm) adjustments; the top-level "permutation" member
+//     (PermutationInfo) gives P, the floor 1/(P+1) and each member's null;
+//   - homogenization at a fixed group size: the pairwise matrix
+//     pairwise.homogenization, its mean over pairs
+//     (ensemble.homogenization_pairwise_mean) and H_k over all groups of
+//     k models (ensemble.homogenization_k), which, unlike the whole-set H,
+//     do not grow with the number of models;
 //   - factor attribution ("attribution"), the headline of a study: for
 //     each axis of Matrix.Configs, the pairs that differ in exactly that
 //     axis, the distribution of each pairwise measure over them, the

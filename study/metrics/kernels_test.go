@@ -69,7 +69,9 @@ func TestResultsDoNotDependOnTheNumberOfWorkers(t *testing.T) {
 	x := randomMatrix(3, 150, 300, 10, 0.8)
 	var first []byte
 	for _, w := range []int{1, 2, 5, 16} {
-		r, err := Compute(x, Options{Workers: w})
+		// Every random stream (bootstrap, both permutation nulls) runs;
+		// fewer draws than the defaults keep the test short.
+		r, err := Compute(x, Options{Workers: w, Bootstrap: 100, Permutations: 99})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 type permutationNull struct {
 	hP      float64 // p-value of homogenization
 	ecMeanP float64 // p-value of the mean error consistency over pairs
+	hMeanP  float64 // p-value of the mean pairwise homogenization
 	ecP     Square  // per-pair p-values of error consistency, nil when over budget
 }
 
@@ -26,12 +27,13 @@ type permutationNull struct {
 //
 // Under the null, homogenization is SFR/∏e_m with ∏e_m fixed, so the
 // test compares systemic failure counts; error consistency of a pair is
-// increasing in the number of instances both get right, N11, so the
-// per-pair test compares N11 counts and the mean test compares the mean κ
-// over the pairs where it is defined.
+// increasing in the number of instances both get right, N11 (and so is
+// pairwise H), so the per-pair test compares N11 counts; the mean tests
+// compare the mean κ and the mean pairwise H over the pairs where each is
+// defined.
 func permute(p *packed, pm *PairMatrices, perms int, seed int64, workers int) permutationNull {
 	m, n, cw := p.m, p.n, p.cw
-	res := permutationNull{hP: math.NaN(), ecMeanP: math.NaN()}
+	res := permutationNull{hP: math.NaN(), ecMeanP: math.NaN(), hMeanP: math.NaN()}
 	// Observed systemic failures.
 	obsSFR := 0
 	for i := range n {
@@ -50,19 +52,15 @@ func permute(p *packed, pm *PairMatrices, perms int, seed int64, workers int) pe
 	withPairs := m >= 2 && float64(npairs)*float64(perms)*float64(cw)+float64(m)*float64(n)*float64(perms) <= pairWorkBudget
 	var pairs [][2]int // listed only when used: 8 MB for 1000 models
 	var obsN11 []int
-	obsMean := math.NaN()
+	obsMean, obsH := math.NaN(), math.NaN()
 	if withPairs {
 		pairs = allPairs(m)
-		obsN11 = make([]int, len(pairs))
-		v := make([]float64, len(pairs))
-		for q, pr := range pairs {
-			obsN11[q] = andCount(p.corr[pr[0]*cw:(pr[0]+1)*cw], p.corr[pr[1]*cw:(pr[1]+1)*cw])
-			v[q] = pm.ErrorConsistency[pr[0]][pr[1]]
-		}
-		obsMean, _ = nanMean(v)
+		obsN11 = pairN11(p.corr, cw, pairs)
+		obsMean, obsH = pairMeanStats(obsN11, pairs, p.nCorrect, n)
 	}
 	hGE := make([]bool, perms)
 	ecGE := make([]bool, perms)
+	hMeanGE := make([]bool, perms)
 	pairGE := make([][]int32, perms)
 	forRange(perms, workers, func(k int) {
 		rng := seeds.Stream("metrics/permutation", seed, int64(k))
@@ -112,36 +110,26 @@ func permute(p *packed, pm *PairMatrices, perms int, seed int64, workers int) pe
 			return
 		}
 		ge := make([]int32, len(pairs))
-		v := make([]float64, len(pairs))
-		for q, pr := range pairs {
-			a, b := pr[0], pr[1]
-			n11 := andCount(corr[a*cw:(a+1)*cw], corr[b*cw:(b+1)*cw])
-			if n11 >= obsN11[q] {
+		n11 := pairN11(corr, cw, pairs)
+		for q := range pairs {
+			if n11[q] >= obsN11[q] {
 				ge[q] = 1
 			}
-			nA, nB := p.nCorrect[a], p.nCorrect[b]
-			t := pairTable{n: n, nA: nA, nB: nB, n11: n11, n10: nA - n11, n01: nB - n11, n00: n - nA - nB + n11}
-			v[q] = t.errorConsistency()
 		}
-		mean, _ := nanMean(v)
+		mean, h := pairMeanStats(n11, pairs, p.nCorrect, n)
 		ecGE[k] = mean >= obsMean-1e-12
+		hMeanGE[k] = h >= obsH-1e-12*math.Abs(obsH)
 		pairGE[k] = ge
 	})
-	pval := func(ge []bool) float64 {
-		c := 0
-		for _, g := range ge {
-			if g {
-				c++
-			}
-		}
-		return float64(1+c) / float64(1+perms)
-	}
-	res.hP = pval(hGE)
+	res.hP = pFrom(hGE)
 	if !withPairs {
 		return res
 	}
 	if !math.IsNaN(obsMean) {
-		res.ecMeanP = pval(ecGE)
+		res.ecMeanP = pFrom(ecGE)
+	}
+	if !math.IsNaN(obsH) {
+		res.hMeanP = pFrom(hMeanGE)
 	}
 	res.ecP = NewSquare(m)
 	for a := range m {
@@ -161,9 +149,51 @@ func permute(p *packed, pm *PairMatrices, perms int, seed int64, workers int) pe
 	return res
 }
 
-// addPermutation adds homogenization_p, error_consistency_p (per pair, in
-// pairwise) and the mean's error_consistency_p (in pairwise_mean) to r.
+// The nulls of the permutation tests, as metrics.json's "permutation"
+// member names them.
+const (
+	NullIndependent = "independent errors at fixed accuracy: each model's correctness vector shuffled on its own, so every instance is equally hard"
+	NullDifficulty  = "fixed instance difficulty and accuracy (curveball): the correctness matrix resampled with every model's error count and every instance's number of failing models kept"
+)
+
+// The corrections of the per-pair p-values (see adjustPairs).
+const (
+	adjustBH   = "Benjamini–Hochberg (false discovery rate) over the M(M−1)/2 pairs a < b where the p-value is defined"
+	adjustHolm = "Holm (family-wise error rate) over the M(M−1)/2 pairs a < b where the p-value is defined"
+)
+
+// PermutationInfo is metrics.json's "permutation" member: how the p-values
+// (every member named <name>_p, <name>_p_difficulty and their adjusted
+// forms) were computed. Every p-value is (1 + #{T_null ≥ t})/(1 + P), so
+// it is at least PFloor = 1/(P + 1): a p-value equal to PFloor means
+// p ≤ PFloor, and is printed so.
+type PermutationInfo struct {
+	Permutations int `json:"permutations"` // P, per test
+	PFloor       Num `json:"p_floor"`      // 1/(P + 1)
+	// CurveballTrades is the length of each curveball chain, 0 when the
+	// difficulty-keeping null was not run.
+	CurveballTrades int `json:"curveball_trades"`
+	// Nulls maps the JSON path of every p-value member to its null
+	// hypothesis, NullIndependent or NullDifficulty.
+	Nulls map[string]string `json:"nulls"`
+	// Adjustments maps the JSON path of every adjusted member to its
+	// multiplicity correction.
+	Adjustments map[string]string `json:"adjustments"`
+}
+
+// addPermutation adds the p-values of both nulls to r, with the
+// adjustments of the per-pair ones, and the top-level "permutation"
+// member that describes them:
+//
+//   - independent errors (permute): ensemble.homogenization_p,
+//     ensemble.homogenization_pairwise_mean_p,
+//     pairwise_mean.error_consistency_p and pairwise.error_consistency_p;
+//   - fixed difficulty (curveballNull): the same pairwise members with
+//     the suffix _difficulty. The whole-set H has none: with every
+//     instance's number of failing models fixed, SFR is fixed too.
 func addPermutation(r *Result, p *packed, perms int, seed int64, workers int) {
+	info := &PermutationInfo{Permutations: perms, PFloor: Num(1 / float64(perms+1)), Nulls: map[string]string{}, Adjustments: map[string]string{}}
+	r.Extra = withKey(r.Extra, "permutation", info)
 	null := permute(p, &r.Pairwise, perms, seed, workers)
 	h := null.hP
 	if math.IsNaN(float64(r.Ensemble.Homogenization)) {
@@ -171,28 +201,69 @@ func addPermutation(r *Result, p *packed, perms int, seed int64, workers int) {
 		r.Reasons["ensemble.homogenization_p"] = "homogenization is undefined"
 	}
 	setExtra(&r.Ensemble.Extra, "homogenization_p", Num(h))
+	info.Nulls["ensemble.homogenization_p"] = NullIndependent
 	pm := pairwiseMeans(r)
 	if pm == nil {
 		return
 	}
+	npairs := p.m * (p.m - 1) / 2
 	pm["error_consistency_p"] = Num(null.ecMeanP)
+	setExtra(&r.Ensemble.Extra, "homogenization_pairwise_mean_p", Num(null.hMeanP))
+	info.Nulls["pairwise_mean.error_consistency_p"] = NullIndependent
+	info.Nulls["ensemble.homogenization_pairwise_mean_p"] = NullIndependent
 	if null.ecP == nil {
-		r.Reasons["pairwise_mean.error_consistency_p"] = fmt.Sprintf("not computed: %d pairs × %d permutations exceed the permutation budget", p.m*(p.m-1)/2, perms)
+		why := fmt.Sprintf("not computed: %d pairs × %d permutations exceed the permutation budget", npairs, perms)
+		r.Reasons["pairwise_mean.error_consistency_p"] = why
+		r.Reasons["ensemble.homogenization_pairwise_mean_p"] = why
+	} else {
+		r.Reasons.num("pairwise_mean.error_consistency_p", null.ecMeanP, "error consistency is undefined for every pair")
+		r.Reasons.num("ensemble.homogenization_pairwise_mean_p", null.hMeanP, "pairwise homogenization is undefined for every pair")
+		addPairP(r, info, "error_consistency_p", null.ecP, NullIndependent)
+	}
+
+	if curveballCost(p.m, p.n, perms) > pairWorkBudget {
+		why := fmt.Sprintf("not computed: %d curveball chains of %d models exceed the permutation budget", perms, p.m)
+		for _, path := range []string{"pairwise.error_consistency_p_difficulty", "pairwise_mean.error_consistency_p_difficulty", "ensemble.homogenization_pairwise_mean_p_difficulty"} {
+			r.Reasons[path] = why
+		}
+		pm["error_consistency_p_difficulty"] = Num(math.NaN())
+		setExtra(&r.Ensemble.Extra, "homogenization_pairwise_mean_p_difficulty", Num(math.NaN()))
 		return
 	}
-	if math.IsNaN(null.ecMeanP) {
-		r.Reasons["pairwise_mean.error_consistency_p"] = "error consistency is undefined for every pair"
-	}
-	setExtra(&r.Pairwise.Extra, "error_consistency_p", null.ecP)
-	for a := range p.m {
-		for b := range p.m {
-			if math.IsNaN(null.ecP[a][b]) {
-				why := "error consistency is undefined"
-				if a == b {
-					why = "a model against itself"
+	cb := curveballNull(p, &r.Pairwise, perms, seed, workers)
+	info.CurveballTrades = cb.trades
+	pm["error_consistency_p_difficulty"] = Num(cb.ecMeanP)
+	setExtra(&r.Ensemble.Extra, "homogenization_pairwise_mean_p_difficulty", Num(cb.hMeanP))
+	r.Reasons.num("pairwise_mean.error_consistency_p_difficulty", cb.ecMeanP, "error consistency is undefined for every pair")
+	r.Reasons.num("ensemble.homogenization_pairwise_mean_p_difficulty", cb.hMeanP, "pairwise homogenization is undefined for every pair")
+	info.Nulls["pairwise_mean.error_consistency_p_difficulty"] = NullDifficulty
+	info.Nulls["ensemble.homogenization_pairwise_mean_p_difficulty"] = NullDifficulty
+	addPairP(r, info, "error_consistency_p_difficulty", cb.pair, NullDifficulty)
+}
+
+// addPairP adds the per-pair p-values ps as pairwise.<name>, with their
+// Benjamini–Hochberg (<name>_adj) and Holm (<name>_holm) adjustments and
+// the reasons of their NaN cells.
+func addPairP(r *Result, info *PermutationInfo, name string, ps Square, null string) {
+	bh, holm := adjustPairs(ps)
+	for _, v := range []struct {
+		name string
+		s    Square
+	}{{name, ps}, {name + "_adj", bh}, {name + "_holm", holm}} {
+		setExtra(&r.Pairwise.Extra, v.name, v.s)
+		for a := range v.s {
+			for b := range v.s {
+				if math.IsNaN(v.s[a][b]) {
+					why := "error consistency is undefined"
+					if a == b {
+						why = "a model against itself"
+					}
+					r.Reasons.cell(v.name, a, b, why)
 				}
-				r.Reasons.cell("error_consistency_p", a, b, why)
 			}
 		}
 	}
+	info.Nulls["pairwise."+name] = null
+	info.Adjustments["pairwise."+name+"_adj"] = adjustBH
+	info.Adjustments["pairwise."+name+"_holm"] = adjustHolm
 }
