@@ -18,8 +18,7 @@ import (
 
 // measure runs stages 5 and 6 on a prediction matrix: metrics.json, the
 // report, its figures and the terminal summary, all into dir.
-func measure(dir string, x *predmat.Matrix, stdout io.Writer) error {
-	opts := metrics.Options{}
+func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writer) error {
 	res, err := metrics.Compute(x, opts)
 	if err != nil {
 		return err

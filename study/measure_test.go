@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
 )
 
 // copyTree copies the regular files under src to dst.
@@ -66,7 +67,7 @@ func TestReportOnACopiedFolderGivesTheSameFiles(t *testing.T) {
 	for rel := range want {
 		os.Remove(filepath.Join(cp, rel))
 	}
-	if err := Report(cp, io.Discard); err != nil {
+	if err := Report(cp, ReportOptions{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	got := outputs(t, cp)

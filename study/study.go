@@ -14,6 +14,7 @@ import (
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/grid"
+	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/spec"
@@ -38,6 +39,9 @@ type RunOptions struct {
 	// report stage, which Run skips if ctx was cancelled by then: the
 	// command's signal handler stops at once from that call on.
 	Trained func()
+	// Metrics are the settings of the metrics stage (bootstrap
+	// replicates, permutations, the H_k group size).
+	Metrics metrics.Options
 }
 
 // FailedRunsError is returned by Run when some runs failed or were
@@ -117,7 +121,7 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 		if testHookReport != nil {
 			testHookReport(p.Dir)
 		}
-		if err := reportLocked(p.Dir, ReportOptions{}, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
+		if err := reportLocked(p.Dir, ReportOptions{Metrics: o.Metrics}, stdout); err != nil && !errors.Is(err, runs.ErrNoRuns) {
 			return err
 		}
 	}
@@ -172,8 +176,8 @@ func ParseShard(v string) (runs.Shard, error) {
 }
 
 // Analyze reads a predictions CSV written by any framework and writes
-// metrics.json and the report into outDir.
-func Analyze(path, outDir string, stdout io.Writer) error {
+// metrics.json and the report into outDir, measured with mo.
+func Analyze(path, outDir string, mo metrics.Options, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return &InputError{err}
@@ -193,7 +197,7 @@ func Analyze(path, outDir string, stdout io.Writer) error {
 	if err := makeOutDir("--out", outDir); err != nil {
 		return err
 	}
-	return measure(outDir, x, stdout)
+	return measure(outDir, x, mo, stdout)
 }
 
 // makeOutDir creates folder dir, given by flag, and its parents. A path
@@ -207,26 +211,26 @@ func makeOutDir(flag, dir string) error {
 	return err
 }
 
-// Report regenerates predictions.csv, metrics.json and the report of a
-// results folder from its stored runs, without retraining. It also merges
-// shards, since it reads whatever runs the folder holds.
-//
-// It takes the folder's lock shared (store.LockShared): it runs beside
-// shards still training, whose finished runs it gathers, but not beside
-// an unsharded study run, which is refused while it writes and refuses it.
-func Report(dir string, stdout io.Writer) error {
-	return ReportWith(dir, ReportOptions{}, stdout)
-}
-
-// ReportOptions are the settings of ReportWith.
+// ReportOptions are the settings of Report.
 type ReportOptions struct {
 	// AllowPartial reports a folder that holds only part of its grid, with
 	// a banner, instead of refusing it (runs.PartialError, exit code 1).
 	AllowPartial bool
+	// Metrics are the settings of the metrics stage.
+	Metrics metrics.Options
 }
 
-// ReportWith is Report with options.
-func ReportWith(dir string, o ReportOptions, stdout io.Writer) error {
+// Report regenerates predictions.csv, metrics.json and the report of a
+// results folder from its stored runs, without retraining, measured with
+// o.Metrics. It also merges shards, since it reads whatever runs the folder
+// holds.
+//
+// It takes the folder's lock shared (store.LockShared): it runs beside
+// shards still training, but not beside an unsharded study run, which is
+// refused while it writes and refuses it. A folder that holds only part
+// of its grid (shards still training, runs missing) is refused unless
+// o.AllowPartial.
+func Report(dir string, o ReportOptions, stdout io.Writer) error {
 	if err := checkStudyDir(dir); err != nil {
 		return err
 	}
@@ -241,7 +245,7 @@ func ReportWith(dir string, o ReportOptions, stdout io.Writer) error {
 	return reportLocked(dir, o, stdout)
 }
 
-// reportLocked is ReportWith for a caller that holds the folder's lock.
+// reportLocked is Report for a caller that holds the folder's lock.
 // A folder that holds part of its grid is refused before anything is
 // written, unless o.AllowPartial.
 func reportLocked(dir string, o ReportOptions, stdout io.Writer) error {
@@ -254,7 +258,7 @@ func reportLocked(dir string, o ReportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return measure(dir, x, stdout)
+	return measure(dir, x, o.Metrics, stdout)
 }
 
 // testHookReport, when set by a test, is called by Run with the results

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/runs"
 	"github.com/study-harness/study/study/store"
 )
@@ -414,7 +415,7 @@ func TestReportRegeneratesWithoutRetraining(t *testing.T) {
 	for _, f := range []string{store.MetricsFile, store.ReportFile, store.PredictionsFile} {
 		os.Remove(filepath.Join(dir, f))
 	}
-	if err := Report(dir, io.Discard); err != nil {
+	if err := Report(dir, ReportOptions{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, store.MetricsFile))
@@ -435,7 +436,7 @@ func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {
 	in := filepath.Join(dir, "pred.csv")
 	os.WriteFile(in, []byte(csv), 0o644)
 	out := filepath.Join(dir, "out")
-	if err := Analyze(in, out, io.Discard); err != nil {
+	if err := Analyze(in, out, metrics.Options{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(out, store.MetricsFile))
@@ -642,7 +643,7 @@ func TestRunKeepsTheFolderLockedThroughItsReport(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer unlock()
-			if err := Report(dir, io.Discard); !errors.Is(err, tc.want) && (tc.want != nil || err != nil) {
+			if err := Report(dir, ReportOptions{}, io.Discard); !errors.Is(err, tc.want) && (tc.want != nil || err != nil) {
 				t.Errorf("Report: %v, want %v", err, tc.want)
 			}
 		})

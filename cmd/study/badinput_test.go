@@ -229,6 +229,14 @@ func TestBadFlagValuesAreRefused(t *testing.T) {
 		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--parallel", "-1"}, "--parallel"},
 		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--signal-lead", "-1"}, "--signal-lead"},
 		{[]string{"export", "slurm", "ok.yaml", "--shards", "2", "--signal-lead", "0"}, "--signal-lead"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--bootstrap", "0"}, "--bootstrap"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--permutations", "0"}, "--permutations"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--permutations", "-2"}, "--permutations"},
+		{[]string{"run", "ok.yaml", "--results", "res", "--homogenization-k", "1"}, "--homogenization-k"},
+		{[]string{"analyze", "p.csv", "--out", "res", "--bootstrap", "-5"}, "--bootstrap"},
+		{[]string{"report", "res", "--permutations", "0"}, "--permutations"},
+		{[]string{"merge", "res", "--bootstrap", "0"}, "--bootstrap"},
+		{[]string{"report", "res", "--homogenization-k", "0"}, "--homogenization-k"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := runStudy(t, tmp, tc.args...)

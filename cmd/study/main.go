@@ -30,6 +30,7 @@ import (
 
 	"github.com/study-harness/study/study"
 	"github.com/study-harness/study/study/export"
+	"github.com/study-harness/study/study/metrics"
 )
 
 const usage = `usage: study <command> [flags] [args]
@@ -269,8 +270,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, traine
 	fs.IntVar(&o.MaxRuns, "max-runs", study.DefaultMaxRuns, "refuse grids with more runs than this")
 	fs.StringVar(&shard, "shard", "", "run only shard I of N of the grid, written I/N (0-based)")
 	fs.BoolVar(&o.NoReport, "no-report", false, "train only; skip metrics and the report")
+	mo := metricsFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
+		return err
+	}
+	if o.Metrics, err = mo("run"); err != nil {
 		return err
 	}
 	if o.Shard, err = study.ParseShard(shard); err != nil {
@@ -302,6 +307,29 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	return study.Validate(pos[0], *maxRuns, stdout)
 }
 
+// metricsFlags registers the flags of the metrics stage on fs and returns
+// a function that checks them after parsing and returns the options for
+// command cmd. --bootstrap and --permutations mean what they say: their
+// defaults are the numbers, -1 turns the intervals or p-values off, and 0
+// or less than -1 is a usage error (exit 2).
+func metricsFlags(fs *flag.FlagSet) func(cmd string) (metrics.Options, error) {
+	var o metrics.Options
+	fs.IntVar(&o.Bootstrap, "bootstrap", metrics.DefaultBootstrap, "paired-bootstrap replicates behind every 95% interval; -1 turns the intervals off")
+	fs.IntVar(&o.Permutations, "permutations", metrics.DefaultPermutations, "permutations behind every p-value (floor 1/(N+1)); -1 turns the p-values off")
+	fs.IntVar(&o.HomogenizationK, "homogenization-k", metrics.DefaultHomogenizationK, "group size k of homogenization H_k (at least 2)")
+	return func(cmd string) (metrics.Options, error) {
+		for _, f := range []struct {
+			name string
+			v    int
+		}{{"bootstrap", o.Bootstrap}, {"permutations", o.Permutations}} {
+			if f.v == 0 || f.v < -1 {
+				return o, &usageError{fmt.Sprintf("%s: --%s %d: want at least 1, or -1 to turn it off", cmd, f.name, f.v)}
+			}
+		}
+		return o, atLeast(cmd, "homogenization-k", o.HomogenizationK, 2)
+	}
+}
+
 // atLeast refuses a flag value below min as a usage error (exit 2).
 func atLeast(cmd, flag string, v, min int) error {
 	if v < min {
@@ -313,6 +341,7 @@ func atLeast(cmd, flag string, v, min int) error {
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("analyze", "PRED.csv --out DIR", stderr)
 	out := fs.String("out", "", "folder for metrics.json and the report (required)")
+	mo := metricsFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -320,7 +349,11 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return &usageError{"analyze: --out DIR is required"}
 	}
-	return study.Analyze(pos[0], *out, stdout)
+	opts, err := mo("analyze")
+	if err != nil {
+		return err
+	}
+	return study.Analyze(pos[0], *out, opts, stdout)
 }
 
 // cmdReport serves report and merge, which are one operation: regenerate
@@ -329,11 +362,15 @@ func cmdReport(name string, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(name, "DIR", stderr)
 	var o study.ReportOptions
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "report a folder that holds only part of its grid, with a banner (otherwise exit 1)")
+	mo := metricsFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
 	}
-	return study.ReportWith(pos[0], o, stdout)
+	if o.Metrics, err = mo(name); err != nil {
+		return err
+	}
+	return study.Report(pos[0], o, stdout)
 }
 
 func cmdRuns(args []string, stdout, stderr io.Writer) error {
