@@ -230,7 +230,7 @@ func (b *built) buildTables() {
 	if r := in.Metrics; r != nil {
 		t := &paperTable{
 			Name:      "ensemble",
-			Caption:   "Whole-set measures over all models: value, its 95% paired-bootstrap interval [low, high] and the permutation p-value, where computed.",
+			Caption:   "Whole-set measures over all models: value, its 95% paired-bootstrap interval [low, high] (test instances resampled, the trained models fixed) and the permutation p-value against independent errors at fixed accuracy, where computed; a p-value at its floor 1/(P+1) is given as a bound. The whole-set H grows with the number of models: compare it only at equal M.",
 			Header:    []string{"measure", "value", "95% interval", "p"},
 			CSVHeader: []string{"measure", "value", "ci_lo", "ci_hi", "p"},
 		}
@@ -251,7 +251,7 @@ func (b *built) buildTables() {
 				ivs = ivText(iv, e.prec)
 			}
 			// The interval has its own column: the value is shown alone.
-			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: num(e.v, e.prec), Num: true}, {Text: ivs, Num: true}, {Text: pValue(p), Num: true}})
+			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: num(e.v, e.prec), Num: true}, {Text: ivs, Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
 			t.CSV = append(t.CSV, []string{e.key, raw(e.v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
 		}
 		b.tables = append(b.tables, t)
@@ -272,7 +272,7 @@ func (b *built) buildTables() {
 				if !finite(v) {
 					continue
 				}
-				t.Rows = append(t.Rows, []tcell{{Text: k.label}, {Text: withCI(v, iv, 4), Num: true}, {Text: pValue(p), Num: true}})
+				t.Rows = append(t.Rows, []tcell{{Text: k.label}, {Text: withCI(v, iv, 4), Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
 				t.CSV = append(t.CSV, []string{k.key, raw(v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
 			}
 			b.tables = append(b.tables, t)
@@ -377,10 +377,13 @@ type ensembleRow struct {
 // ensembleRows lists the whole-set measures shown, in order.
 func ensembleRows(r *metrics.Result) []ensembleRow {
 	e := &r.Ensemble
+	g := readGroupH(r)
 	return []ensembleRow{
 		{"systemic_failure_rate", "systemic failure rate (all models wrong)", float64(e.SystemicFailureRate), 4},
 		{"independent_failure_rate", "… if independent (∏ e_m)", float64(e.IndependentFailureRate), 4},
-		{"homogenization", "homogenization H", float64(e.Homogenization), 3},
+		{"homogenization_pairwise_mean", "mean pairwise homogenization H (1 = independent)", g.pairMean, 3},
+		{"homogenization_k", g.hkLabel(), g.hk, 3},
+		{"homogenization", wholeSetHLabel, float64(e.Homogenization), 3},
 		{"all_correct_rate", "all-correct rate", float64(e.AllCorrectRate), 4},
 		{"independent_all_correct_rate", "… if independent (∏ a_m)", float64(e.IndependentAllCorrectRate), 4},
 		{"fleiss_kappa", "Fleiss' κ", float64(e.FleissKappa), 4},

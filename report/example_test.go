@@ -51,5 +51,5 @@ func ExampleSummary() {
 	// │ lr=10   │         — │      3.0 s │ failed: loss diverged │
 	// └─────────┴───────────┴────────────┴───────────────────────┘
 	// test accuracy: mean 93.00 %, min 91.00 %, max 95.00 % over 2 finished runs
-	// mean pairwise agreement: 0.9300 over 2 ordered pairs of 2 models
+	// mean pairwise agreement: 0.9300 over 1 pair of 2 models
 }

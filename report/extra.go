@@ -172,6 +172,9 @@ type extras struct {
 	ensembleP  map[string]fnum
 	pairMean   map[string]json.RawMessage
 	accuracyCI []interval
+	// permutations is the permutation count behind the p-values
+	// (metrics.json "permutation"), 0 when none were run.
+	permutations int
 }
 
 // readExtras decodes the optional members of r. A member of the wrong
@@ -194,6 +197,7 @@ func readExtras(r *metrics.Result) extras {
 	decodeExtra(r.Extra["agreement_on_the_line"], &e.onTheLine)
 	decodeExtra(r.Extra["pairwise_mean"], &e.pairMean)
 	decodeExtra(r.PerModel.Extra["accuracy_ci"], &e.accuracyCI)
+	e.permutations = permutationCount(r)
 	e.ensembleCI = map[string]interval{}
 	e.ensembleP = map[string]fnum{}
 	for k, v := range r.Ensemble.Extra {

@@ -261,13 +261,15 @@ func abbrev(names []string) string {
 	return fmt.Sprintf("%q… (%d in all)", names[:show], len(names))
 }
 
-// MeanAgreement returns the mean of the off-diagonal entries of a that are
-// not NaN, and how many there were. It returns NaN, 0 when there are none.
+// MeanAgreement returns the mean of the entries of a above the diagonal
+// (the pairs i < j: agreement is symmetric, so each pair counts once) that
+// are not NaN, and how many pairs there were. It returns NaN, 0 when there
+// are none.
 func MeanAgreement(a [][]float64) (mean float64, n int) {
 	var sum float64
 	for i, row := range a {
 		for j, v := range row {
-			if i == j || math.IsNaN(v) {
+			if j <= i || math.IsNaN(v) {
 				continue
 			}
 			sum += v

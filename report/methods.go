@@ -249,14 +249,9 @@ func (b *built) methods() ([]byte, []string) {
 			fmt.Fprintf(&w, ", chance-adjusted probabilistic agreement (CAPA) %s", cite("goel2025great"))
 		}
 		fmt.Fprintf(&w, ", agreement on instances both get wrong %s and error-normalised disagreement %s. ", cite("kim2025correlated"), cite("fort2019deep"))
-		fmt.Fprintf(&w, "Over all models we report the systemic failure rate (the fraction of instances every model gets wrong) against its value under independence, ∏ e_m, and their ratio, homogenization H %s; Fleiss' κ %s; and Kuncheva's non-pairwise diversity measures %s.",
-			cite("bommasani2022picking", "toups2023ecosystem"), cite("fleiss1971measuring"), cite("kuncheva2003measures"))
-		if b.x.hasIntervals() {
-			fmt.Fprintf(&w, " Intervals are 95%% percentile intervals of a paired bootstrap over test instances (the same resampled instances for every model); pairs of models are never treated as independent samples.")
-		}
-		if len(b.x.ensembleP) > 0 {
-			fmt.Fprintf(&w, " p-values come from a permutation null that shuffles each model's correctness vector, keeping its accuracy.")
-		}
+		var stats strings.Builder
+		b.statisticsMethods(&stats, r, cite)
+		w.WriteString(stats.String())
 		if b.x.hasAttribution && len(b.x.attribution) > 0 {
 			fmt.Fprintf(&w, " %s", attributionMethods(b.x.attrSummary, b.x.hasIntervals(), cite))
 		}

@@ -122,8 +122,11 @@ func syntheticMatrix(m, n, c int, names []string) *predmat.Matrix {
 }
 
 // metricsInput is sampleInput with a prediction matrix, its metrics and a
-// distribution-shift section: everything the report can show.
-func metricsInput(t testing.TB) *Input { return metricsInputWith(t, metrics.Options{}) }
+// distribution-shift section: everything the report can show. Fewer
+// replicates and permutations than the defaults keep the tests short.
+func metricsInput(t testing.TB) *Input {
+	return metricsInputWith(t, metrics.Options{Bootstrap: 200, Permutations: 199})
+}
 
 // metricsInputWith is metricsInput with the metrics computed with opts.
 func metricsInputWith(t testing.TB, opts metrics.Options) *Input {

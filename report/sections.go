@@ -94,17 +94,13 @@ func summaryData(b *built) (any, error) {
 		v.HasAgree = true
 		v.AgreeMean = fmt.Sprintf("%.4f", mean)
 		v.AgreePairs = n
-		v.AgreeNaN = len(in.Models)*(len(in.Models)-1) - n
+		v.AgreeNaN = len(in.Models)*(len(in.Models)-1)/2 - n
 	}
 	if r := in.Metrics; r != nil {
 		if b.x.hasAttribution && len(b.x.attribution) > 0 {
 			v.Headline = append(v.Headline, keyValue{"Disagreement by axis", rankingText(b.x.attribution) + " (pairs differing in that axis alone; ranked only where the intervals of the differences separate them)"})
 		}
-		h := "H = " + num(float64(r.Ensemble.Homogenization), 3)
-		if iv, ok := b.x.ensembleCI["homogenization"]; ok && iv.ok() {
-			h += ", 95% interval [" + num(float64(iv[0]), 3) + ", " + num(float64(iv[1]), 3) + "]"
-		}
-		v.Headline = append(v.Headline, keyValue{"Homogenization", h + fmt.Sprintf("; systemic failure %s against %s if independent", num(float64(r.Ensemble.SystemicFailureRate), 4), sci(float64(r.Ensemble.IndependentFailureRate)))})
+		v.Headline = append(v.Headline, keyValue{"Homogenization", overviewH(r) + fmt.Sprintf("; systemic failure rate %s", num(float64(r.Ensemble.SystemicFailureRate), 4))})
 	}
 	for _, k := range slices.Sorted(mapKeys(in.Environment)) {
 		v.Env = append(v.Env, keyValue{k, in.Environment[k]})
@@ -280,26 +276,15 @@ func homogenizationData(b *built) (any, error) {
 		}
 		return "95% interval [" + num(float64(iv[0]), prec) + ", " + num(float64(iv[1]), prec) + "]"
 	}
-	p := "p-value not computed"
-	if v, ok := b.x.ensembleP["homogenization"]; ok && finite(float64(v)) {
-		p = "permutation p " + pValue(float64(v))
-	}
-	h := float64(e.Homogenization)
-	hText := num(h, 3)
-	if !finite(h) {
-		hText = "undefined"
-		if why := r.Reasons["ensemble.homogenization"]; why != "" {
-			hText += " (" + why + ")"
-		}
-	}
-	facts := []keyValue{
-		{"Systemic failure rate", fmt.Sprintf("%s of instances every model gets wrong (%s)", num(float64(e.SystemicFailureRate), 4), ci("systemic_failure_rate", 4))},
+	facts := append([]keyValue{
+		{"Systemic failure rate", fmt.Sprintf("%s of instances every model gets wrong (%s)", num(float64(e.SystemicFailureRate), 4), ci("systemic_failure_rate", 4))}},
+		homogenizationFacts(r, b.x.ensembleCI, b.x.ensembleP, b.x.permutations)...)
+	facts = append(facts, []keyValue{
 		{"… if independent", fmt.Sprintf("%s = ∏ e_m, the product of the models' error rates", sci(float64(e.IndependentFailureRate)))},
-		{"Homogenization H", fmt.Sprintf("%s = systemic / independent (Bommasani et al. 2022; %s; %s)", hText, ci("homogenization", 3), p)},
 		{"All-correct rate", fmt.Sprintf("%s against %s = ∏ a_m if independent", num(float64(e.AllCorrectRate), 4), sci(float64(e.IndependentAllCorrectRate)))},
 		{"Majority vote", fmt.Sprintf("accuracy %s against mean %s and best %s", num(float64(e.MajorityVoteAccuracy), 4), num(float64(e.MeanAccuracy), 4), num(float64(e.BestAccuracy), 4))},
 		{"Fleiss' κ", num(float64(e.FleissKappa), 4)},
-	}
+	}...)
 	fb, err := b.figBlock("No failure-count histogram (fewer than one model).", "failures")
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func SharingSection(s *metrics.SharingStats) Section {
 		"(init: scratch, a shared backbone, or a backbone per run; data_subset: disjoint halves or halves with 50% overlap). " +
 		"Pairwise H is the rate at which both models of a pair fail divided by the product of their error rates (1 = independent), " +
 		fmt.Sprintf("averaged over the pairs of a condition. Intervals: paired bootstrap over test instances (%d replicates). ", s.Bootstrap) +
-		fmt.Sprintf("p: permutation test (%d permutations, each model's correctness shuffled on its own, keeping its accuracy) of whether a condition's models fail together more than independent models would.", s.Permutations)}
+		fmt.Sprintf("p: permutation test (%d permutations, each model's correctness shuffled on its own, keeping its accuracy) of whether a condition's models fail together more than independent models would; a p-value at its floor 1/(P+1) is given as a bound.", s.Permutations)}
 	for _, ax := range s.Axes {
 		for _, c := range ax.Conditions {
 			label := c.Condition
@@ -28,8 +28,8 @@ func SharingSection(s *metrics.SharingStats) Section {
 				label += " (" + c.Kind + ")"
 			}
 			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", c.MeanAccuracy),
-				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), fmt.Sprintf("%.3g", c.PairwiseHP),
-				ci(c.ErrorConsistency, c.ECCI, "%.3f"), fmt.Sprintf("%.3g", c.ECP)})
+				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), pValue(c.PairwiseHP, s.Permutations),
+				ci(c.ErrorConsistency, c.ECCI, "%.3f"), pValue(c.ECP, s.Permutations)})
 		}
 		text = append(text, ax.Sentence)
 	}

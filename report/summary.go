@@ -14,9 +14,10 @@ import (
 // min and max test accuracy of the finished runs and the mean pairwise
 // agreement (off-diagonal, ignoring NaN).
 //
-// With Metrics it adds the top-line numbers (homogenization with its
-// interval and p-value, systemic failure against independence, majority
-// vote) and the factor ranking when the attribution was computed.
+// With Metrics it adds the top-line numbers (see headlineRows: the mean
+// pairwise homogenization and H_k with their intervals and the p-values
+// of both nulls, never the whole-set H, which grows with the number of
+// models) and the factor ranking when the attribution was computed.
 func Summary(w io.Writer, in *Input) error {
 	b, err := build(in)
 	if err != nil {
@@ -54,7 +55,11 @@ func Summary(w io.Writer, in *Input) error {
 		fmt.Fprintf(ew, "test accuracy: no finished runs\n")
 	}
 	if mean, n := MeanAgreement(in.Agreement); n > 0 {
-		fmt.Fprintf(ew, "mean pairwise agreement: %s over %d ordered pairs of %d models\n", strconv.FormatFloat(mean, 'f', 4, 64), n, len(in.Models))
+		pairs := "pairs"
+		if n == 1 {
+			pairs = "pair"
+		}
+		fmt.Fprintf(ew, "mean pairwise agreement: %s over %d %s of %d models\n", strconv.FormatFloat(mean, 'f', 4, 64), n, pairs, len(in.Models))
 	} else {
 		fmt.Fprintf(ew, "mean pairwise agreement: n/a (%d models)\n", len(in.Models))
 	}
@@ -78,37 +83,19 @@ func (b *built) topLine(w io.Writer) error {
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight}}),
 	)
-	t.Header("measure", "value", "95% interval", "p")
-	for _, e := range ensembleRows(b.in.Metrics) {
-		switch e.key {
-		case "systemic_failure_rate", "independent_failure_rate", "homogenization", "majority_vote_accuracy", "mean_accuracy", "fleiss_kappa":
-		default:
-			continue
-		}
-		iv, ok := b.x.ensembleCI[e.key]
-		ivs := "—"
-		if ok && iv.ok() {
-			ivs = "[" + num(float64(iv[0]), e.prec) + ", " + num(float64(iv[1]), e.prec) + "]"
-		}
-		p := "—"
-		if v, ok := b.x.ensembleP[e.key]; ok {
-			p = pValue(float64(v))
-		}
-		if err := t.Append(e.label, sci(e.v), ivs, p); err != nil {
-			return fmt.Errorf("report: summary table: %w", err)
-		}
-	}
-	if v, iv, p := b.x.pairMeanValue("error_consistency"); finite(v) {
-		ivs := "—"
-		if iv.ok() {
-			ivs = "[" + num(float64(iv[0]), 4) + ", " + num(float64(iv[1]), 4) + "]"
-		}
-		if err := t.Append("mean error consistency κ", num(v, 4), ivs, pValue(p)); err != nil {
+	t.Header("measure", "value", "95% interval", "p, independent errors")
+	for _, h := range b.headlineRows() {
+		if err := t.Append(h.label, h.value, h.ci, h.p); err != nil {
 			return fmt.Errorf("report: summary table: %w", err)
 		}
 	}
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("report: summary table: %w", err)
+	}
+	if s := pairsBeyond(b.in.Metrics); s != "" {
+		if _, err := fmt.Fprintf(w, "pairs failing together: %s\n", s); err != nil {
+			return err
+		}
 	}
 	if !b.x.hasAttribution || len(b.x.attribution) == 0 {
 		_, err := fmt.Fprintln(w, "what makes models disagree: not computed")

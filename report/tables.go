@@ -66,17 +66,6 @@ func ivText(iv interval, prec int) string {
 	return "[" + num(float64(iv[0]), prec) + ", " + num(float64(iv[1]), prec) + "]"
 }
 
-// pValue formats a permutation p-value.
-func pValue(p float64) string {
-	switch {
-	case !finite(p):
-		return "—"
-	case p < 0.001:
-		return "< 0.001"
-	}
-	return num(p, 3)
-}
-
 // raw formats x for CSV: shortest round-trip form, empty when not finite.
 func raw(x float64) string {
 	if !finite(x) {

@@ -18,6 +18,18 @@ const (
 	DefaultPermutations = 999
 )
 
+// BootstrapInfo is metrics.json's "bootstrap" member: what every <name>_ci
+// interval of the Result is.
+type BootstrapInfo struct {
+	Replicates int     `json:"replicates"` // B
+	Level      float64 `json:"level"`      // 0.95
+	// Resampled says what each replicate draws and what it holds fixed.
+	Resampled string `json:"resampled"`
+}
+
+// bootstrapResampled is BootstrapInfo.Resampled.
+const bootstrapResampled = "test instances, with replacement, the same draw for every model (paired); the trained models (runs) are fixed, so an interval reflects the finite test set, not run-to-run variability"
+
 // pairWorkBudget bounds the word operations that the per-pair bootstrap
 // and permutation kernels may spend (about a second on two cores). Beyond
 // it the intervals of measures that are not sums over instances, and the

@@ -115,6 +115,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
 	var s *sampler
 	if b := count(opts.Bootstrap, DefaultBootstrap); b > 0 {
 		s = newSampler(x, p, b, opts.Seed, opts.Workers)
+		r.Extra = withKey(r.Extra, "bootstrap", BootstrapInfo{Replicates: b, Level: 0.95, Resampled: bootstrapResampled})
 		s.addIntervals(r, inst)
 	} else {
 		pairwiseMeans(r)

@@ -103,8 +103,7 @@ func curveballCost(m, n, perms int) float64 {
 
 // curveballNull runs the curveball test of every pair's co-failure (its
 // N11, which with both accuracies fixed orders error consistency and
-// pairwise H alike) and of the means over pairs of error consistency
-// and pairwise H. Permutation k draws from the stream
+// pairwise H alike). Permutation k draws from the stream
 // "metrics/curveball" keyed by seed and k, the hub from
 // "metrics/curveball/hub", so the p-values do not depend on the number
 // of workers. pm holds the observed error consistency.
@@ -114,11 +113,9 @@ func curveballNull(p *packed, pm *PairMatrices, perms int, seed int64, workers i
 	res := curveballResult{trades: trades}
 	pairs := allPairs(m)
 	obs := pairN11(p.corr, cw, pairs)
-	obsEC, obsH := pairMeanStats(obs, pairs, p.nCorrect, p.n)
 	hub := append([]uint64(nil), p.corr...)
 	curveballChain(hub, m, cw, trades, seeds.Stream("metrics/curveball/hub", seed), make([]int32, 0, p.n))
 	pairGE := make([][]bool, perms)
-	ecGE, hGE := make([]bool, perms), make([]bool, perms)
 	forRange(perms, workers, func(k int) {
 		corr := append([]uint64(nil), hub...)
 		curveballChain(corr, m, cw, trades, seeds.Stream("metrics/curveball", seed, int64(k)), make([]int32, 0, p.n))
@@ -127,18 +124,8 @@ func curveballNull(p *packed, pm *PairMatrices, perms int, seed int64, workers i
 		for q := range pairs {
 			ge[q] = n11[q] >= obs[q]
 		}
-		ec, h := pairMeanStats(n11, pairs, p.nCorrect, p.n)
-		ecGE[k] = ec >= obsEC-1e-12
-		hGE[k] = h >= obsH-1e-12*math.Abs(obsH)
 		pairGE[k] = ge
 	})
-	res.ecMeanP, res.hMeanP = math.NaN(), math.NaN()
-	if !math.IsNaN(obsEC) {
-		res.ecMeanP = pFrom(ecGE)
-	}
-	if !math.IsNaN(obsH) {
-		res.hMeanP = pFrom(hGE)
-	}
 	res.pair = NewSquare(m)
 	for a := range m {
 		res.pair[a][a] = math.NaN()

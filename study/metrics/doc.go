@@ -42,8 +42,8 @@
 //     own: homogenization_p, error_consistency_p per pair and for the
 //     mean, homogenization_pairwise_mean_p), and fixed instance difficulty
 //     and accuracy (a curveball chain that keeps both margins of the
-//     correctness matrix: the same pairwise members with the suffix
-//     _difficulty). Per-pair p-values have Benjamini–Hochberg (_adj) and
+//     correctness matrix: error_consistency_p_difficulty per pair).
+//     Per-pair p-values have Benjamini–Hochberg (_adj) and
 //     Holm (_holm) adjustments; the top-level "permutation" member
 //     (PermutationInfo) gives P, the floor 1/(P+1) and each member's null;
 //   - homogenization at a fixed group size: the pairwise matrix

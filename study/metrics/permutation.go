@@ -188,9 +188,10 @@ type PermutationInfo struct {
 //   - independent errors (permute): ensemble.homogenization_p,
 //     ensemble.homogenization_pairwise_mean_p,
 //     pairwise_mean.error_consistency_p and pairwise.error_consistency_p;
-//   - fixed difficulty (curveballNull): the same pairwise members with
-//     the suffix _difficulty. The whole-set H has none: with every
-//     instance's number of failing models fixed, SFR is fixed too.
+//   - fixed difficulty (curveballNull): pairwise.error_consistency_p_difficulty
+//     per pair (it orders pairwise H alike). Nothing over all models has
+//     one: with every instance's number of failing models fixed, SFR and
+//     the total co-failure over pairs are fixed too.
 func addPermutation(r *Result, p *packed, perms int, seed int64, workers int) {
 	info := &PermutationInfo{Permutations: perms, PFloor: Num(1 / float64(perms+1)), Nulls: map[string]string{}, Adjustments: map[string]string{}}
 	r.Extra = withKey(r.Extra, "permutation", info)
@@ -222,22 +223,11 @@ func addPermutation(r *Result, p *packed, perms int, seed int64, workers int) {
 	}
 
 	if curveballCost(p.m, p.n, perms) > pairWorkBudget {
-		why := fmt.Sprintf("not computed: %d curveball chains of %d models exceed the permutation budget", perms, p.m)
-		for _, path := range []string{"pairwise.error_consistency_p_difficulty", "pairwise_mean.error_consistency_p_difficulty", "ensemble.homogenization_pairwise_mean_p_difficulty"} {
-			r.Reasons[path] = why
-		}
-		pm["error_consistency_p_difficulty"] = Num(math.NaN())
-		setExtra(&r.Ensemble.Extra, "homogenization_pairwise_mean_p_difficulty", Num(math.NaN()))
+		r.Reasons["pairwise.error_consistency_p_difficulty"] = fmt.Sprintf("not computed: %d curveball chains of %d models exceed the permutation budget", perms, p.m)
 		return
 	}
 	cb := curveballNull(p, &r.Pairwise, perms, seed, workers)
 	info.CurveballTrades = cb.trades
-	pm["error_consistency_p_difficulty"] = Num(cb.ecMeanP)
-	setExtra(&r.Ensemble.Extra, "homogenization_pairwise_mean_p_difficulty", Num(cb.hMeanP))
-	r.Reasons.num("pairwise_mean.error_consistency_p_difficulty", cb.ecMeanP, "error consistency is undefined for every pair")
-	r.Reasons.num("ensemble.homogenization_pairwise_mean_p_difficulty", cb.hMeanP, "pairwise homogenization is undefined for every pair")
-	info.Nulls["pairwise_mean.error_consistency_p_difficulty"] = NullDifficulty
-	info.Nulls["ensemble.homogenization_pairwise_mean_p_difficulty"] = NullDifficulty
 	addPairP(r, info, "error_consistency_p_difficulty", cb.pair, NullDifficulty)
 }
 
