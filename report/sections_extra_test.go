@@ -55,7 +55,7 @@ func TestSharingSection(t *testing.T) {
 		{Key: "init", Sentence: "init sentence", Conditions: []metrics.SharingCondition{
 			{Condition: "scratch", Kind: "scratch", Models: []string{"a", "b"}, MeanAccuracy: 0.9, SFR: 0.02, SFRCI: [2]float64{0.01, 0.03},
 				PairwiseH: 1.2, PairwiseHCI: [2]float64{1.1, 1.3}, PairwiseHP: 0.5, ErrorConsistency: 0.1, ECCI: [2]float64{0.05, 0.15}, ECP: 1.0 / 201},
-			{Condition: "from(seed=100)", Kind: "shared", Models: []string{"c"}, PairwiseHP: math.NaN(), ECP: math.NaN()},
+			{Condition: "from(seed=100)", Kind: "shared", Models: []string{"c"}, PairwiseHP: metrics.Num(math.NaN()), ECP: metrics.Num(math.NaN())},
 		}},
 		{Key: "data_subset", Sentence: "data sentence", Conditions: []metrics.SharingCondition{
 			{Condition: "disjoint halves", Kind: "disjoint"},

@@ -13,8 +13,8 @@ import (
 // p-values), and each axis' verdict sentence.
 func SharingSection(s *metrics.SharingStats) Section {
 	t := &Table{Header: []string{"axis", "condition", "models", "mean accuracy", "systemic failure rate [95% CI]", "mean pairwise H [95% CI]", "H p", "mean error consistency [95% CI]", "EC p"}}
-	ci := func(v float64, c [2]float64, f string) string {
-		return fmt.Sprintf(f+" ["+f+", "+f+"]", v, c[0], c[1])
+	ci := func(v metrics.Num, c metrics.Interval, f string) string {
+		return fmt.Sprintf(f+" ["+f+", "+f+"]", float64(v), c[0], c[1])
 	}
 	text := []string{"Do models that share components fail together? Conditions are the values of the sharing axes " +
 		"(init: scratch, a shared backbone, or a backbone per run; data_subset: disjoint halves or halves with 50% overlap). " +
@@ -27,9 +27,9 @@ func SharingSection(s *metrics.SharingStats) Section {
 			if ax.Key == "init" && c.Kind != "" && c.Kind != c.Condition {
 				label += " (" + c.Kind + ")"
 			}
-			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", c.MeanAccuracy),
-				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), pValue(c.PairwiseHP, s.Permutations),
-				ci(c.ErrorConsistency, c.ECCI, "%.3f"), pValue(c.ECP, s.Permutations)})
+			t.Rows = append(t.Rows, []string{ax.Key, label, fmt.Sprint(len(c.Models)), fmt.Sprintf("%.4f", float64(c.MeanAccuracy)),
+				ci(c.SFR, c.SFRCI, "%.4f"), ci(c.PairwiseH, c.PairwiseHCI, "%.3f"), pValue(float64(c.PairwiseHP), s.Permutations),
+				ci(c.ErrorConsistency, c.ECCI, "%.3f"), pValue(float64(c.ECP), s.Permutations)})
 		}
 		text = append(text, ax.Sentence)
 	}

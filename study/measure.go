@@ -34,7 +34,7 @@ func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writ
 		res.Extra["eval_sets"] = shifted
 		res.Extra["agreement_on_the_line"] = lines
 	}
-	sh := metrics.Sharing(x) // component sharing
+	sh := metrics.Sharing(x, opts) // component sharing
 	if sh != nil {
 		if res.Extra == nil {
 			res.Extra = map[string]any{}

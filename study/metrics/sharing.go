@@ -14,14 +14,6 @@ import (
 // share a pretrained backbone or training data fail together more often).
 // See Sharing for the method.
 
-// The sharing analysis' bootstrap replicates and permutations;
-// sharingSeed keys their streams.
-const (
-	sharingBootstrap    = 200
-	sharingPermutations = 200
-	sharingSeed         = 0
-)
-
 // Condition labels of the data axis.
 const (
 	dataDisjoint = "disjoint halves"
@@ -46,8 +38,8 @@ const (
 // member "sharing"): per sharing axis, the measures of each condition and
 // the difference of each condition from the axis' reference.
 type SharingStats struct {
-	Bootstrap    int           `json:"bootstrap"`    // bootstrap replicates
-	Permutations int           `json:"permutations"` // permutations of each test
+	Bootstrap    int           `json:"bootstrap"`    // bootstrap replicates, 0 when off
+	Permutations int           `json:"permutations"` // permutations of each test, 0 when off
 	Axes         []SharingAxis `json:"axes"`
 }
 
@@ -70,30 +62,30 @@ type SharingCondition struct {
 	// Kind is, for init, "scratch", "shared" or "per-run" (study/spec's
 	// InitScratch, InitShared, InitPerRun); for data, "disjoint",
 	// "overlap" or "identical".
-	Kind             string     `json:"kind"`
-	Models           []string   `json:"models"`
-	MeanAccuracy     float64    `json:"mean_accuracy"`
-	SFR              float64    `json:"systemic_failure_rate"`
-	SFRCI            [2]float64 `json:"systemic_failure_rate_ci"`
-	PairwiseH        float64    `json:"pairwise_homogenization"`
-	PairwiseHCI      [2]float64 `json:"pairwise_homogenization_ci"`
-	ErrorConsistency float64    `json:"mean_error_consistency"`
-	ECCI             [2]float64 `json:"mean_error_consistency_ci"`
+	Kind             string   `json:"kind"`
+	Models           []string `json:"models"`
+	MeanAccuracy     Num      `json:"mean_accuracy"`
+	SFR              Num      `json:"systemic_failure_rate"`
+	SFRCI            Interval `json:"systemic_failure_rate_ci"`
+	PairwiseH        Num      `json:"pairwise_homogenization"`
+	PairwiseHCI      Interval `json:"pairwise_homogenization_ci"`
+	ErrorConsistency Num      `json:"mean_error_consistency"`
+	ECCI             Interval `json:"mean_error_consistency_ci"`
 	// PairwiseHP and ECP are permutation p-values against independent
 	// failures at the models' own accuracies.
-	PairwiseHP float64 `json:"pairwise_homogenization_p"`
-	ECP        float64 `json:"mean_error_consistency_p"`
+	PairwiseHP Num `json:"pairwise_homogenization_p"`
+	ECP        Num `json:"mean_error_consistency_p"`
 }
 
 // SharingDifference is a condition minus the reference, with its
 // interval.
 type SharingDifference struct {
-	Condition   string     `json:"condition"`
-	PairwiseH   float64    `json:"pairwise_homogenization_difference"`
-	PairwiseHCI [2]float64 `json:"pairwise_homogenization_difference_ci"`
-	EC          float64    `json:"error_consistency_difference"`
-	ECCI        [2]float64 `json:"error_consistency_difference_ci"`
-	Verdict     string     `json:"verdict"` // raised, lowered or no detectable change
+	Condition   string   `json:"condition"`
+	PairwiseH   Num      `json:"pairwise_homogenization_difference"`
+	PairwiseHCI Interval `json:"pairwise_homogenization_difference_ci"`
+	EC          Num      `json:"error_consistency_difference"`
+	ECCI        Interval `json:"error_consistency_difference_ci"`
+	Verdict     string   `json:"verdict"` // raised, lowered, no detectable change, or not tested
 }
 
 // sharingKeys are the axes the analysis looks at.
@@ -123,7 +115,10 @@ func conditionOf(key, value string) (label, kind string) {
 
 // Sharing runs the component-sharing analysis on x, or returns nil when x
 // has no Configs, fewer than two models, or no sharing axis with two or
-// more conditions.
+// more conditions. opts gives the bootstrap replicates, the permutations
+// and the seed, as for Compute: 0 is the default (DefaultBootstrap,
+// DefaultPermutations), < 0 turns the intervals (and so the verdicts) or
+// the p-values off.
 //
 // The sharing axes are the spec's axes named init and data_subset. For
 // each, the models of the matrix (pretrain runs are already left out) are
@@ -146,7 +141,7 @@ func conditionOf(key, value string) (label, kind string) {
 // with the number of models, so conditions of different sizes compare.
 //
 // Intervals are 95% percentile intervals of a paired bootstrap over test
-// instances (200 replicates): every replicate resamples the instances
+// instances (opts.Bootstrap replicates): every replicate resamples the instances
 // once and recomputes every condition, so the difference between two
 // conditions has an interval too. Models are not exchangeable across
 // conditions (their accuracies differ), so conditions are not compared by
@@ -154,14 +149,16 @@ func conditionOf(key, value string) (label, kind string) {
 // its models fail together more than independent models with the same
 // accuracies would: each model's correctness vector is shuffled on its
 // own (its accuracy stays fixed), and p = (1 + #{null ≥ observed})/(1 + P)
-// over P = 200 permutations, for the mean pairwise H and the mean error
+// over P = opts.Permutations permutations, for the mean pairwise H and the mean error
 // consistency. The bootstrap and the permutations draw from seeds.Stream,
-// so the result depends on x alone.
+// so the result depends on x and opts alone.
 //
 // A difference's verdict is "raised" ("lowered") only when its interval
-// lies above (below) 0, and "no detectable change" otherwise; the axis'
-// Sentence says so in words.
-func Sharing(x *predmat.Matrix) *SharingStats {
+// lies above (below) 0, "no detectable change" otherwise, and "not tested"
+// without bootstrap replicates; the axis' Sentence says so in words.
+func Sharing(x *predmat.Matrix, opts Options) *SharingStats {
+	nBoot := count(opts.Bootstrap, DefaultBootstrap)
+	nPerm := count(opts.Permutations, DefaultPermutations)
 	if len(x.Configs) != x.M() || x.M() < 2 {
 		return nil
 	}
@@ -204,19 +201,19 @@ func Sharing(x *predmat.Matrix) *SharingStats {
 			correct[m][i] = p == x.Labels[i]
 		}
 	}
-	all := make([]int, n)
+	all := make([]int32, n)
 	for i := range all {
-		all[i] = i
+		all[i] = int32(i)
 	}
-	reps := make([][]int, sharingBootstrap)
+	reps := make([][]int32, nBoot)
 	for r := range reps {
-		rng := seeds.Stream("sharing/bootstrap", sharingSeed, int64(r))
-		reps[r] = make([]int, n)
+		rng := seeds.Stream("sharing/bootstrap", opts.Seed, int64(r))
+		reps[r] = make([]int32, n)
 		for i := range reps[r] {
-			reps[r][i] = rng.IntN(n)
+			reps[r][i] = int32(rng.IntN(n))
 		}
 	}
-	out := &SharingStats{Bootstrap: sharingBootstrap, Permutations: sharingPermutations}
+	out := &SharingStats{Bootstrap: nBoot, Permutations: nPerm}
 	for a, gs := range axes {
 		ax := SharingAxis{Key: keys[a]}
 		ref := 0
@@ -235,13 +232,14 @@ func Sharing(x *predmat.Matrix) *SharingStats {
 				boot[i] = append(boot[i], measureGroup(correct, g.models, rows))
 			}
 			c := SharingCondition{
-				Condition: g.label, Kind: g.kind, MeanAccuracy: point[i].acc,
-				SFR: point[i].sfr, PairwiseH: point[i].h, ErrorConsistency: point[i].ec,
+				Condition: g.label, Kind: g.kind, MeanAccuracy: Num(point[i].acc),
+				SFR: Num(point[i].sfr), PairwiseH: Num(point[i].h), ErrorConsistency: Num(point[i].ec),
 				SFRCI:       groupInterval(boot[i], func(s groupStats) float64 { return s.sfr }),
 				PairwiseHCI: groupInterval(boot[i], func(s groupStats) float64 { return s.h }),
 				ECCI:        groupInterval(boot[i], func(s groupStats) float64 { return s.ec }),
 			}
-			c.PairwiseHP, c.ECP = sharingPermutationP(correct, g.models, point[i], keys[a]+"/"+g.label)
+			pH, pEC := sharingPermutationP(correct, g.models, point[i], keys[a]+"/"+g.label, nPerm, opts.Seed)
+			c.PairwiseHP, c.ECP = Num(pH), Num(pEC)
 			for _, m := range g.models {
 				c.Models = append(c.Models, x.Models[m])
 			}
@@ -252,7 +250,7 @@ func Sharing(x *predmat.Matrix) *SharingStats {
 			if i == ref {
 				continue
 			}
-			d := SharingDifference{Condition: g.label, PairwiseH: point[i].h - point[ref].h, EC: point[i].ec - point[ref].ec}
+			d := SharingDifference{Condition: g.label, PairwiseH: Num(point[i].h - point[ref].h), EC: Num(point[i].ec - point[ref].ec)}
 			dh := make([]groupStats, len(reps))
 			for r := range reps {
 				dh[r] = groupStats{h: boot[i][r].h - boot[ref][r].h, ec: boot[i][r].ec - boot[ref][r].ec}
@@ -260,6 +258,8 @@ func Sharing(x *predmat.Matrix) *SharingStats {
 			d.PairwiseHCI = groupInterval(dh, func(s groupStats) float64 { return s.h })
 			d.ECCI = groupInterval(dh, func(s groupStats) float64 { return s.ec })
 			switch {
+			case nBoot == 0:
+				d.Verdict = "not tested"
 			case d.PairwiseHCI[0] > 0:
 				d.Verdict = "raised"
 			case d.PairwiseHCI[1] < 0:
@@ -287,6 +287,8 @@ func verdictSentence(key, cond, kind, ref string, h, href float64, d SharingDiff
 	}
 	iv := fmt.Sprintf("difference in mean pairwise H %+.3f, 95%% interval [%+.3f, %+.3f]", d.PairwiseH, d.PairwiseHCI[0], d.PairwiseHCI[1])
 	switch d.Verdict {
+	case "not tested":
+		return fmt.Sprintf("In this study, %s had mean pairwise H %.3f against %.3f for %s; without bootstrap replicates the difference (%+.3f) was not tested.", what, h, href, ref, d.PairwiseH)
 	case "raised":
 		return fmt.Sprintf("In this study, %s raised homogenization compared with %s: mean pairwise H %.3f against %.3f (%s).", what, ref, h, href, iv)
 	case "lowered":
@@ -296,10 +298,14 @@ func verdictSentence(key, cond, kind, ref string, h, href float64, d SharingDiff
 }
 
 // sharingPermutationP gives the permutation p-values of a condition's
-// mean pairwise H and mean error consistency: each model's correctness is
-// shuffled independently, from a stream keyed by the condition, the
-// permutation and the model.
-func sharingPermutationP(correct [][]bool, models []int, observed groupStats, label string) (pH, pEC float64) {
+// mean pairwise H and mean error consistency over perms permutations (NaN
+// when perms is 0): each model's correctness is shuffled independently,
+// from a stream keyed by seed, the condition, the permutation and the
+// model.
+func sharingPermutationP(correct [][]bool, models []int, observed groupStats, label string, perms int, seed int64) (pH, pEC float64) {
+	if perms == 0 {
+		return math.NaN(), math.NaN()
+	}
 	n := len(correct[models[0]])
 	shuffled := make([][]bool, len(models))
 	local := make([]int, len(models))
@@ -308,14 +314,14 @@ func sharingPermutationP(correct [][]bool, models []int, observed groupStats, la
 		copy(shuffled[k], correct[m])
 		local[k] = k
 	}
-	all := make([]int, n)
+	all := make([]int32, n)
 	for i := range all {
-		all[i] = i
+		all[i] = int32(i)
 	}
 	geH, geEC := 0, 0
-	for p := range sharingPermutations {
+	for p := range perms {
 		for k := range shuffled {
-			rng := seeds.Stream("sharing/permutation/"+label, sharingSeed, int64(p), int64(k))
+			rng := seeds.Stream("sharing/permutation/"+label, seed, int64(p), int64(k))
 			v := shuffled[k]
 			rng.Shuffle(n, func(i, j int) { v[i], v[j] = v[j], v[i] })
 		}
@@ -327,7 +333,7 @@ func sharingPermutationP(correct [][]bool, models []int, observed groupStats, la
 			geEC++
 		}
 	}
-	P := float64(sharingPermutations)
+	P := float64(perms)
 	pH, pEC = (1+float64(geH))/(1+P), (1+float64(geEC))/(1+P)
 	if math.IsNaN(observed.h) {
 		pH = math.NaN()
@@ -342,7 +348,7 @@ func sharingPermutationP(correct [][]bool, models []int, observed groupStats, la
 type groupStats struct{ acc, sfr, h, ec float64 }
 
 // measureGroup measures the models on the instances rows (with repeats).
-func measureGroup(correct [][]bool, models, rows []int) groupStats {
+func measureGroup(correct [][]bool, models []int, rows []int32) groupStats {
 	n := float64(len(rows))
 	acc := make([]float64, len(models))
 	var st groupStats

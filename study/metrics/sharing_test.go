@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -56,7 +58,7 @@ func TestSharing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := Sharing(c.x)
+			s := Sharing(c.x, Options{})
 			if s == nil || len(s.Axes) != 1 {
 				t.Fatalf("analysis %+v, want one axis", s)
 			}
@@ -92,7 +94,7 @@ func TestSharing(t *testing.T) {
 		for _, c := range x.Configs {
 			delete(c, "init")
 		}
-		if s := Sharing(x); s != nil {
+		if s := Sharing(x, Options{}); s != nil {
 			t.Errorf("analysis %+v, want nil", s)
 		}
 	})
@@ -130,5 +132,45 @@ func TestSharingValuesMatchSpec(t *testing.T) {
 		if c.here != c.spec {
 			t.Errorf("spec.%s is %q, metrics has %q", c.name, c.spec, c.here)
 		}
+	}
+}
+
+func TestSharingCountsFollowTheOptions(t *testing.T) {
+	x := sharingMatrix(0.9)
+	for _, tc := range []struct {
+		name          string
+		opts          Options
+		boot, perms   int
+		verdict       string
+		intervals, ps bool
+	}{
+		{"the defaults are 1000 replicates and 999 permutations", Options{}, DefaultBootstrap, DefaultPermutations, "raised", true, true},
+		{"given counts mean themselves", Options{Bootstrap: 60, Permutations: 19}, 60, 19, "raised", true, true},
+		{"without replicates nothing is tested", Options{Bootstrap: -1, Permutations: -1}, 0, 0, "not tested", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Sharing(x, tc.opts)
+			if s.Bootstrap != tc.boot || s.Permutations != tc.perms {
+				t.Errorf("bootstrap %d, permutations %d; want %d, %d", s.Bootstrap, s.Permutations, tc.boot, tc.perms)
+			}
+			ax := s.Axes[0]
+			if v := ax.Differences[0].Verdict; v != tc.verdict {
+				t.Errorf("verdict %q, want %q (sentence %q)", v, tc.verdict, ax.Sentence)
+			}
+			c := ax.Conditions[1]
+			if got := !math.IsNaN(c.PairwiseHCI[0]); got != tc.intervals {
+				t.Errorf("interval %v computed: %v, want %v", c.PairwiseHCI, got, tc.intervals)
+			}
+			if got := !math.IsNaN(float64(c.PairwiseHP)); got != tc.ps {
+				t.Errorf("p %v computed: %v, want %v", c.PairwiseHP, got, tc.ps)
+			}
+			// A condition's members marshal, NaN as null.
+			if _, err := json.Marshal(s); err != nil {
+				t.Errorf("marshal: %v", err)
+			}
+			if tc.ps && float64(c.PairwiseHP) < 1/float64(tc.perms+1) {
+				t.Errorf("p %v below the floor 1/(P+1) of %d permutations", c.PairwiseHP, tc.perms)
+			}
+		})
 	}
 }
