@@ -70,6 +70,7 @@ var imageArchs = []struct {
 }{
 	{"cnn", models.Options{Arch: "cnn", Width: 3, Depth: 2}},
 	{"cnn with tanh and dropout", models.Options{Arch: "cnn", Width: 2, Depth: 1, Activation: "tanh", Dropout: 0.2}},
+	{"cnn with 8 channels (the one-channel 3×3 path where gemm.HasConv3)", models.Options{Arch: "cnn", Width: 8, Depth: 1}},
 	{"gru", models.Options{Arch: "gru", Width: 6}},
 	{"transformer", models.Options{Arch: "transformer", Width: 8, Depth: 1, Heads: 2, Patch: 2}},
 	{"transformer with relu and dropout", models.Options{Arch: "transformer", Width: 4, Depth: 2, Heads: 1, Patch: 3, Activation: "relu", Dropout: 0.1}},
@@ -520,7 +521,10 @@ func TestViewsMatchTheBuiltModels(t *testing.T) {
 			if _, net := m.(models.Net); net != (v.NoLogits == "") {
 				t.Errorf("built model is a Net: %v, but ViewsOf says %q", net, v.NoLogits)
 			}
-			for _, why := range []string{v.NoHidden, v.NoLogits} {
+			if _, grad := m.(models.LossGrader); grad != (v.NoGradient == "") {
+				t.Errorf("built model is a LossGrader: %v, but ViewsOf says %q", grad, v.NoGradient)
+			}
+			for _, why := range []string{v.NoHidden, v.NoLogits, v.NoGradient} {
 				if why != "" && !strings.Contains(why, "arch="+arch+" ") {
 					t.Errorf("reason %q does not name arch=%s", why, arch)
 				}

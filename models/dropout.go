@@ -15,6 +15,10 @@ type Dropout struct {
 	mask    []float32
 	y, dx   []float32
 	trained bool
+	// eval holds the layer in inference mode (the identity) through a
+	// training Forward: Stack.InputGrad sets it to differentiate the net
+	// that predicts, without drawing masks from the run's stream.
+	eval bool
 }
 
 // NewDropout returns a dropout layer of width dim with drop probability p
@@ -26,7 +30,7 @@ func NewDropout(dim int, p float64, rng *rand.Rand) *Dropout {
 // Forward implements Layer.
 func (d *Dropout) Forward(x []float32, n int, train bool) []float32 {
 	x = x[:n*d.Dim]
-	d.trained = train && d.P > 0
+	d.trained = train && d.P > 0 && !d.eval
 	if !d.trained {
 		return x
 	}

@@ -32,6 +32,12 @@ type Stack struct {
 	layers []Layer
 	params []*Param
 	feat   []float32
+	in     int
+
+	// dropouts are the Dropout layers of the stack, nested ones
+	// included, which InputGrad holds in inference mode.
+	dropouts []*Dropout
+	dlogits  []float32
 }
 
 // NewStack returns a Stack over n×in inputs. It reports an error when the
@@ -43,7 +49,7 @@ func NewStack(in int, layers ...Layer) (*Stack, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("models: stack has no layers")
 	}
-	s := &Stack{layers: layers}
+	s := &Stack{layers: layers, in: in, dropouts: dropoutsOf(layers)}
 	for _, l := range layers {
 		s.params = append(s.params, l.Params()...)
 	}

@@ -108,6 +108,30 @@ type Net interface {
 	Backward(dlogits []float32)
 	// Params lists the trainable tensors in a fixed order.
 	Params() []*Param
+	// InputGrad differentiates a function of the logits with respect to
+	// the input. It computes the logits of the n rows of x in inference
+	// mode (dropout off, as Forward with train unset), calls dlogits with
+	// them and a zeroed n×Out slice that dlogits fills with dL/dlogits,
+	// and returns the n×Shape.In gradient dL/dx, owned by the Net and
+	// valid until its next call. It overwrites the parameter gradients
+	// (Param.G) as Backward does, and draws nothing from any stream, so a
+	// training step that follows is unaffected.
+	InputGrad(x []float32, n int, dlogits func(logits, grad []float32)) []float32
+}
+
+// LossGrader is implemented by models whose training loss has an input
+// gradient: every Net, and the Gaussian naive Bayes fitter (closed form).
+// Trees and k-NN do not implement it: their predictions are piecewise
+// constant in x, with a gradient of 0 almost everywhere (ViewsOf says so
+// in NoGradient).
+type LossGrader interface {
+	// LossGrad returns the gradient with respect to the n×Shape.In
+	// inputs x of the mean cross-entropy of the predicted class
+	// probabilities against the labels y, the loss a Net is trained on:
+	// softmax cross-entropy on the logits, or sigmoid cross-entropy when
+	// the net has one output. The slice is owned by the model and valid
+	// until its next call.
+	LossGrad(x []float32, y []int, n int) []float32
 }
 
 // Featurer is implemented by nets that expose penultimate-layer features:

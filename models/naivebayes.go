@@ -34,6 +34,7 @@ type NaiveBayes struct {
 	mean     []float64 // classes×in
 	invVar   []float64 // classes×in, 1/σ²
 	logNorm  []float64 // −½ Σ_j log(2π σ²_cj), per class
+	grad     []float32 // LossGrad's result
 }
 
 // newNaiveBayes builds an untrained NaiveBayes.

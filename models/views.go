@@ -11,6 +11,11 @@ type Views struct {
 	// NoLogits is why the models have no logits (pre-softmax outputs,
 	// what a models.Net's Forward returns).
 	NoLogits string
+	// NoGradient is why the models' loss has no input gradient (they are
+	// not a LossGrader), so that no gradient attack can be crafted on
+	// them; they can still be attacked through examples crafted on other
+	// models.
+	NoGradient string
 }
 
 // views lists the architectures that lack a layer; every other one is a
@@ -20,10 +25,14 @@ var views = map[string]Views{
 	"knn": {
 		NoHidden: "arch=knn is fitted, not a net: it has no hidden layer",
 		NoLogits: "arch=knn is fitted, not a net: it has no logits (its class scores are neighbour vote fractions)",
+		NoGradient: "arch=knn is fitted, not a net: its class scores are neighbour vote fractions, piecewise constant in the input, " +
+			"so their gradient is 0 almost everywhere",
 	},
 	"tree": {
 		NoHidden: "arch=tree is fitted, not a net: it has no hidden layer",
 		NoLogits: "arch=tree is fitted, not a net: it has no logits (its class scores are leaf class frequencies)",
+		NoGradient: "arch=tree is fitted, not a net: its class scores are leaf class frequencies, piecewise constant in the input, " +
+			"so their gradient is 0 almost everywhere",
 	},
 	"naive_bayes": {
 		NoHidden: "arch=naive_bayes is fitted, not a net: it has no hidden layer",
