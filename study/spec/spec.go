@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/attack"
 	"github.com/study-harness/study/study/data"
 )
 
@@ -40,8 +41,15 @@ type Spec struct {
 	// EvalSets are corrupted copies of the test set on which every run is
 	// also evaluated, for distribution-shift measures.
 	EvalSets []data.Shift
-	Task     string  // TaskBinary or TaskMulticlass
-	Fixed    []Value // run fields shared by every run, in written order
+	// Attacks are the adversarial attacks run on every model with an
+	// input gradient after it has trained (study/attack), in spec order.
+	Attacks []attack.Attack
+	// AttackSubset is the number of test instances attacked (the spec's
+	// attack_subset, attack.DefaultSubset when it is not written), or the
+	// whole test set when that is smaller.
+	AttackSubset int
+	Task         string  // TaskBinary or TaskMulticlass
+	Fixed        []Value // run fields shared by every run, in written order
 	// Axes are the dimensions of the grid: the axes in written order, then
 	// the zip groups in written order. The grid is their cartesian product
 	// with the first axis varying slowest.
@@ -355,11 +363,11 @@ func (p *parser) parse(src []byte) error {
 	sections := map[string][2]*yaml.Node{}
 	if d := eachPair(root, "", func(k, v *yaml.Node, key, _ string) *decodeError {
 		switch key {
-		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude", "eval_sets":
+		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude", "eval_sets", "attacks", "attack_subset":
 			sections[key] = [2]*yaml.Node{k, deref(v)}
 			return nil
 		}
-		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets)", key)}
+		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset)", key)}
 	}); d != nil {
 		return p.wrap(d)
 	}
@@ -369,7 +377,7 @@ func (p *parser) parse(src []byte) error {
 	}{
 		{"name", p.name}, {"seed", p.seed}, {"dataset", p.dataset}, {"task", p.task},
 		{"fixed", p.fixed}, {"axes", p.axes}, {"zip", p.zip}, {"exclude", p.exclude},
-		{"eval_sets", p.evalSets},
+		{"eval_sets", p.evalSets}, {"attacks", p.attacks}, {"attack_subset", p.attackSubset},
 	} {
 		kv, ok := sections[step.key]
 		if !ok {

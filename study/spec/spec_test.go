@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/attack"
 	"github.com/study-harness/study/study/data"
 )
 
@@ -55,6 +56,16 @@ func TestParseRejects(t *testing.T) {
 		{"a non-string task is an error", head + "task: 2\n", 3, "task", "want a string"},
 		{"an unknown task is an error", head + "task: regression\n", 3, "task", `unknown task "regression"`},
 		// Evaluation sets.
+		// Attacks.
+		{"a scalar attacks is an error", head + "attacks: fgsm\n", 3, "attacks", "want a list"},
+		{"an unknown attack method is an error", head + "attacks:\n  - {name: a, method: cw, eps: 0.1}\n", 4, "attacks[0].method", `unknown attack method "cw"`},
+		{"an attack without eps is an error", head + "attacks:\n  - name: a\n    method: fgsm\n", 4, "attacks[0].eps", "eps 0 must be a positive number"},
+		{"an L1 attack is an error", head + "attacks:\n  - name: a\n    method: pgd\n    eps: 0.1\n    norm: 1\n", 7, "attacks[0].norm", "norm 1 must be 2"},
+		{"an unknown attack key is an error", head + "attacks:\n  - {name: a, method: pgd, eps: 0.1, step: 3}\n", 4, "attacks[0].step", `unknown key "step"`},
+		{"a string eps is an error", head + "attacks:\n  - {name: a, method: pgd, eps: big}\n", 4, "attacks[0].eps", "want a number"},
+		{"a repeated attack name is an error", head + "attacks:\n  - {name: a, method: fgsm, eps: 0.1}\n  - {name: a, method: pgd, eps: 0.1}\n", 5, "attacks[1].name", "duplicate attack name"},
+		{"a zero attack subset is an error", head + "attacks:\n  - {name: a, method: fgsm, eps: 0.1}\nattack_subset: 0\n", 5, "attack_subset", "must be ≥ 1"},
+		{"an attack subset without attacks is an error", head + "attack_subset: 10\n", 3, "attack_subset", "without attacks"},
 		{"a scalar eval_sets is an error", head + "eval_sets: noise\n", 3, "eval_sets", "want a list"},
 		{"an unknown corruption is an error", head + "eval_sets:\n  - {name: fog, corruption: fog, severity: 2}\n", 4, "eval_sets[0].corruption", `unknown corruption "fog"`},
 		{"a severity above 5 is an error", head + "eval_sets:\n  - name: n\n    corruption: contrast\n    severity: 9\n", 6, "eval_sets[0].severity", "1 to 5"},
@@ -573,6 +584,33 @@ func TestParseReadsEvalSets(t *testing.T) {
 	want := []data.Shift{{Name: "noisy", Corruption: "gaussian_noise", Severity: 3}, {Name: "dim", Corruption: "contrast", Severity: 1}}
 	if !reflect.DeepEqual(s.EvalSets, want) {
 		t.Errorf("EvalSets = %+v, want %+v", s.EvalSets, want)
+	}
+}
+
+func TestParseReadsAttacks(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []attack.Attack
+		subset    int
+	}{
+		{"no attacks", head, nil, 0},
+		{"two attacks and the default subset", head + "attacks:\n  - {name: fgsm_01, method: fgsm, eps: 0.1}\n" +
+			"  - {name: pgd_01, method: pgd, eps: 0.1, steps: 10, alpha: 0.025, random_start: true, norm: 2}\n",
+			[]attack.Attack{{Name: "fgsm_01", Method: "fgsm", Eps: 0.1}, {Name: "pgd_01", Method: "pgd", Eps: 0.1, Steps: 10, Alpha: 0.025, RandomStart: true, Norm: 2}},
+			attack.DefaultSubset},
+		{"a subset", head + "attacks:\n  - {name: f, method: fgsm, eps: 0.3}\nattack_subset: 50\n",
+			[]attack.Attack{{Name: "f", Method: "fgsm", Eps: 0.3}}, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse("t.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(s.Attacks, tt.want) || s.AttackSubset != tt.subset {
+				t.Errorf("Attacks = %+v, subset %d; want %+v, %d", s.Attacks, s.AttackSubset, tt.want, tt.subset)
+			}
+		})
 	}
 }
 
