@@ -82,6 +82,9 @@ type Plan struct {
 	FeatureIdx []int
 	// Evals are the corrupted test inputs of the spec's eval_sets, in order.
 	Evals [][]float32
+	// AttackIdx is the fixed subset of test instances every model with
+	// an input gradient is attacked on; nil without attacks.
+	AttackIdx []int
 	// Raw is the dataset with its original classes, which run-level labels
 	// and positive refer to: Data itself unless the dataset maps classes
 	// to a binary task (dataset.positive) and some run needs the original.
@@ -122,6 +125,9 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 			return nil, fmt.Errorf("%s: eval set %s: %w", s.File, sh.Name, err)
 		}
 		p.Evals = append(p.Evals, x)
+	}
+	if p.AttackIdx, err = attackSubset(s, ds); err != nil {
+		return nil, err
 	}
 	p.Raw = ds
 	for _, r := range gr {
@@ -243,6 +249,7 @@ func runID(s *spec.Spec, ds *data.Set, r grid.Run, parent string) string {
 	for _, sh := range s.EvalSets {
 		fmt.Fprintf(h, "eval=%s/%s/%d\n", sh.Name, sh.Corruption, sh.Severity)
 	}
+	hashAttacks(h, s)
 	if parent != "" {
 		fmt.Fprintf(h, "parent=%s\n", parent)
 	}
@@ -733,6 +740,10 @@ func (p *Plan) writeHeader() error {
 	var g errgroup.Group
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx) })
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names) })
+	if len(p.Spec.Attacks) > 0 {
+		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttacksFile), p.Spec.Attacks) })
+		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttackIndexFile), p.AttackIdx) })
+	}
 	return g.Wait()
 }
 
@@ -769,6 +780,12 @@ func (p *Plan) trainOne(ctx context.Context, r Run, stored *store.Runs) (trained
 				rec.EvalAccuracy = map[string]float64{}
 			}
 			rec.EvalAccuracy[p.Spec.EvalSets[i].Name] = e.Accuracy
+		}
+		for i, a := range res.Adversarial {
+			if rec.AdvAccuracy == nil {
+				rec.AdvAccuracy = map[string]float64{}
+			}
+			rec.AdvAccuracy[p.Spec.Attacks[i].Name] = a.Accuracy
 		}
 	}
 	return trained{rec: rec, d: d, testRows: testRows, res: res}, true
@@ -819,6 +836,9 @@ func (p *Plan) writeRun(w *store.RecordBuf, r Run, d *data.Set, testRows []int, 
 			return err
 		}
 	}
+	if err := p.writeAdversarial(w, r, d, res.Adversarial); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		file, what string
 		vals       []float32
@@ -858,10 +878,13 @@ func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentI
 		Evals:       p.Evals,
 		Freeze:      r.Config.Init.Freeze,
 		SaveWeights: r.Config.SaveWeights,
+		Attacks:     p.Spec.Attacks,
+		AttackIdx:   p.AttackIdx,
 	}
 	if view {
 		job.Binary = len(r.Config.Positive) > 0
 		job.FeatureIdx, job.Evals = nil, nil
+		job.Attacks, job.AttackIdx = nil, nil
 	}
 	if parentID != "" {
 		if job.Init, err = readWeights(stored, parentID); err != nil {

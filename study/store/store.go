@@ -32,7 +32,19 @@ const (
 	FeatureIndexFile = "feature_index.json"  // the fixed subset of test instances
 	EvalSetsFile     = "eval_sets.json"      // names of the evaluation sets, in spec order
 	WeightsFile      = "weights.safetensors" // per run with save_weights: trained weights (models.WriteSafetensors)
+	AttackIndexFile  = "attack_index.json"   // the fixed subset of test instances attacked (attacks)
+	AttacksFile      = "attacks.json"        // the spec's attacks, in spec order (attacks)
 )
+
+// AdvInputsFile names the adversarial inputs (float32, attacked rows × In,
+// rows in attack_index.json order) crafted on a run by attack name.
+func AdvInputsFile(name string) string { return "adv-" + name + ".npy" }
+
+// AdvPredictionsFile names a run's predictions on the adversarial inputs
+// it crafted with attack name (white-box), a predictions CSV name whose
+// instance ids are the attacked test rows. The dot keeps it apart from
+// any evaluation set's predictions-<set>.csv: a set name has none.
+func AdvPredictionsFile(name string) string { return "predictions-adv." + name + ".csv" }
 
 // Status values of a run record.
 const (
@@ -79,6 +91,9 @@ type Record struct {
 	TrainRows int `json:"train_rows,omitempty"`
 	// EvalAccuracy is the accuracy on each evaluation set, by name.
 	EvalAccuracy map[string]float64 `json:"eval_accuracy,omitempty"`
+	// AdvAccuracy is the white-box accuracy under each attack, by name,
+	// on the attacked rows; absent for a model without input gradient.
+	AdvAccuracy map[string]float64 `json:"adv_accuracy,omitempty"`
 	// Config is the run's resolved config, as in the manifest. (Folders
 	// written before it moved here hold it in config.json, listed in
 	// Files and verified like any other file.)

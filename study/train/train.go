@@ -12,6 +12,7 @@ import (
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/optim"
+	"github.com/study-harness/study/study/attack"
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/seeds"
 	"github.com/study-harness/study/study/spec"
@@ -49,6 +50,11 @@ type Job struct {
 	Freeze []string
 	// SaveWeights returns the trained parameters in Result.Weights.
 	SaveWeights bool
+	// Attacks are run on the trained model, on the test rows AttackIdx,
+	// when it has an input gradient (models.LossGrader); see
+	// Result.Adversarial.
+	Attacks   []attack.Attack
+	AttackIdx []int
 }
 
 // Eval is a model's predictions on one evaluation input.
@@ -99,6 +105,10 @@ type Result struct {
 	Weights []*models.Param
 	// Transferred names the tensors copied from Job.Init, in order.
 	Transferred []string
+	// Adversarial holds, for each of Job.Attacks in order, the examples
+	// crafted on the model and its predictions on them; nil when the
+	// model has no input gradient (models.ViewsOf says why).
+	Adversarial []Adversarial
 }
 
 // Run trains the run described by job. It returns ctx.Err() when ctx is
@@ -187,6 +197,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		forward := func(x []float32, n int) []float32 { return net.Forward(x, n, false) }
 		res.LogitDim = shape.Out
 		res.Logits = onSubset(forward, res.LogitDim, d, job.FeatureIdx)
+	}
+	if g, ok := model.(models.LossGrader); ok {
+		res.Adversarial = adversarial(g, pred, job)
 	}
 	return res, nil
 }

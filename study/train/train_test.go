@@ -383,6 +383,9 @@ type panicNet struct{}
 func (panicNet) Forward([]float32, int, bool) []float32 { panic("boom") }
 func (panicNet) Backward([]float32)                     {}
 func (panicNet) Params() []*models.Param                { return nil }
+func (panicNet) InputGrad([]float32, int, func(_, _ []float32)) []float32 {
+	return nil
+}
 
 func init() {
 	models.Register("test-fitter", func(s models.Shape, _ models.Options, _ *rand.Rand) (any, error) {
