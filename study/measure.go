@@ -41,6 +41,9 @@ func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writ
 		}
 		res.Extra["sharing"] = sh
 	}
+	if err := robustness(dir, res); err != nil {
+		return err
+	}
 	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {
 		return err
 	}
