@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/study-harness/study/study/spec"
+	"github.com/study-harness/study/study/store"
 )
 
 // attackSpec attacks a logreg, an mlp, a naive Bayes and a tree on a small
@@ -54,8 +55,9 @@ func advFiles(t *testing.T, p *Plan) map[string][]byte {
 // TestExecuteStoresAttacksForAnyWorkerCount checks the attack files of a
 // study: the subset in attack_index.json, per attacked run its
 // adversarial inputs and predictions for each attack and its white-box
-// accuracy in its record, none for the tree, and the same bits with one
-// worker and with three.
+// accuracy in its record, none for the tree, the weights of every net
+// (a target of transfer), and the same bits with one worker and with
+// three.
 func TestExecuteStoresAttacksForAnyWorkerCount(t *testing.T) {
 	ctx := context.Background()
 	one := plan(t, attackSpec, t.TempDir())
@@ -77,6 +79,16 @@ func TestExecuteStoresAttacksForAnyWorkerCount(t *testing.T) {
 	for k, v := range ref {
 		if !bytes.Equal(v, got[k]) {
 			t.Errorf("%s differs between one and three workers", k)
+		}
+	}
+	for _, r := range one.Runs { // every net keeps its weights, to be a target
+		run, err := storedRun(one.Dir, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = run.File(store.WeightsFile)
+		if net := r.Config.Arch == "logreg" || r.Config.Arch == "mlp"; net != (err == nil) {
+			t.Errorf("run %s: weights stored %v, want %v", r.Name, err == nil, net)
 		}
 	}
 	as, idx, err := Attacks(one.Dir)

@@ -877,7 +877,7 @@ func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentI
 		FeatureIdx:  p.FeatureIdx,
 		Evals:       p.Evals,
 		Freeze:      r.Config.Init.Freeze,
-		SaveWeights: r.Config.SaveWeights,
+		SaveWeights: r.Config.SaveWeights || len(p.Spec.Attacks) > 0, // targets of transfer: see docs/robustness.md
 		Attacks:     p.Spec.Attacks,
 		AttackIdx:   p.AttackIdx,
 	}
