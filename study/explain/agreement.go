@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // Explanation agreement (Krishna et al. 2022, "The Disagreement
@@ -76,9 +75,9 @@ func Compare(a, b []float32, k int) (Agreement, error) {
 		return Agreement{}, fmt.Errorf("top-%d of %d features", k, d)
 	}
 	ps := newProfiles(2, d, k)
-	keys := make([]uint64, d)
+	buf := make([]uint64, 2*d)
 	for i, v := range [][]float32{a, b} {
-		if err := ps.set(i, v, keys); err != nil {
+		if err := ps.set(i, v, buf); err != nil {
 			return Agreement{}, err
 		}
 	}
@@ -115,10 +114,11 @@ func newProfiles(cnt, d, k int) *profiles {
 	}
 }
 
-// set fills profile i from the attribution vector e, sorting in keys (D
+// set fills profile i from the attribution vector e, sorting in buf (2D
 // values of scratch).
-func (ps *profiles) set(i int, e []float32, keys []uint64) error {
+func (ps *profiles) set(i int, e []float32, buf []uint64) error {
 	d, k, w := ps.d, ps.k, ps.words
+	keys, tmp := buf[:d], buf[d:2*d]
 	for j, v := range e {
 		if v != v {
 			return fmt.Errorf("attribution of feature %d is NaN", j)
@@ -127,7 +127,7 @@ func (ps *profiles) set(i int, e []float32, keys []uint64) error {
 		// inverted, ascending keys are descending |E|, then ascending j.
 		keys[j] = uint64(^(math.Float32bits(v)&^(1<<31)))<<32 | uint64(j)
 	}
-	slices.Sort(keys)
+	radixSort(keys, tmp)
 	code, pos, r2 := ps.code[i*d:(i+1)*d], ps.pos[i*d:(i+1)*d], ps.r2[i*d:(i+1)*d]
 	top, plus, minus := ps.top[i*w:(i+1)*w], ps.plus[i*w:(i+1)*w], ps.minus[i*w:(i+1)*w]
 	clear(top)
@@ -178,12 +178,13 @@ type counts struct {
 	concordant      int64   // pairs of features ordered alike
 }
 
-// scratch is a worker's buffers for pairwiseConcordant.
+// scratch is a worker's buffers for discordant beyond 1024 features:
+// the bitset of positions met (seen) and, per word of it, the count of
+// bits in the words below, packed in 32-bit lanes (pre); inc[q] is what
+// a position met in word q adds to pre (1 in the lanes above q).
 type scratch struct {
-	seen  []uint64 // positions of a already met, as a bitset
-	pre   []uint64 // per word of seen, the count of bits in lower words, packed in 32-bit lanes
-	inc   []uint64 // per word w, the lanes above w set to 1: what an insertion in w adds to pre
-	lanes int
+	seen, pre, inc []uint64
+	lanes          int
 }
 
 func newScratch(d int) *scratch {
@@ -236,11 +237,14 @@ func (pa *profiles) pair(a int, pb *profiles, b int, s *scratch) counts {
 // opposite way round: going down b's order (code), each feature f met
 // after p others is discordant with those of them that a puts below f,
 // that is p minus the count of earlier ones with a smaller position in a.
-// The count comes from a bitset of a's positions met so far, and per
-// 64-position word the count of bits in the words below it, kept up to
-// date in packed 32-bit lanes: O(D·(1 + D/128)) word operations, no
-// branch on the data.
+// That count comes from a bitset of a's positions met so far (seen) and,
+// per 64-position word, the count of positions met in the words below
+// it, kept up to date in packed lanes: a few word operations per feature
+// and no branch on the data.
 func discordant(posA []int32, codeB []uint32, s *scratch) int64 {
+	if len(codeB) <= 1024 {
+		return discordant1024(posA, codeB)
+	}
 	clear(s.seen)
 	clear(s.pre)
 	lanes := s.lanes
@@ -252,10 +256,45 @@ func discordant(posA []int32, codeB []uint32, s *scratch) int64 {
 		below := (s.pre[q>>1]>>(32*(q&1)))&0xffffffff + uint64(bits.OnesCount64(s.seen[q]&(bit-1)))
 		disc += int64(p) - int64(below)
 		s.seen[q] |= bit
-		inc := s.inc[int(q)*lanes : int(q+1)*lanes]
-		for r, x := range inc {
+		for r, x := range s.inc[int(q)*lanes : int(q+1)*lanes] {
 			s.pre[r] += x
 		}
+	}
+	return disc
+}
+
+// Tables of discordant1024: for word q of the 16 in 1024 positions,
+// incLanes[j][q] adds 1 to the 16-bit lanes of the words above q held in
+// register j (words 4j..4j+3), and pickLane[j][q] keeps register j when
+// it holds word q.
+var incLanes, pickLane = func() (inc, pick [4][16]uint64) {
+	for q := range 16 {
+		for r := q + 1; r < 16; r++ {
+			inc[r/4][q] |= 1 << (16 * (r % 4))
+		}
+		pick[q/4][q] = ^uint64(0)
+	}
+	return inc, pick
+}()
+
+// discordant1024 is discordant for at most 1024 features, with the
+// per-word counts in four registers of four 16-bit lanes.
+func discordant1024(posA []int32, codeB []uint32) int64 {
+	var seen [16]uint64
+	var r0, r1, r2, r3 uint64
+	var disc int64
+	for p, code := range codeB {
+		v := uint32(posA[code>>2]) & 1023
+		q := v >> 6
+		bit := uint64(1) << (v & 63)
+		lane := r0&pickLane[0][q] | r1&pickLane[1][q] | r2&pickLane[2][q] | r3&pickLane[3][q]
+		below := (lane>>(16*(q&3)))&0xffff + uint64(bits.OnesCount64(seen[q]&(bit-1)))
+		disc += int64(p) - int64(below)
+		seen[q] |= bit
+		r0 += incLanes[0][q]
+		r1 += incLanes[1][q]
+		r2 += incLanes[2][q]
+		r3 += incLanes[3][q]
 	}
 	return disc
 }
@@ -277,5 +316,41 @@ func (c counts) agreement(d, k int) Agreement {
 		SignedRankAgreement:   float64(c.sra) / float64(k),
 		RankCorrelation:       rc,
 		PairwiseRankAgreement: pra,
+	}
+}
+
+// radixSort sorts keys by their high 32 bits, stably (a least-significant
+// digit radix sort, a byte at a time, skipping the bytes all keys share),
+// using tmp (as long as keys) as scratch. Keys made in feature order keep
+// tied features in index order.
+func radixSort(keys, tmp []uint64) {
+	var count [4][256]int
+	for _, k := range keys {
+		count[0][byte(k>>32)]++
+		count[1][byte(k>>40)]++
+		count[2][byte(k>>48)]++
+		count[3][byte(k>>56)]++
+	}
+	src, dst := keys, tmp[:len(keys)]
+	for digit := range 4 {
+		c := &count[digit]
+		shift := 32 + 8*uint(digit)
+		if c[byte(src[0]>>shift)] == len(src) {
+			continue // every key has this byte
+		}
+		sum := 0
+		for b, n := range c {
+			c[b] = sum
+			sum += n
+		}
+		for _, k := range src {
+			b := byte(k >> shift)
+			dst[c[b]] = k
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
 	}
 }
