@@ -343,6 +343,21 @@ func TestOcclusionPatchesOnALinearImageModel(t *testing.T) {
 	}
 }
 
+func TestOcclusionRefusesWindowsThatLeaveGaps(t *testing.T) {
+	m := Model{In: 16, Classes: 1, Scores: func(x []float32, n int, out []float32) { clear(out) }}
+	x := make([]float32, 16)
+	tests := []struct {
+		patch, stride int
+		ok            bool
+	}{{2, 2, true}, {2, 1, true}, {2, 3, false}, {5, 1, false}, {0, 1, false}}
+	for _, tt := range tests {
+		_, err := Occlusion(m, x, []int{0}, Window{Patch: tt.patch, Stride: tt.stride, Height: 4, Width: 4, Channels: 1})
+		if (err == nil) != tt.ok {
+			t.Errorf("patch %d, stride %d on 4×4: error %v", tt.patch, tt.stride, err)
+		}
+	}
+}
+
 func TestAttributeRefusesGradientMethodsWithoutGradients(t *testing.T) {
 	m := newLinear().model()
 	m.Grad = nil

@@ -14,7 +14,9 @@ type Window struct {
 
 // starts returns the window's starting offsets along an axis of length l:
 // 0, stride, 2·stride, … while the window fits, and one more flush with
-// the end when the last one stops short of it, so every pixel is covered.
+// the end when the last one stops short of it, so every pixel is covered
+// by full-sized windows (Captum's Occlusion starts its last window at the
+// next multiple of the stride and cuts it at the edge instead).
 func starts(l, patch, stride int) []int {
 	var s []int
 	for a := 0; a+patch <= l; a += stride {
@@ -52,8 +54,10 @@ func Occlusion(m Model, x []float32, class []int, win Window) ([]float32, error)
 		if h*w*ch != d {
 			return nil, fmt.Errorf("occlusion on %d×%d×%d images of %d features", h, w, ch, d)
 		}
-		if win.Patch < 1 || win.Stride < 1 || win.Patch > min(h, w) {
-			return nil, fmt.Errorf("occlusion patch %d, stride %d on %d×%d images", win.Patch, win.Stride, h, w)
+		// A stride beyond the patch would leave pixels never occluded
+		// (Captum refuses it too).
+		if win.Patch < 1 || win.Stride < 1 || win.Stride > win.Patch || win.Patch > min(h, w) {
+			return nil, fmt.Errorf("occlusion patch %d, stride %d on %d×%d images: want 1 ≤ stride ≤ patch ≤ side", win.Patch, win.Stride, h, w)
 		}
 		for _, r0 := range starts(h, win.Patch, win.Stride) {
 			for _, c0 := range starts(w, win.Patch, win.Stride) {
