@@ -71,12 +71,21 @@ func Consensus(correct []bool, m, n int) ([]bool, error) {
 	return in, nil
 }
 
-// Sizes of the blocks Agree works in: the instances whose profiles are
-// held at once, and the side of a tile of model pairs.
+// Sizes of the blocks Agree works in: at most chunkInstances instances
+// have their profiles held at once, within about profileBytes, and a tile
+// of model pairs has side tileModels.
 const (
 	chunkInstances = 32
+	profileBytes   = 256 << 20
 	tileModels     = 8
 )
+
+// chunkSize returns the instances per chunk for m models of d features:
+// up to chunkInstances, fewer when their profiles (about 12 bytes per
+// feature) would pass profileBytes, and at least one.
+func chunkSize(m, d int) int {
+	return max(1, min(chunkInstances, profileBytes/(12*m*d)))
+}
 
 // Agree returns the explanation-agreement matrices of m models from
 // attr, their attributions on the same n instances of d features
@@ -90,6 +99,11 @@ const (
 // every cell sums its instances in order (the counts as integers), so the
 // result does not depend on the number of workers.
 func Agree(attr []float32, m, n, d int, o AgreeOptions) (*Matrices, error) {
+	return agree(attr, m, n, d, o, chunkSize(m, d))
+}
+
+// agree is Agree with chunk instances per chunk.
+func agree(attr []float32, m, n, d int, o AgreeOptions, chunk int) (*Matrices, error) {
 	if m < 1 || n < 0 || d < 1 || len(attr) != m*n*d {
 		return nil, fmt.Errorf("%d attributions for %d models × %d instances × %d features", len(attr), m, n, d)
 	}
@@ -111,14 +125,14 @@ func Agree(attr []float32, m, n, d int, o AgreeOptions) (*Matrices, error) {
 	}
 	tiles := upperTiles(m, tileModels)
 	acc := make([]counts, m*m)
-	ps := newProfiles(m*min(chunkInstances, len(sel)), d, o.K)
+	ps := newProfiles(m*min(chunk, len(sel)), d, o.K)
 	scratches := make([]*scratch, workers)
 	keys := make([][]uint64, workers)
 	for w := range workers {
 		scratches[w], keys[w] = newScratch(d), make([]uint64, 2*d)
 	}
-	for c0 := 0; c0 < len(sel); c0 += chunkInstances {
-		insts := sel[c0:min(c0+chunkInstances, len(sel))]
+	for c0 := 0; c0 < len(sel); c0 += chunk {
+		insts := sel[c0:min(c0+chunk, len(sel))]
 		l := len(insts)
 		// Profile a*l+t is model a on instance insts[t].
 		errs := make([]error, m*l)

@@ -88,7 +88,7 @@ func randomAttributions(m, n, d int, seed uint64) []float32 {
 	return x
 }
 
-func TestAgreeIsTheSameForAnyWorkerCount(t *testing.T) {
+func TestAgreeIsTheSameForAnyWorkerCountAndChunk(t *testing.T) {
 	// 70 instances span three chunks; 19 models span several tiles.
 	const m, n, d = 19, 70, 40
 	attr := randomAttributions(m, n, d, 7)
@@ -106,6 +106,21 @@ func TestAgreeIsTheSameForAnyWorkerCount(t *testing.T) {
 			for i := range want {
 				if math.Float64bits(g[i]) != math.Float64bits(want[i]) {
 					t.Fatalf("%d workers: %s[%d] = %v, 1 worker %v", w, name, i, g[i], want[i])
+				}
+			}
+		}
+	}
+	// Nor on the instances per chunk.
+	for _, chunk := range []int{1, 5, 70} {
+		got, err := agree(attr, m, n, d, AgreeOptions{K: 10, Workers: 2}, chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range ref.Members("") {
+			g := got.Members("")[name]
+			for i := range want {
+				if math.Float64bits(g[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("chunks of %d: %s[%d] = %v, chunks of 32: %v", chunk, name, i, g[i], want[i])
 				}
 			}
 		}
@@ -188,6 +203,19 @@ func TestRadixSortIsStable(t *testing.T) {
 		radixSort(keys, make([]uint64, d))
 		if !slices.Equal(keys, want) {
 			t.Errorf("d=%d: radix order differs from the index-stable order", d)
+		}
+	}
+}
+
+func TestChunkSizeBoundsTheProfiles(t *testing.T) {
+	tests := []struct{ m, d, want int }{
+		{100, 784, 32},
+		{100, 150528, 1}, // ImageNet-sized: one instance at a time
+		{2, 1, 32},
+	}
+	for _, tt := range tests {
+		if got := chunkSize(tt.m, tt.d); got != tt.want {
+			t.Errorf("chunkSize(%d, %d) = %d, want %d", tt.m, tt.d, got, tt.want)
 		}
 	}
 }
