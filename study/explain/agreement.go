@@ -87,7 +87,8 @@ func Compare(a, b []float32, k int) (Agreement, error) {
 
 // profiles holds, for a set of attribution vectors, everything a pair
 // needs, computed once per vector so that a pair costs O(k) for the top-k
-// measures and O(D) for the two rank measures:
+// measures and O(D) word operations for the two rank measures (up to 1024
+// features; see discordant):
 //
 //   - code: the features in order (descending |E|, ties by index), each
 //     as feature<<2 | sign (0 zero, 1 positive, 2 negative);

@@ -93,8 +93,9 @@ func chunkSize(m, d int) int {
 //
 // Each model's attribution of each instance is reduced once to its order,
 // top-k sets and ranks (profiles), so a pair costs O(k) per instance for
-// the top-k measures and O(D) for rank correlation and O(D·(1 + D/128))
-// word operations for pairwise rank agreement. Instances are taken in
+// the top-k measures, O(D) for rank correlation and, for pairwise rank
+// agreement, a few word operations per feature up to 1024 features
+// (O(D·(1 + D/128)) beyond). Instances are taken in
 // chunks; within a chunk, tiles of model pairs run on the workers, and
 // every cell sums its instances in order (the counts as integers), so the
 // result does not depend on the number of workers.
