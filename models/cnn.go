@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 )
 
-func init() { Register("cnn", newCNN) }
+func init() { Register("cnn", newCNN, "width", "depth", "activation", "dropout") }
 
 // Defaults of the cnn architecture.
 const (

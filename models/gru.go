@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-func init() { Register("gru", newGRUNet) }
+func init() { Register("gru", newGRUNet, "width", "dropout") }
 
 // defaultGRUHidden is gru's hidden size when Options.Width is 0.
 const defaultGRUHidden = 64

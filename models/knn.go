@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-func init() { Register("knn", newKNN) }
+func init() { Register("knn", newKNN, "k") }
 
 // defaultK is scikit-learn's n_neighbors default.
 const defaultK = 5

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 )
 
-func init() { Register("mlp", newMLP) }
+func init() { Register("mlp", newMLP, "widths", "activation", "dropout") }
 
 // defaultWidths are the hidden widths of the seed MLP (784→64→32→10).
 var defaultWidths = []int{64, 32}

@@ -160,12 +160,20 @@ type Builder func(s Shape, o Options, rng *rand.Rand) (any, error)
 var registry = map[string]Builder{}
 
 // Register adds an architecture under name. Each architecture file calls it
-// from init.
-func Register(name string, b Builder) {
+// from init. uses lists the Options fields, by spec key, that the
+// architecture reads (arch itself aside); see Options.Used.
+func Register(name string, b Builder, uses ...string) {
 	if _, dup := registry[name]; dup {
 		panic("models: duplicate architecture " + name)
 	}
 	registry[name] = b
+	reads[name] = map[string]bool{}
+	for _, key := range uses {
+		if _, ok := optionIndex[key]; !ok || key == "arch" {
+			panic(fmt.Sprintf("models: architecture %s registers %q, which is not an option field", name, key))
+		}
+		reads[name][key] = true
+	}
 }
 
 // arithmetic holds the version of an architecture's floating-point

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 )
 
-func init() { Register("resmlp", newResMLP) }
+func init() { Register("resmlp", newResMLP, "width", "depth", "activation", "dropout") }
 
 // Defaults of the resmlp architecture.
 const (

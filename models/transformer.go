@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 )
 
-func init() { Register("transformer", newTransformer) }
+func init() {
+	Register("transformer", newTransformer, "patch", "width", "depth", "heads", "activation", "dropout")
+}
 
 // Defaults of the transformer architecture.
 const (

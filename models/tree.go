@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-func init() { Register("tree", newTree) }
+func init() { Register("tree", newTree, "max_depth", "min_leaf") }
 
 // maxTreeBins is the most bins a feature is cut into before the split
 // search. A feature with at most this many distinct training values keeps

@@ -84,7 +84,7 @@ var methods = []struct {
 	{"sgd", optim.Settings{Optimizer: "sgd"},
 		map[string]float64{"quadratic": 0.1, "rosenbrock": 2e-3, "logistic": 1},
 		map[string]int{"quadratic": 200, "rosenbrock": 40000, "logistic": 2000}},
-	{"sgd with momentum", optim.Settings{Optimizer: "sgd", Momentum: 0.9},
+	{"sgd with momentum", optim.Settings{Optimizer: "sgd", Momentum: ptr(0.9)},
 		map[string]float64{"quadratic": 0.02, "rosenbrock": 2e-4, "logistic": 0.5},
 		map[string]int{"quadratic": 500, "rosenbrock": 40000, "logistic": 1000}},
 	{"adam", optim.Settings{Optimizer: "adam"},
@@ -222,7 +222,7 @@ func TestFirstStepsMatchPyTorch(t *testing.T) {
 			case c.defaultMomentum && r.Settings.Momentum != nil:
 				t.Fatalf("reference %s sets momentum %v; the case checks the default", c.key, *r.Settings.Momentum)
 			case r.Settings.Momentum != nil:
-				s.Momentum = *r.Settings.Momentum
+				s.Momentum = r.Settings.Momentum
 			}
 			method, err := optim.New(s)
 			if err != nil {

@@ -15,8 +15,10 @@
 // The registered methods are sgd, momentum (heavy-ball, μ = 0.9 by
 // default), nesterov, adam, adamw, rmsprop and adagrad, each with
 // PyTorch's defaults and arithmetic. Settings.Momentum is read by sgd,
-// momentum, nesterov and rmsprop (each registers it); Validate refuses a
-// nonzero momentum for the others, which would silently ignore it. Settings.LRAt is the learning-rate
+// momentum, nesterov and rmsprop (each registers it); nil means the
+// optimizer's default (DefaultMomentumOf) and a given 0 means 0. Validate
+// refuses a nonzero momentum for the others, which would silently ignore
+// it. Settings.LRAt is the learning-rate
 // schedule (constant, step, cosine, each with optional linear warm-up), a
 // pure function of the step; ClipGradNorm clips the global gradient norm
 // and is applied by study/train before each Step.

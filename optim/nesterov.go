@@ -11,18 +11,14 @@ func init() { Register("nesterov", newNesterov, "momentum") }
 //	v ← μv + g            (v = g on the first step)
 //	θ ← θ − η (g + μv)
 //
-// μ is Settings.Momentum, or DefaultMomentum when 0.
+// μ is Settings.Momentum, or DefaultMomentum when not given.
 type Nesterov struct {
 	L2, Momentum float32
 	vel          [][]float32
 }
 
 func newNesterov(s Settings) Method {
-	mu := s.Momentum
-	if mu == 0 {
-		mu = DefaultMomentum
-	}
-	return &Nesterov{L2: float32(s.L2), Momentum: float32(mu)}
+	return &Nesterov{L2: float32(s.L2), Momentum: float32(s.MomentumValue())}
 }
 
 // Step implements Method.

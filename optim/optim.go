@@ -16,7 +16,9 @@ type Settings struct {
 	L2        float64 `json:"l2,omitempty"` // weight decay λ (≥ 0)
 	// Momentum is the momentum coefficient of sgd, momentum, nesterov and
 	// rmsprop; Validate refuses a nonzero one for the other optimizers.
-	Momentum float64 `json:"momentum,omitempty"`
+	// nil means the optimizer's default (DefaultMomentumOf), so that a
+	// given 0 means 0: momentum with momentum 0 is plain SGD.
+	Momentum *float64 `json:"momentum,omitempty"`
 	// Schedule shapes the learning rate over training: constant (default),
 	// step (×Gamma every StepSize epochs) or cosine (to 0 at the end).
 	Schedule string  `json:"schedule,omitempty"`
@@ -54,11 +56,14 @@ func (s Settings) Validate() error {
 	if !(s.ClipNorm >= 0) || math.IsInf(s.ClipNorm, 0) {
 		return &models.FieldError{Field: "clip_norm", Msg: fmt.Sprintf("clip_norm %v must be a finite number ≥ 0", s.ClipNorm)}
 	}
-	if !(s.Momentum >= 0 && s.Momentum < 1) {
-		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v must be in [0, 1)", s.Momentum)}
+	if s.Momentum == nil {
+		return nil
 	}
-	if s.Momentum != 0 && !registry[s.Optimizer].uses["momentum"] {
-		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v has no effect on optimizer %s, which has no momentum term; leave momentum out of (or 0 in) %s's runs (optimizers with momentum: %v)", s.Momentum, s.Optimizer, s.Optimizer, usingField("momentum"))}
+	if mu := *s.Momentum; !(mu >= 0 && mu < 1) {
+		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v must be in [0, 1)", mu)}
+	}
+	if mu := *s.Momentum; mu != 0 && !registry[s.Optimizer].uses["momentum"] {
+		return &models.FieldError{Field: "momentum", Msg: fmt.Sprintf("momentum %v has no effect on optimizer %s, which has no momentum term; leave momentum out of (or 0 in) %s's runs (optimizers with momentum: %v)", mu, s.Optimizer, s.Optimizer, usingField("momentum"))}
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ type RMSprop struct {
 }
 
 func newRMSprop(s Settings) Method {
-	return &RMSprop{L2: float32(s.L2), Alpha: 0.99, Eps: 1e-8, Momentum: float32(s.Momentum)}
+	return &RMSprop{L2: float32(s.L2), Alpha: 0.99, Eps: 1e-8, Momentum: float32(s.MomentumValue())}
 }
 
 // Step implements Method.

@@ -52,7 +52,7 @@ func TestMomentumIsRefusedWhereItWouldBeIgnored(t *testing.T) {
 			if err := s.Validate(); err != nil {
 				t.Fatalf("momentum 0 (unset): %v, want it accepted", err)
 			}
-			s.Momentum = 0.5
+			s.Momentum = ptr(0.5)
 			err := s.Validate()
 			if !want {
 				var fe *models.FieldError
@@ -65,9 +65,38 @@ func TestMomentumIsRefusedWhereItWouldBeIgnored(t *testing.T) {
 				t.Fatalf("momentum 0.5: %v, want it accepted", err)
 			}
 			with := trajectory(t, s)
-			s.Momentum = 0.8
+			s.Momentum = ptr(0.8)
 			if slices.Equal(with, trajectory(t, s)) {
 				t.Fatalf("momentum 0.5 and 0.8 take the same steps %v: the field is ignored", with)
+			}
+		})
+	}
+}
+
+// ptr returns a pointer to v, for Settings.Momentum.
+func ptr(v float64) *float64 { return &v }
+
+// TestMomentumZeroMeansZero checks that a given momentum of 0 is honoured:
+// momentum and nesterov with μ = 0 take plain SGD's steps, while an unset
+// μ (nil) takes DefaultMomentum (before, 0 stood for "unset", so momentum
+// 0 trained with 0.9).
+func TestMomentumZeroMeansZero(t *testing.T) {
+	sgd := trajectory(t, optim.Settings{Optimizer: "sgd", LR: 0.05})
+	for _, name := range []string{"momentum", "nesterov"} {
+		t.Run(name, func(t *testing.T) {
+			zero := optim.Settings{Optimizer: name, LR: 0.05, Momentum: ptr(0)}
+			if got := zero.MomentumValue(); got != 0 {
+				t.Errorf("MomentumValue of a given 0 = %v, want 0", got)
+			}
+			if got := trajectory(t, zero); !slices.Equal(got, sgd) {
+				t.Errorf("momentum 0 steps to %v, want sgd's %v", got, sgd)
+			}
+			unset := optim.Settings{Optimizer: name, LR: 0.05}
+			if got := unset.MomentumValue(); got != optim.DefaultMomentum {
+				t.Errorf("MomentumValue unset = %v, want %v", got, optim.DefaultMomentum)
+			}
+			if got, want := trajectory(t, unset), trajectory(t, optim.Settings{Optimizer: name, LR: 0.05, Momentum: ptr(optim.DefaultMomentum)}); !slices.Equal(got, want) {
+				t.Errorf("unset momentum steps to %v, want the default's %v", got, want)
 			}
 		})
 	}

@@ -18,7 +18,7 @@ type SGD struct {
 }
 
 func newSGD(s Settings) Method {
-	return &SGD{L2: float32(s.L2), Momentum: float32(s.Momentum)}
+	return &SGD{L2: float32(s.L2), Momentum: float32(s.MomentumValue())}
 }
 
 // Step implements Method.

@@ -60,8 +60,8 @@ func normalise(v reflect.Value) {
 
 // encode writes v as encoding/json would, except that non-finite floats
 // become strings. It covers the kinds a Config holds: structs (with
-// embedded structs flattened, json names and omitempty), slices, strings,
-// numbers and booleans.
+// embedded structs flattened, json names and omitempty), pointers (an
+// optional field), slices, strings, numbers and booleans.
 func encode(buf *bytes.Buffer, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Struct:
@@ -78,6 +78,12 @@ func encode(buf *bytes.Buffer, v reflect.Value) {
 			encode(buf, v.Index(i))
 		}
 		buf.WriteByte(']')
+	case reflect.Pointer:
+		if v.IsNil() {
+			buf.WriteString("null")
+			return
+		}
+		encode(buf, v.Elem())
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()
 		switch {

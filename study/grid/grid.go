@@ -175,7 +175,8 @@ func Size(s *spec.Spec, cap int) (int, error) {
 // package comment). Each run's config is resolved and validated by
 // spec.Spec.Resolve, so an invalid combination is an *spec.Error at the
 // value that caused it. Expand fails like Size when the grid exceeds cap,
-// when two runs would get the same name, and when an init selector
+// when two runs would get the same name or train the same model (see
+// refuseTwins), and when an init selector
 // matches no run or several runs or the runs' dependencies form a cycle
 // (an *spec.Error wrapping ErrDependency, at the init value).
 func Expand(s *spec.Spec, cap int) ([]Run, error) {
@@ -223,6 +224,9 @@ func Expand(s *spec.Spec, cap int) ([]Run, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := refuseTwins(s, runs); err != nil {
 		return nil, err
 	}
 	if err := resolveParents(s, runs); err != nil {

@@ -315,9 +315,10 @@ func TestCanonical(t *testing.T) {
 	})
 	t.Run("the fallback encoder matches encoding/json on finite configs", func(t *testing.T) {
 		cs := []spec.Config{spec.Default(), {}, runs[3].Config}
+		mu := 0.9
 		c := spec.Default()
 		c.Options = models.Options{Arch: "mlp", Widths: []int{3, 4}, Activation: "tanh", Dropout: 0.5}
-		c.Settings = optim.Settings{Optimizer: "sgd", LR: 1e-300, L2: math.Copysign(0, -1), Momentum: 0.9}
+		c.Settings = optim.Settings{Optimizer: "sgd", LR: 1e-300, L2: math.Copysign(0, -1), Momentum: &mu}
 		cs = append(cs, c)
 		for _, c := range cs {
 			v := reflect.ValueOf(&c).Elem()

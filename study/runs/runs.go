@@ -718,12 +718,18 @@ func publishRun(b *store.RecordBuf, rec *store.Record, pack *store.PackWriter) e
 // entries returns the plan's manifest.jsonl lines.
 func (p *Plan) entries() ([]store.Entry, error) {
 	entries := make([]store.Entry, len(p.Runs))
+	d := p.Data
+	shape := models.Shape{In: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans, Classes: d.Classes}
 	for i, r := range p.Runs {
 		cfg, err := json.Marshal(r.Config)
 		if err != nil {
 			return nil, err
 		}
-		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg}
+		resolved, err := json.Marshal(r.Config.Resolved(shape))
+		if err != nil {
+			return err
+		}
+		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg, Resolved: resolved}
 	}
 	return entries, nil
 }

@@ -48,7 +48,11 @@
 // not full (for full data it is unused and stays 0). data_subset takes
 // full, bootstrap, half-a, half-b or a fraction in (0, 1), which may be
 // written as a YAML number (data_subset: 0.25). Other fields keep their
-// zero value, which means "the architecture's default".
+// zero value, which means "the architecture's default" when unset; a
+// written value means itself, so the zeros that stand for a default
+// (widths: [], k: 0, gamma: 0, ...) are refused (see unsetOnly), and
+// momentum, an optional field, honours a given 0. −0 is read as 0.
+// Config.Resolved fills in every default, for the manifest.
 //
 // Component sharing: init is scratch (the default) or {from: SELECTOR,
 // freeze: [PREFIXES]}, starting the run from the trained weights of the one

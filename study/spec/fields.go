@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -131,10 +132,13 @@ func deref(n *yaml.Node) *yaml.Node {
 
 // typeError is a wrong-type message: what the field wants, what it got.
 func typeError(t reflect.Type, n *yaml.Node) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	k := t.Kind()
 	negative := strings.HasPrefix(n.Value, "-")
 	if (k >= reflect.Int && k <= reflect.Int64 || k >= reflect.Uint && k <= reflect.Uint64 && !negative) &&
-		n.Kind == yaml.ScalarNode && integerRE().MatchString(n.Value) {
+		n.Kind == yaml.ScalarNode && n.ShortTag() != "!!str" && integerRE().MatchString(n.Value) {
 		// An integer literal that the field cannot hold: too large (YAML
 		// reads one beyond 64 bits as a float).
 		return fmt.Sprintf("want %s, got %s, which does not fit in %d bits", describeType(t), n.Value, t.Bits())
@@ -161,6 +165,8 @@ func describeType(t reflect.Type) string {
 		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(describeType(t.Elem()), "a "), "an ") + "s"
 	case reflect.Struct:
 		return "a mapping"
+	case reflect.Pointer:
+		return describeType(t.Elem())
 	}
 	return t.String()
 }
@@ -176,6 +182,11 @@ func describeNode(n *yaml.Node) string {
 		case "!!null":
 			return "null"
 		case "!!str":
+			if n.Style == 0 && outOfRange(n.Value) {
+				// yaml.v3 tags a plain number beyond float64 (1e400) as
+				// a string; it is a number the program cannot hold.
+				return "number " + n.Value + ", which is beyond the range of a 64-bit float"
+			}
 			return fmt.Sprintf("string %q", n.Value)
 		case "!!int":
 			return "integer " + n.Value
@@ -187,6 +198,13 @@ func describeNode(n *yaml.Node) string {
 		return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
 	}
 	return "an alias"
+}
+
+// outOfRange reports whether v is a decimal number too large in
+// magnitude for a float64.
+func outOfRange(v string) bool {
+	_, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64)
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // decodeError is a problem at a node; the parser turns it into an *Error.
@@ -219,6 +237,16 @@ func decodeValue(n *yaml.Node, t reflect.Type, path string) (reflect.Value, *dec
 		}
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		// An optional field: a given value, even its zero, is kept apart
+		// from an unset one (nil).
+		ev, err := decodeValue(n, t.Elem(), path)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		p := reflect.New(t.Elem())
+		p.Elem().Set(ev)
+		return p, nil
 	case reflect.Slice:
 		out := reflect.MakeSlice(t, 0, 0)
 		switch n.Kind {
@@ -366,6 +394,11 @@ func text(v reflect.Value) string {
 		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
+	case reflect.Pointer:
+		if v.IsNil() {
+			return ""
+		}
+		return text(v.Elem())
 	case reflect.Slice:
 		if v.Len() == 0 {
 			return NoneValue

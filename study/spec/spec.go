@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/optim"
 	"github.com/study-harness/study/study/attack"
 	"github.com/study-harness/study/study/data"
 )
@@ -426,9 +427,17 @@ func (p *parser) dataset(_, v *yaml.Node) error {
 		return p.wrap(d)
 	}
 	p.s.DatasetAt = map[string]Position{"dataset": {v.Line, v.Column}}
+	ds := reflect.ValueOf(p.s.Dataset)
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		val := v.Content[i+1]
-		p.s.DatasetAt["dataset."+v.Content[i].Value] = Position{val.Line, val.Column}
+		key, val := v.Content[i].Value, v.Content[i+1]
+		p.s.DatasetAt["dataset."+key] = Position{val.Line, val.Column}
+		for _, f := range structFields(ds.Type()) {
+			if f.key == key {
+				if msg := givenZero(unsetOnlyDataset, key, ds.FieldByIndex(f.index)); msg != "" {
+					return p.errorf(deref(val), "dataset."+key, "%s", msg)
+				}
+			}
+		}
 	}
 	if p.s.Dataset.Name == "" {
 		return p.errorf(v, "dataset.name", "missing dataset name")
@@ -508,6 +517,10 @@ func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
 		return Value{}, p.wrap(d)
 	}
 	v = deref(v)
+	x = positiveZero(x)
+	if msg := givenZero(unsetOnly, key, x); msg != "" {
+		return Value{}, p.errorf(v, path, "%s", msg)
+	}
 	return Value{Key: key, V: x.Interface(), Text: text(x), Path: path, Line: v.Line, Column: v.Column}, nil
 }
 
@@ -855,8 +868,15 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 		if !xv.IsValid() || xv.Type() != f.typ {
 			return &Error{File: s.File, Line: x.Line, Column: x.Column, Field: x.Path, Msg: fmt.Sprintf("value of %s is %T, want %s", x.Key, x.V, f.typ)}
 		}
-		if xv.Kind() == reflect.Slice {
+		switch xv.Kind() {
+		case reflect.Slice:
 			xv = reflect.AppendSlice(reflect.MakeSlice(f.typ, 0, xv.Len()), xv)
+		case reflect.Pointer:
+			if !xv.IsNil() {
+				cp := reflect.New(f.typ.Elem())
+				cp.Elem().Set(xv.Elem())
+				xv = cp
+			}
 		}
 		rv.FieldByIndex(f.index).Set(xv)
 		set = append(set, x)
@@ -881,6 +901,12 @@ func (s *Spec) Resolve(points ...Point) (Config, error) {
 		if _, ok := lookup(d.key); !ok {
 			*d.dst = c.Seed
 		}
+	}
+	// A given momentum equal to the optimizer's default of 0 trains as an
+	// unset one, and is written as one, so that sgd's runs keep the run
+	// id they had when momentum 0 stood for "not given".
+	if c.Momentum != nil && *c.Momentum == 0 && optim.DefaultMomentumOf(c.Optimizer) == 0 {
+		c.Momentum = nil
 	}
 	// data_seed matters only for a subset; leaving it 0 for full data
 	// keeps the canonical encoding (and run id) of full-data runs as it was.

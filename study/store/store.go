@@ -71,6 +71,12 @@ type Entry struct {
 	// one factor (see grid.Run.Factors); factor attribution reads them.
 	Factors []KV            `json:"factors"`
 	Config  json.RawMessage `json:"config"`
+	// Resolved is the config with every default filled in and the fields
+	// the run does not use left out (spec.Config.Resolved): every value
+	// the run is trained with, momentum 0.9 of an unset momentum say.
+	// Config, which the run id hashes, leaves defaults out so that the
+	// ids of older runs stay.
+	Resolved json.RawMessage `json:"resolved,omitempty"`
 }
 
 // Record is a run's metrics.json.

@@ -261,7 +261,8 @@ func TestFittedArchsRefuseTheFieldsOfTrainingByEpochs(t *testing.T) {
 			"patience 2 has no effect on arch knn: it is fitted once, not trained by epochs"},
 		{"a fitter accepts augment none (the empty list)", "tree", func(c *spec.Config) { c.Augment = []string{} }, "", ""},
 		{"a fitter accepts the optimizer fields", "naive_bayes", func(c *spec.Config) {
-			c.Optimizer, c.LR, c.Momentum, c.L2, c.Schedule = "sgd", 0.05, 0.9, 1e-4, "cosine"
+			mu := 0.9
+			c.Optimizer, c.LR, c.Momentum, c.L2, c.Schedule = "sgd", 0.05, &mu, 1e-4, "cosine"
 		}, "", ""},
 		{"a trained arch accepts all three", "mlp", func(c *spec.Config) {
 			c.Augment, c.LabelSmoothing, c.Patience = []string{"noise"}, 0.1, 2

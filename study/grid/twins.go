@@ -1,0 +1,64 @@
+package grid
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/study-harness/study/models"
+	"github.com/study-harness/study/study/spec"
+)
+
+// refuseTwins refuses two runs that train the same model under two names:
+// runs whose configs, as training reads them (spec.Config.Used), are
+// equal although their axis values differ. That happens when an axis
+// sweeps a field that a run's architecture, optimizer or schedule does
+// not read (widths for logreg, gamma without the step schedule, momentum
+// 0.9 and an unset one for momentum), and would show as perfect agreement
+// in the metrics. The error is at the axis value of the second run that
+// makes the difference, and says which exclude entry drops it.
+func refuseTwins(s *spec.Spec, runs []Run) error {
+	seen := make(map[string]int, len(runs))
+	for i := range runs {
+		key := string(Canonical(runs[i].Config.Used()))
+		j, dup := seen[key]
+		if !dup {
+			seen[key] = i
+			continue
+		}
+		a, b := &runs[j], &runs[i]
+		var keys, entry []string
+		field := ""
+		for k, kv := range b.Values {
+			if k < len(a.Values) && a.Values[k] != kv {
+				keys = append(keys, kv.Key)
+				if field == "" {
+					field = kv.Key
+				}
+			}
+		}
+		for _, kv := range b.Values {
+			entry = append(entry, kv.Key+": "+yamlText(kv.Value))
+		}
+		err := &models.FieldError{Field: field, Msg: fmt.Sprintf(
+			"runs %q and %q train the same model: they differ only in %s, which the run does not use (its arch, optimizer or schedule ignores it, or the value is the default); drop one, e.g. exclude: [{%s}]",
+			a.Name, b.Name, strings.Join(keys, ", "), strings.Join(entry, ", "))}
+		return s.RunError(b.Name, func(key string) (string, bool) {
+			for _, kv := range b.Values {
+				if kv.Key == key {
+					return kv.Value, true
+				}
+			}
+			return "", false
+		}, err)
+	}
+	return nil
+}
+
+// yamlText writes a readable value as YAML for an exclude entry: a list
+// value joined by "+" as a list.
+func yamlText(v string) string {
+	if strings.Contains(v, "+") {
+		return "[" + strings.ReplaceAll(v, "+", ", ") + "]"
+	}
+	return v
+}
