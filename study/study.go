@@ -71,7 +71,7 @@ func (e *FailedRunsError) Error() string {
 // Run executes the study described by the spec at path: every stage from
 // parsing to the report.
 func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Writer) error {
-	s, err := loadSpec(path)
+	s, err := loadSpec(path, o.MaxRuns)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func Run(ctx context.Context, path string, o RunOptions, stdout, stderr io.Write
 // grid, the dataset, each recipe against the data) and prints its axes
 // and grid size. It writes nothing.
 func Validate(path string, maxRuns int, w io.Writer) error {
-	s, err := loadSpec(path)
+	s, err := loadSpec(path, maxRuns)
 	if err != nil {
 		return err
 	}
@@ -151,9 +151,10 @@ func Validate(path string, maxRuns int, w io.Writer) error {
 	return nil
 }
 
-// loadSpec loads a spec; a missing or unreadable file is bad input.
-func loadSpec(path string) (*spec.Spec, error) {
-	s, err := spec.Load(path)
+// loadSpec loads a spec, refusing a grid above maxRuns early
+// (spec.LoadMax); a missing or unreadable file is bad input.
+func loadSpec(path string, maxRuns int) (*spec.Spec, error) {
+	s, err := spec.LoadMax(path, maxRuns)
 	var se *spec.Error
 	if err != nil && !errors.As(err, &se) {
 		return nil, &InputError{err}

@@ -132,6 +132,14 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		{"an image architecture on tabular data is refused at its fixed value", specHead + "  arch: cnn\n", nil, "7:9", "fixed.arch"},
 		{"an image architecture on tabular data is refused at its axis point", specHead + "axes:\n  arch: [mlp, cnn]\n", nil, "8:15", "axes.arch"},
 		{"patience without validation rows is refused at its value", strings.Replace(specHead, "test: 50}", "test: 50, no_val: true}", 1) + "  patience: 2\n", nil, "7:13", "fixed.patience"},
+		// Issue 17: a value means itself, or is refused.
+		{"an empty widths is refused, not trained as [64, 32]", specHead + "axes:\n  widths: [[], [64, 32]]\n", nil, "8:12", "axes.widths"},
+		{"k 0 is refused, not trained as 5", specHead + "  arch: knn\n  k: 0\n", nil, "8:6", "fixed.k"},
+		{"widths swept beside logreg is refused as twins", specHead + "axes:\n  arch: [logreg, mlp]\n  widths: [[8], [16]]\n", nil, "9:", "axes.widths"},
+		{"l2 0 and -0 are refused as one value", specHead + "axes:\n  l2: [0, -0.0]\n", nil, "8:", "axes.l2"},
+		// Issue 17: sizes are checked before training.
+		{"a model that cannot fit in memory is refused at its widths", specHead + "  widths: [10000000000]\n", nil, "7:11", "fixed.widths"},
+		{"knn with k above the training rows is refused at k", specHead + "  arch: knn\n  k: 91\n", nil, "8:6", "fixed.k"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
@@ -152,6 +160,17 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 		})
 	}
 
+	t.Run("a batch above the training rows trains, clamped, and leaves no temporary file", func(t *testing.T) {
+		tmp := t.TempDir()
+		writeFile(t, tmp, "ok.yaml", specHead+"  batch: 20000000000\n")
+		mustRun(t, tmp, "run", "ok.yaml", "--results", "res", "--no-report")
+		filepath.WalkDir(filepath.Join(tmp, "res"), func(p string, _ os.DirEntry, _ error) error {
+			if strings.HasPrefix(filepath.Base(p), ".tmp") {
+				t.Errorf("temporary file left: %s", p)
+			}
+			return nil
+		})
+	})
 	t.Run("--max-runs raises the cap", func(t *testing.T) {
 		tmp := t.TempDir()
 		writeFile(t, tmp, "ok.yaml", specHead+"axes:\n  seed: [1, 2, 3, 4]\n  lr: [0.1, 0.2]\n")
@@ -181,6 +200,7 @@ func TestExportRefusesBadInput(t *testing.T) {
 	writeFile(t, tmp, "nodata.yaml", "name: x\nseed: 1\ndataset: {name: csv, path: none.csv}\nfixed: {epochs: 1}\naxes:\n  seed: [1, 2]\n")
 	writeFile(t, tmp, "flip.yaml", specHead+"  augment: [flip]\naxes:\n  seed: [1, 2]\n")
 	writeFile(t, tmp, "orphan.yaml", specHead+"  init: {from: \"seed=100\"}\naxes:\n  seed: [1, 2]\n")
+	writeFile(t, tmp, "huge.yaml", specHead+"  widths: [10000000000]\naxes:\n  seed: [1, 2]\n")
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -190,6 +210,7 @@ func TestExportRefusesBadInput(t *testing.T) {
 		{"a missing dataset is refused", []string{"export", "slurm", "nodata.yaml", "--shards", "2"}, "none.csv"},
 		{"an image augmentation on tabular data is refused", []string{"export", "k8s", "flip.yaml", "--shards", "2", "--image", "s"}, "flip"},
 		{"an init that names no run is refused", []string{"export", "slurm", "orphan.yaml", "--shards", "2"}, "init"},
+		{"a model that cannot fit in memory is refused", []string{"export", "slurm", "huge.yaml", "--shards", "2"}, "huge.yaml:7:11: fixed.widths"},
 		{"a bad spec is refused for Kubernetes too", []string{"export", "k8s", "bad.yaml", "--shards", "2", "--image", "s"}, "bad.yaml:7:1: epochz"},
 		{"zero shards are refused", []string{"export", "slurm", quickSpec(), "--shards", "0"}, "shards"},
 		{"a partition that would break the script is refused", []string{"export", "slurm", quickSpec(), "--shards", "2", "--partition", "a b"}, "partition"},
@@ -204,7 +225,7 @@ func TestExportRefusesBadInput(t *testing.T) {
 			noTrace(t, r.stderr)
 		})
 	}
-	if ents, _ := os.ReadDir(tmp); len(ents) != 4 { // the four specs
+	if ents, _ := os.ReadDir(tmp); len(ents) != 5 { // the five specs
 		t.Errorf("export wrote files: %v", ents)
 	}
 }
@@ -281,6 +302,8 @@ func TestValidateRefusesWhatRunRefuses(t *testing.T) {
 		{"an unknown dataset", strings.Replace(specHead, "name: moons", "name: foo", 1), "foo"},
 		{"image augmentations on tabular data", specHead + "  augment: [flip]\n", "not images"},
 		{"a missing CSV file", strings.Replace(specHead, "{name: moons, train: 100, test: 50}", "{name: csv, path: nowhere.csv}", 1), "nowhere.csv"},
+		{"a model that cannot fit in memory", specHead + "  widths: [10000000000]\n", "more than this machine's"},
+		{"knn with k above the training rows", specHead + "  arch: knn\n  k: 91\n", "k 91 is more than the 90 training rows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()

@@ -29,7 +29,7 @@ type Study struct {
 // *spec.Error, an *Error, or the plan's errors, as `study validate`
 // returns them.
 func Open(path string, maxRuns int) (*Study, error) {
-	s, err := spec.Load(path)
+	s, err := spec.LoadMax(path, maxRuns)
 	if err != nil {
 		var se *spec.Error
 		if errors.As(err, &se) {

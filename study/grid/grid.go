@@ -63,11 +63,11 @@ func product(s *spec.Spec, limit int) (int, error) {
 }
 
 func capError(s *spec.Spec, limit int) error {
-	e := &spec.Error{File: s.File, Field: "axes", Msg: fmt.Sprintf("grid has more than %d runs (the product of the axis lengths %s); shrink the axes or raise --max-runs", limit, lengths(s))}
+	line, col := 0, 0
 	if len(s.Axes) > 0 {
-		e.Line, e.Column = s.Axes[0].Line, s.Axes[0].Column
+		line, col = s.Axes[0].Line, s.Axes[0].Column
 	}
-	return e
+	return spec.CapError(s.File, line, col, limit, lengths(s))
 }
 
 func lengths(s *spec.Spec) string {

@@ -188,15 +188,12 @@ func Load(path string) (*Spec, error) {
 // entries, and every value against Config.Validate. The grid size is
 // checked by the grid package.
 func Parse(file string, src []byte) (*Spec, error) {
-	p := &parser{s: &Spec{File: file, Source: bytes.Clone(src), Task: TaskMulticlass}}
-	if err := p.parse(src); err != nil {
-		return nil, err
-	}
-	return p.s, nil
+	return ParseMax(file, src, 0)
 }
 
 type parser struct {
-	s *Spec
+	s       *Spec
+	maxRuns int // see ParseMax; ≤ 0: no cap here
 	// owner maps each run key set by fixed, axes or zip to its path and
 	// line, to reject a key set twice.
 	owner map[string]Value
@@ -371,6 +368,9 @@ func (p *parser) parse(src []byte) error {
 		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset)", key)}
 	}); d != nil {
 		return p.wrap(d)
+	}
+	if err := p.checkCap(sections["axes"], sections["zip"]); err != nil {
+		return err
 	}
 	for _, step := range []struct {
 		key string

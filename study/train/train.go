@@ -205,7 +205,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 }
 
 // Check reports, without training, whether Run could train job: the
-// checks Run makes first, the augmentations against the data, the
+// checks Run makes first, the augmentations against the data, the sizes
+// against the data and the machine (knn's k against the training rows,
+// the estimated memory against the machine's: see checkSizes), the
 // architecture against the data's shape (by building the model once) and,
 // for an arch that is fitted once (a models.Fitter), the training fields it
 // would ignore: augment, label_smoothing and patience (see checkFitted). The
@@ -217,6 +219,13 @@ func Check(job Job) error {
 		return err
 	}
 	if _, err := augmentationsOf(job); err != nil {
+		return err
+	}
+	rows, err := SubsetRows(job.Config.DataSubset, job.Data.NTrain(), job.SpecSeed, job.Config.DataSeed)
+	if err != nil {
+		return err
+	}
+	if err := checkSizes(job, len(rows)); err != nil {
 		return err
 	}
 	model, err := models.New(shapeOf(job), job.Config.Options, seeds.Stream("check"))
@@ -401,13 +410,16 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 		soft = soft || a.Soft
 	}
 	perm := make([]int, n)
-	bx := make([]float32, cfg.Batch*in)
-	by := make([]int, cfg.Batch)
+	// A batch larger than the training rows is one full-batch step per
+	// epoch: the buffers hold at most n rows (batch: 1e9 allocated 3 TB).
+	bn := min(cfg.Batch, n)
+	bx := make([]float32, bn*in)
+	by := make([]int, bn)
 	var bt []float32
 	if soft {
-		bt = make([]float32, cfg.Batch*k)
+		bt = make([]float32, bn*k)
 	}
-	grad := make([]float32, cfg.Batch*k)
+	grad := make([]float32, bn*k)
 	val := netPredictor{net, shape.Out}
 	var valProb []float32 // reused by each epoch's validation
 	stop := newEarlyStop(cfg.Patience, params)
