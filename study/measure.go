@@ -18,7 +18,7 @@ import (
 
 // measure runs stages 5 and 6 on a prediction matrix: metrics.json, the
 // report, its figures and the terminal summary, all into dir.
-func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writer) error {
+func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writer, notes ...report.Section) error {
 	res, err := metrics.Compute(x, opts)
 	if err != nil {
 		return err
@@ -57,6 +57,7 @@ func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writ
 	if sh != nil {
 		in.Sections = append(in.Sections, report.SharingSection(sh))
 	}
+	in.Sections = append(in.Sections, notes...)
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.
 	if err := report.Write(dir, filepath.Join(dir, store.ReportFile), in); err != nil {

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/grid"
@@ -177,17 +175,20 @@ func ParseShard(v string) (runs.Shard, error) {
 }
 
 // Analyze reads a predictions CSV written by any framework and writes
-// metrics.json and the report into outDir, measured with mo.
-func Analyze(path, outDir string, mo metrics.Options, stdout io.Writer) error {
+// metrics.json and the report into outDir, measured with mo. Rows whose
+// pred is not an argmax of their p are counted on stderr and in the
+// report (predNotes).
+func Analyze(path, outDir string, mo metrics.Options, stdout, stderr io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return &InputError{err}
 	}
-	x, err := predmat.Read(path, f)
+	x, mismatch, err := predmat.ReadChecked(path, f)
 	f.Close()
 	if err != nil {
 		return err
 	}
+	notes := predNotes(path, x, mismatch, stderr)
 	// A study's results folder has its own metrics.json and report, made
 	// from its runs under its lock: analyze must not replace them.
 	for _, name := range []string{store.ManifestFile, store.RunsDir} {
@@ -198,18 +199,15 @@ func Analyze(path, outDir string, mo metrics.Options, stdout io.Writer) error {
 	if err := makeOutDir("--out", outDir); err != nil {
 		return err
 	}
-	return measure(outDir, x, mo, stdout)
+	return measure(outDir, x, mo, stdout, notes...)
 }
 
-// makeOutDir creates folder dir, given by flag, and its parents. A path
-// that cannot be a folder (a file in the way) or may not be written is bad
-// input naming the flag; other failures (a full disk) are not.
+// makeOutDir creates folder dir, given by flag, and its parents, and
+// checks that it can be written (see outDirError): a path that cannot be
+// a folder or may not be written is bad input naming the flag; other
+// failures (a full disk) are not.
 func makeOutDir(flag, dir string) error {
-	err := os.MkdirAll(dir, 0o755)
-	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrPermission) {
-		return &InputError{fmt.Errorf("%s %s: %w", flag, dir, err)}
-	}
-	return err
+	return outDirError(flag, dir, os.MkdirAll(dir, 0o755))
 }
 
 // ReportOptions are the settings of Report.

@@ -436,7 +436,7 @@ func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {
 	in := filepath.Join(dir, "pred.csv")
 	os.WriteFile(in, []byte(csv), 0o644)
 	out := filepath.Join(dir, "out")
-	if err := Analyze(in, out, metrics.Options{}, io.Discard); err != nil {
+	if err := Analyze(in, out, metrics.Options{}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(out, store.MetricsFile))
@@ -645,6 +645,47 @@ func TestRunKeepsTheFolderLockedThroughItsReport(t *testing.T) {
 			defer unlock()
 			if err := Report(dir, ReportOptions{}, io.Discard); !errors.Is(err, tc.want) && (tc.want != nil || err != nil) {
 				t.Errorf("Report: %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestAnalyzeWarnsWhenPredIsNotArgmax checks that rows whose pred is not a
+// most probable class of their p are counted, with the first line, on
+// stderr and in the report, and that consistent files get no warning.
+func TestAnalyzeWarnsWhenPredIsNotArgmax(t *testing.T) {
+	for _, tc := range []struct {
+		name, rows string
+		warn       string // "" for none
+	}{
+		{"consistent rows get no warning", "a,0,0,0,0.9,0.1\na,1,1,1,0.2,0.8\nb,0,0,0,0.7,0.3\nb,1,1,1,0.4,0.6\n", ""},
+		{"two rows against their p are counted", "a,0,0,0,0.9,0.1\na,1,1,0,0.2,0.8\nb,0,0,1,0.7,0.3\nb,1,1,1,0.4,0.6\n", "pred.csv:3: in 2 of 4 rows, pred is not a most probable class of p0…p1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "pred.csv")
+			os.WriteFile(in, []byte("model,instance,label,pred,p0,p1\n"+tc.rows), 0o644)
+			out := filepath.Join(dir, "out")
+			var stderr strings.Builder
+			if err := Analyze(in, out, metrics.Options{}, io.Discard, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			page, err := os.ReadFile(filepath.Join(out, store.ReportFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inReport := strings.Contains(string(page), "pred is not argmax(p)")
+			if tc.warn == "" {
+				if stderr.Len() > 0 || inReport {
+					t.Errorf("warned: stderr %q, in the report %v", stderr.String(), inReport)
+				}
+				return
+			}
+			if !strings.Contains(stderr.String(), tc.warn) {
+				t.Errorf("stderr %q, want %q", stderr.String(), tc.warn)
+			}
+			if !inReport || !strings.Contains(string(page), "In 2 of the 4 rows of") {
+				t.Error("the report does not say so")
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -45,6 +46,11 @@ func TestAnalyzeRefusesBadPredictions(t *testing.T) {
 		{"a prediction outside the class range is refused", predHeader + "a,0,0,5,0.9,0.1\na,1,1,1,0.2,0.8\n", "2:7", "out of range"},
 		{"an empty file is refused", "", "1:1", "empty file"},
 		{"a header without rows is refused", predHeader, "2:1", "no rows"},
+		// Issue 17: names that print as other names, compressed files.
+		{"a model name with a line break is refused", predHeader + "\"a\nb\",0,0,0,0.9,0.1\n", "2:1", "model name holds U+000A"},
+		{"a model name with a tab is refused", predHeader + "a\tb,0,0,0,0.9,0.1\n", "2:1", "model name holds U+0009"},
+		{"a model name with a bidi override is refused", predHeader + "a\u202Eb,0,0,0,0.9,0.1\n", "2:1", "model name holds U+202E"},
+		{"a gzip file is named as compressed", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xfe", "1:1", "gzip-compressed file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
@@ -341,8 +347,17 @@ func TestOutputFoldersThatCannotBeWrittenAreBadInput(t *testing.T) {
 		{"analyze into a folder below a file", []string{"analyze", "preds.csv", "--out", "file.txt/out"}, "--out file.txt/out"},
 		{"analyze into a study's results folder", []string{"analyze", "preds.csv", "--out", "study"}, "a study's results folder"},
 		{"extract into a file", []string{"extract", quickReference(t), "--out", "file.txt"}, "--out file.txt"},
+		// /proc holds no folders of ours: mkdir fails with ENOENT there,
+		// which was exit 1 without the flag's name.
+		{"analyze below /proc", []string{"analyze", "preds.csv", "--out", "/proc/study-out"}, "--out /proc/study-out"},
+		{"analyze into /proc itself", []string{"analyze", "preds.csv", "--out", "/proc"}, "--out /proc"},
+		{"extract below /proc", []string{"extract", quickReference(t), "--out", "/proc/study-out"}, "--out /proc/study-out"},
+		{"run below /proc", []string{"run", "ok.yaml", "--results", "/proc/study-out"}, "--results /proc/study-out"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if strings.Contains(strings.Join(tc.args, " "), "/proc") && runtime.GOOS != "linux" {
+				t.Skip("needs Linux's /proc")
+			}
 			r := runStudy(t, tmp, tc.args...)
 			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit 2 naming %q", r.code, r.stderr, tc.want)

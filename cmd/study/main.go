@@ -353,7 +353,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return study.Analyze(pos[0], *out, opts, stdout)
+	return study.Analyze(pos[0], *out, opts, stdout, stderr)
 }
 
 // cmdReport serves report and merge, which are one operation: regenerate

@@ -42,3 +42,39 @@ func TestMomentumIsRecorded(t *testing.T) {
 		})
 	}
 }
+
+// TestMessagesQuoteNoContentAndNameTheProblem checks the messages of
+// issue 17: a file given by mistake (a password file as dataset,
+// predictions or spec) is not printed back, a gzip dataset is named as
+// compressed, and the spec messages name the real problem.
+func TestMessagesQuoteNoContentAndNameTheProblem(t *testing.T) {
+	const secret = "root:$6$salt$secrethash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+	tmp := t.TempDir()
+	writeFile(t, tmp, "shadow", secret)
+	writeFile(t, tmp, "ds.yaml", "name: s\ndataset: {name: csv, path: shadow}\n")
+	writeFile(t, tmp, "gz.csv", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03secrethash")
+	writeFile(t, tmp, "gz.yaml", "name: s\ndataset: {name: csv, path: gz.csv}\n")
+	writeFile(t, tmp, "seed.yaml", specHead+"axes:\n  seed: [1, \"1\"]\n")
+	writeFile(t, tmp, "lr.yaml", specHead+"  lr: 1e400\n")
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		want    string
+		notWant string
+	}{
+		{"a password file as a CSV dataset", []string{"validate", "ds.yaml"}, `ds.yaml:2:10: dataset: dataset csv: shadow:1: no column named "label"`, "secrethash"},
+		{"a password file as predictions", []string{"analyze", "shadow", "--out", "o"}, `shadow:1:1: bad header: column 1 is not "model"`, "secrethash"},
+		{"a password file as a spec", []string{"validate", "shadow"}, "unknown key <a key of", "secrethash"},
+		{"a gzip file as a CSV dataset", []string{"validate", "gz.yaml"}, "a gzip-compressed file, not CSV text", "secrethash"},
+		{"a quoted integer seed", []string{"validate", "seed.yaml"}, `axes.seed: want an integer, got string "1"`, "does not fit"},
+		{"lr 1e400", []string{"validate", "lr.yaml"}, "fixed.lr: want a number, got number 1e400, which is beyond the range of a 64-bit float", "got string"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runStudy(t, tmp, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, tc.notWant) {
+				t.Errorf("exit %d, stderr %q; want exit 2 saying %q and not %q", r.code, r.stderr, tc.want, tc.notWant)
+			}
+			noTrace(t, r.stderr)
+		})
+	}
+}

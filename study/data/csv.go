@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/study-harness/study/study/internal/textcheck"
 )
 
 // maxCSVBytes caps the size of a CSV dataset file.
@@ -55,7 +57,9 @@ type csvTable struct {
 // The column named label holds the class (any string); every other column
 // is a float feature. Classes are the distinct labels in sorted order:
 // numeric order when every label is a number, byte order otherwise. path
-// is used in errors only.
+// is used in errors only; they name the line and column, and quote no
+// content of the file, which may be any file the spec names (a path of
+// /etc/shadow printed root's entry).
 func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // ragged rows are reported below, with the counts
@@ -82,7 +86,7 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 			if h == label {
 				what = "label column"
 			}
-			return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: fmt.Errorf("%s %q appears twice (columns %d and %d)", what, h, j+1, i+1)}
+			return nil, &CSVError{Path: path, Line: 1, Column: i + 1, Err: fmt.Errorf("%s name appears twice (columns %d and %d)", what, j+1, i+1)}
 		}
 		seen[h] = i
 		if h == label {
@@ -90,7 +94,7 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 		}
 	}
 	if lc < 0 {
-		return nil, &CSVError{Path: path, Line: 1, Err: fmt.Errorf("no label column %q in header %q", label, header)}
+		return nil, &CSVError{Path: path, Line: 1, Err: fmt.Errorf("no column named %q (the label) among the header's %d columns", label, len(header))}
 	}
 	if len(header) < 2 {
 		return nil, &CSVError{Path: path, Line: 1, Err: errors.New("no feature columns besides the label")}
@@ -127,7 +131,7 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 				if ne, ok := err.(*strconv.NumError); ok {
 					err = ne.Err
 				}
-				return nil, &CSVError{Path: path, Line: l, Column: i + 1, Err: fmt.Errorf("feature %q: %q is not a number: %w", header[i], f, err)}
+				return nil, &CSVError{Path: path, Line: l, Column: i + 1, Err: fmt.Errorf("feature is not a number: %w", err)}
 			}
 			t.x = append(t.x, float32(v))
 		}
@@ -137,7 +141,7 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 	}
 	t.classNames, t.y = classIndex(labels)
 	if len(t.classNames) < 2 {
-		return nil, &CSVError{Path: path, Err: fmt.Errorf("label column %q has one distinct value %q; need at least 2 classes", label, t.classNames[0])}
+		return nil, &CSVError{Path: path, Err: fmt.Errorf("label column %q has one distinct value; need at least 2 classes", label)}
 	}
 	return t, nil
 }
@@ -214,6 +218,9 @@ func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
 	}
 	if len(b) > maxCSVBytes {
 		return nil, &CSVError{Path: path, Err: fmt.Errorf("file is larger than %d bytes", maxCSVBytes)}
+	}
+	if format := textcheck.Compressed(b); format != "" {
+		return nil, &CSVError{Path: path, Err: fmt.Errorf("a %s-compressed file, not CSV text; decompress it first", format)}
 	}
 	t, err := parseCSV(bytes.NewReader(b), path, label)
 	if err != nil {

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"os"
 	"path/filepath"
@@ -39,15 +41,21 @@ func TestParseCSV(t *testing.T) {
 		},
 		{name: "rejects an empty file", in: "", label: "label", wantErr: "empty file"},
 		{name: "rejects a header without rows", in: "f,label\n", label: "label", wantErr: "no data rows"},
-		{name: "rejects a missing label column", in: "f,class\n1,a\n", label: "label", wantErr: `no label column "label"`, line: 1},
-		{name: "rejects a feature column named twice", in: "a,label,a\n1,x,2\n", label: "label", wantErr: `column "a" appears twice (columns 1 and 3)`, line: 1, col: 3},
+		{name: "rejects a missing label column", in: "f,class\n1,a\n", label: "label", wantErr: `no column named "label" (the label) among the header's 2 columns`, line: 1},
+		{name: "rejects a feature column named twice", in: "a,label,a\n1,x,2\n", label: "label", wantErr: `column name appears twice (columns 1 and 3)`, line: 1, col: 3},
 		{name: "rejects a duplicated label column", in: "label,f,label\na,1,a\n", label: "label", wantErr: "appears twice", line: 1, col: 3},
 		{name: "rejects a file with only the label", in: "label\na\nb\n", label: "label", wantErr: "no feature columns", line: 1},
 		{name: "rejects a single class", in: "f,label\n1,a\n2,a\n", label: "label", wantErr: "one distinct value"},
 		{name: "rejects a short row with its line", in: "f,g,label\n1,2,a\n3,b\n", label: "label", wantErr: "row has 2 fields, header has 3", line: 3},
 		{name: "rejects a long row with its line", in: "f,label\n1,a\n2,b\n3,c,4\n", label: "label", wantErr: "row has 3 fields", line: 4},
-		{name: "rejects a bad number with line and column", in: "f,g,label\n1,2,a\n3,x4,b\n", label: "label", wantErr: `feature "g": "x4" is not a number`, line: 3, col: 2},
-		{name: "rejects an empty feature", in: "f,label\n,a\n", label: "label", wantErr: `"" is not a number`, line: 2, col: 1},
+		{name: "rejects a bad number with line and column", in: "f,g,label\n1,2,a\n3,x4,b\n", label: "label", wantErr: `feature is not a number: invalid syntax`, line: 3, col: 2},
+		{name: "rejects an empty feature", in: "f,label\n,a\n", label: "label", wantErr: `feature is not a number`, line: 2, col: 1},
+		// Issue 17: errors quote no content of the file, which may be any
+		// file the spec names.
+		{name: "quotes no header of a password file", in: "root:$6$salt$hash:19000:0:99999:7:::\n", label: "label", wantErr: `d.csv:1: no column named "label" (the label) among the header's 1 columns`, line: 1},
+		{name: "quotes no field that is not a number", in: "f,label\nsecret,a\n", label: "label", wantErr: "d.csv:2: column 1: feature is not a number: invalid syntax", line: 2, col: 1},
+		{name: "quotes no repeated column name", in: "secret,label,secret\n1,a,2\n", label: "label", wantErr: "d.csv:1: column 3: column name appears twice (columns 1 and 3)", line: 1, col: 3},
+		{name: "quotes no label value", in: "f,label\n1,secret\n2,secret\n", label: "label", wantErr: `d.csv: label column "label" has one distinct value; need at least 2 classes`},
 		{name: "rejects NaN", in: "f,label\nNaN,a\n1,b\n", label: "label", wantErr: "not a finite float32", line: 2, col: 1},
 		{name: "rejects infinity", in: "f,label\n1,a\n-Inf,b\n", label: "label", wantErr: "not a finite float32", line: 3, col: 1},
 		{name: "rejects values beyond float32", in: "f,label\n1e39,a\n", label: "label", wantErr: "not a finite float32", line: 2, col: 1},
@@ -69,6 +77,9 @@ func TestParseCSV(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("parseCSV error = %v; want one containing %q", err, tc.wantErr)
+			}
+			if strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "$6$") {
+				t.Fatalf("parseCSV error %q quotes the file", err)
 			}
 			var ce *CSVError
 			if !errors.As(err, &ce) {
@@ -200,4 +211,22 @@ func FuzzCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadCSVNamesCompressedFiles checks that a gzip file given as a CSV
+// dataset is named as compressed, not read as bytes.
+func TestReadCSVNamesCompressedFiles(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte("f,label\n1,a\n2,b\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readCSV(Spec{Name: "csv", Path: "d.csv"}, 1, dir)
+	var ce *CSVError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "a gzip-compressed file, not CSV text; decompress it first") {
+		t.Fatalf("error %v, want a *CSVError naming gzip", err)
+	}
 }

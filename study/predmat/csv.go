@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/study-harness/study/study/internal/textcheck"
 )
 
 // The fixed leading columns of the long CSV format.
@@ -139,15 +141,44 @@ func quoteAll(names []string) []string {
 // [0, C) (C ≤ MaxClasses), probabilities that are not finite and ≥ 0 or
 // that do not sum to 1 within ProbTolerance, a repeated (model, instance)
 // row, a model without a row for some instance, an instance whose label
-// differs between rows, and a file with no rows.
+// differs between rows, and a file with no rows; also a compressed file
+// (named by its format), and model names holding control or formatting
+// characters (line breaks, tabs, bidirectional overrides:
+// textcheck.BadRune), which would print as other names. Messages locate
+// the problem by line and column and never quote the file's content,
+// which may not be a predictions file at all.
 func Read(name string, r io.Reader) (*Matrix, error) {
+	x, _, err := ReadChecked(name, r)
+	return x, err
+}
+
+// Mismatch counts the rows of a predictions file whose pred is not a most
+// probable class of their p columns: the measures of agreement read pred
+// while the measures of probabilities read p, so such a file describes
+// two classifiers. Line is the first such row's line (0 when Rows is 0).
+type Mismatch struct {
+	Rows int
+	Line int
+}
+
+// ReadChecked is Read, also counting the rows whose pred is not an argmax
+// of their probabilities (a pred tied with the most probable class counts
+// as an argmax).
+func ReadChecked(name string, r io.Reader) (*Matrix, Mismatch, error) {
 	p := &parser{file: name, cr: newRecords(r), modelIdx: map[string]int{}, instIdx: map[string]int32{}, classes: -1, cur: -1}
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
 			p.size = fi.Size()
 		}
 	}
-	return p.read()
+	if format := textcheck.Compressed(p.cr.peek(8)); format != "" {
+		return nil, Mismatch{}, &ParseError{File: name, Line: 1, Column: 1, Err: fmt.Errorf("%w: a %s-compressed file, not CSV text; decompress it first", ErrEncoding, format)}
+	}
+	x, err := p.read()
+	if err != nil {
+		return nil, Mismatch{}, err
+	}
+	return x, p.mismatch, nil
 }
 
 type parser struct {
@@ -183,6 +214,8 @@ type parser struct {
 	// matrix then neither doubles nor copies it.
 	size      int64
 	headerEnd int64
+
+	mismatch Mismatch // rows whose pred is not an argmax of their p
 }
 
 func (p *parser) errAt(field int, err error) *ParseError {
@@ -211,7 +244,7 @@ func (p *parser) next() (bool, error) {
 	p.line, _ = p.cr.FieldPos(0)
 	for k, f := range rec {
 		if !utf8.ValidString(f) {
-			return false, p.errAt(k, fmt.Errorf("%w: field %d is %q", ErrEncoding, k+1, f))
+			return false, p.errAt(k, fmt.Errorf("%w: field %d", ErrEncoding, k+1))
 		}
 	}
 	return true, nil
@@ -260,12 +293,12 @@ func (p *parser) header() error {
 			return p.errAt(len(rec)-1, fmt.Errorf("%w: %d columns, want model,instance,label,pred[,p0,…]", ErrHeader, len(rec)))
 		}
 		if rec[k] != want {
-			return p.errAt(k, fmt.Errorf("%w: column %d is %q, want %q", ErrHeader, k+1, rec[k], want))
+			return p.errAt(k, fmt.Errorf("%w: column %d is not %q (want model,instance,label,pred[,p0,…])", ErrHeader, k+1, want))
 		}
 	}
 	for k := len(fixedHeader); k < len(rec); k++ {
 		if want := "p" + strconv.Itoa(k-len(fixedHeader)); rec[k] != want {
-			return p.errAt(k, fmt.Errorf("%w: column %d is %q, want %q", ErrHeader, k+1, rec[k], want))
+			return p.errAt(k, fmt.Errorf("%w: column %d is not %q", ErrHeader, k+1, want))
 		}
 	}
 	p.nf = len(rec)
@@ -282,7 +315,7 @@ func (p *parser) class(k int, what string) (int32, error) {
 	s := p.rec[k]
 	v, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
-		return 0, p.errAt(k, fmt.Errorf("%w: %s %q is not an integer", ErrNumber, what, s))
+		return 0, p.errAt(k, fmt.Errorf("%w: %s is not an integer", ErrNumber, what))
 	}
 	switch {
 	case v < 0:
@@ -306,10 +339,16 @@ func (p *parser) row() error {
 	if rec[1] == "" {
 		return p.errAt(1, fmt.Errorf("%w: instance id is empty", ErrName))
 	}
-	for k, what := range [2]string{"model name", "instance id"} {
-		if strings.ContainsRune(rec[k], '\r') {
-			return p.errAt(k, fmt.Errorf("%w: %s contains a carriage return, which CSV cannot carry (readers drop a \\r before a line break)", ErrName, what))
-		}
+	// A model name is shown in the terminal, the report, its figures and
+	// tables: one holding a line break, a tab or a bidirectional override
+	// would print as another name (a\nb, a\tb and a b all printed as
+	// "a b"). Instance ids may hold line breaks, but no carriage return,
+	// which CSV readers drop before a line break.
+	if r, off, bad := textcheck.BadRune(rec[0]); bad {
+		return p.errAt(0, fmt.Errorf("%w: model name holds %s; a model name may not hold control characters (line breaks, tabs) or formatting characters (bidirectional overrides), which print as other names", ErrName, textcheck.Describe(r, off)))
+	}
+	if strings.ContainsRune(rec[1], '\r') {
+		return p.errAt(1, fmt.Errorf("%w: instance id contains a carriage return, which CSV cannot carry (readers drop a \\r before a line break)", ErrName))
 	}
 	if p.cur < 0 || rec[0] != p.models[p.cur] {
 		a, ok := p.modelIdx[rec[0]]
@@ -336,11 +375,11 @@ func (p *parser) row() error {
 		p.labels[ii] = label
 		p.labelLine[ii] = int32(p.line)
 	case l != label:
-		return p.errAt(2, fmt.Errorf("%w: instance %q has label %d here but %d on line %d", ErrLabel, rec[1], label, l, p.labelLine[ii]))
+		return p.errAt(2, fmt.Errorf("%w: the instance has label %d here but %d on line %d", ErrLabel, label, l, p.labelLine[ii]))
 	}
 	slot := a*p.stride + int(ii)
 	if p.pred[slot] >= 0 {
-		return p.errAt(0, fmt.Errorf("%w: model %q, instance %q appears twice", ErrDuplicate, rec[0], rec[1]))
+		return p.errAt(0, fmt.Errorf("%w: this model and instance appear on an earlier line too", ErrDuplicate))
 	}
 	p.pred[slot] = pred
 	if a == 0 {
@@ -353,23 +392,44 @@ func (p *parser) row() error {
 		sum := 0.0
 		for j := range c {
 			k := len(fixedHeader) + j
-			s := rec[k]
-			v, err := strconv.ParseFloat(s, 32)
-			if err != nil {
-				return p.errAt(k, fmt.Errorf("%w: p%d %q is not a number", ErrNumber, j, s))
+			v, err := strconv.ParseFloat(rec[k], 64)
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
+				return p.errAt(k, fmt.Errorf("%w: p%d is not a number", ErrNumber, j))
 			}
-			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return p.errAt(k, fmt.Errorf("%w: p%d = %s, want a finite value ≥ 0", ErrProb, j, s))
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > math.MaxFloat32 {
+				return p.errAt(k, fmt.Errorf("%w: p%d = %v, want a finite value ≥ 0", ErrProb, j, v))
 			}
-			f := float32(v)
-			dst[j] = f
-			sum += float64(f)
+			dst[j] = toFloat32(v, rec[k])
+			sum += v // the written decimals, in float64
 		}
-		if math.Abs(sum-1) > ProbTolerance {
+		if !probSumOK(sum) {
 			return p.errAt(len(fixedHeader), fmt.Errorf("%w: p0…p%d sum to %.6g, want 1 ± %v", ErrProb, c-1, sum, ProbTolerance))
+		}
+		for _, v := range dst {
+			if v > dst[pred] {
+				if p.mismatch.Rows == 0 {
+					p.mismatch.Line = p.line
+				}
+				p.mismatch.Rows++
+				break
+			}
 		}
 	}
 	return nil
+}
+
+// toFloat32 returns the float32 nearest to the decimal s, whose nearest
+// float64 is v: float32(v), unless v lies halfway between two float32s
+// (or below float32's normal range), where rounding twice may differ from
+// rounding s once and s is parsed again, so that the value is the one
+// strconv.ParseFloat(s, 32) gives.
+func toFloat32(v float64, s string) float32 {
+	const dropped = 52 - 23 // mantissa bits of a float64 beyond a float32's
+	if math.Float64bits(v)&(1<<dropped-1) == 1<<(dropped-1) || (v != 0 && v < 0x1p-126) {
+		f, _ := strconv.ParseFloat(s, 32)
+		return float32(f)
+	}
+	return float32(v)
 }
 
 // width is the number of prob values per pred slot.
@@ -476,7 +536,7 @@ func (p *parser) finish() (*Matrix, error) {
 		for i, v := range p.pred[a*n : (a+1)*n] {
 			if v < 0 {
 				return nil, &ParseError{File: p.file, Line: p.modelLine[a], Column: 1,
-					Err: fmt.Errorf("%w: model %q has no row for instance %q", ErrMissing, p.models[a], p.instances[i])}
+					Err: fmt.Errorf("%w: the model first listed here has no row for the instance first listed on line %d", ErrMissing, p.labelLine[i])}
 			}
 		}
 	}

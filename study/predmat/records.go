@@ -41,6 +41,13 @@ func newRecords(r io.Reader) *records {
 	return &records{br: bufio.NewReaderSize(r, 1<<16)}
 }
 
+// peek returns the first n bytes of the input not yet read, or fewer at
+// its end.
+func (r *records) peek(n int) []byte {
+	b, _ := r.br.Peek(n)
+	return b
+}
+
 // readLine returns the next line with its newline (none at the end of the
 // input) and the read error, io.EOF once the input is exhausted.
 func (r *records) readLine() ([]byte, error) {

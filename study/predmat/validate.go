@@ -15,8 +15,21 @@ import (
 const MaxClasses = 1 << 16
 
 // ProbTolerance is how far from 1 the probabilities of one (model, instance)
-// pair may sum before Read and Validate reject them.
+// pair may sum before Read and Validate reject them: |Σp − 1| ≤ 1e-3,
+// bound included, computed in float64 (see probSumOK).
 const ProbTolerance = 1e-3
+
+// roundingSlack absorbs the rounding of probabilities to float32 (at most
+// 2⁻²⁴ of each) and of their float64 sum, so that sums on the bound are
+// judged alike however they are written: 0.3335+0.333+0.3345 and
+// 0.334+0.333+0.334, both 1.001, used to get opposite verdicts.
+const roundingSlack = 0x1p-23
+
+// probSumOK reports whether probabilities summing to sum (in float64) sum
+// to 1 within ProbTolerance.
+func probSumOK(sum float64) bool {
+	return math.Abs(sum-1) <= ProbTolerance+roundingSlack
+}
 
 // Validate reports the first inconsistency in x: slice lengths that do not
 // match M, N and C, empty, duplicate or non-UTF-8 model names or instance
@@ -88,7 +101,7 @@ func (x *Matrix) validate(ids bool) error {
 				}
 				sum += v
 			}
-			if math.Abs(sum-1) > ProbTolerance {
+			if !probSumOK(sum) {
 				return fmt.Errorf("model %q, instance %q: probabilities sum to %v, want 1 ± %v", x.Models[k/n], inst(k%n), sum, ProbTolerance)
 			}
 		}

@@ -727,7 +727,7 @@ func (p *Plan) entries() ([]store.Entry, error) {
 		}
 		resolved, err := json.Marshal(r.Config.Resolved(shape))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		entries[i] = store.Entry{ID: r.ID, Index: r.Index, Name: r.Name, Values: kvs(r.Values), Factors: kvs(r.Factors), Config: cfg, Resolved: resolved}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -200,6 +201,27 @@ func describeNode(n *yaml.Node) string {
 	return "an alias"
 }
 
+// keyRE matches a key that looks like a field name.
+var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,40}$`)
+
+// safeKey returns key when it looks like a field name, else a placeholder
+// that quotes nothing: a file given as a spec by mistake (/etc/shadow)
+// must not have its lines printed back as unknown keys.
+func safeKey(key string) string {
+	if keyRE.MatchString(key) {
+		return key
+	}
+	return fmt.Sprintf("<a key of %d characters>", utf8.RuneCountInString(key))
+}
+
+// quoteKey is safeKey, quoted when it is the key itself.
+func quoteKey(key string) string {
+	if keyRE.MatchString(key) {
+		return strconv.Quote(key)
+	}
+	return safeKey(key)
+}
+
 // outOfRange reports whether v is a decimal number too large in
 // magnitude for a float64.
 func outOfRange(v string) bool {
@@ -335,7 +357,7 @@ func decodeStruct(n *yaml.Node, v reflect.Value, path string) *decodeError {
 			for i, f := range fields {
 				names[i] = f.key
 			}
-			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("unknown key %q (known: %s)", key, strings.Join(names, ", "))}
+			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("unknown key %s (known: %s)", quoteKey(key), strings.Join(names, ", "))}
 		}
 		fv, err := decodeValue(val, f.typ, kpath)
 		if err != nil {
@@ -359,12 +381,12 @@ func eachPair(n *yaml.Node, path string, fn func(k, v *yaml.Node, key, kpath str
 			}
 			return &decodeError{node: kn, path: path, msg: "mapping key must be a string, got " + describeNode(kn)}
 		}
-		kpath := k.Value
+		kpath := safeKey(k.Value)
 		if path != "" {
-			kpath = path + "." + k.Value
+			kpath = path + "." + kpath
 		}
 		if prev, dup := seen[k.Value]; dup {
-			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, prev.Line)}
+			return &decodeError{node: k, path: kpath, msg: fmt.Sprintf("duplicate key %s (first at line %d)", quoteKey(k.Value), prev.Line)}
 		}
 		seen[k.Value] = k
 		if err := fn(k, v, k.Value, kpath); err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+
+	"github.com/study-harness/study/study/internal/textcheck"
 )
 
 // unsetOnly are the run fields whose zero value stands for "not given":
@@ -92,4 +94,25 @@ func positiveZero(v reflect.Value) reflect.Value {
 func negativeZero(v reflect.Value) bool {
 	k := v.Kind()
 	return (k == reflect.Float32 || k == reflect.Float64) && v.Float() == 0 && math.Signbit(v.Float())
+}
+
+// badText returns the message refusing a string value (or a string of a
+// list) holding a character that prints as something else (see
+// textcheck.BadRune): values make the run names that the terminal, the
+// report and predictions.csv show, where role: "a\tb" and role: "a b"
+// would look alike. It returns "" for any other value.
+func badText(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		if r, off, bad := textcheck.BadRune(v.String()); bad {
+			return "value holds " + textcheck.Describe(r, off) + "; run names are made of the values, and may not hold control characters (line breaks, tabs) or formatting characters (bidirectional overrides), which print as other names"
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if msg := badText(v.Index(i)); msg != "" {
+				return msg
+			}
+		}
+	}
+	return ""
 }

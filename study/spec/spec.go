@@ -354,7 +354,11 @@ func (p *parser) parse(src []byte) error {
 		return p.errorf(nil, "", "empty spec")
 	}
 	if root.Kind != yaml.MappingNode {
-		return p.errorf(root, "", "a spec must be a mapping of keys (name, dataset, axes, ...), got %s", describeNode(root))
+		got := describeNode(root)
+		if root.Kind == yaml.ScalarNode {
+			got = "a single value" // not quoted: the file may be any file
+		}
+		return p.errorf(root, "", "a spec must be a mapping of keys (name, dataset, axes, ...), got %s", got)
 	}
 
 	// Collect the sections first, then read them in dependency order.
@@ -365,7 +369,7 @@ func (p *parser) parse(src []byte) error {
 			sections[key] = [2]*yaml.Node{k, deref(v)}
 			return nil
 		}
-		return &decodeError{node: k, path: key, msg: fmt.Sprintf("unknown key %q (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset)", key)}
+		return &decodeError{node: k, path: safeKey(key), msg: fmt.Sprintf("unknown key %s (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset)", quoteKey(key))}
 	}); d != nil {
 		return p.wrap(d)
 	}
@@ -507,7 +511,7 @@ func isNull(n *yaml.Node) bool {
 func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
 	f, ok := runField(key)
 	if !ok {
-		return Value{}, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
+		return Value{}, p.errorf(k, path, "unknown run field %s (known: %s)", quoteKey(key), strings.Join(Keys(), ", "))
 	}
 	if key == keyDataSubset {
 		v = canonicalFraction(numberAsString(v))
@@ -519,6 +523,9 @@ func (p *parser) runValue(k, v *yaml.Node, key, path string) (Value, *Error) {
 	v = deref(v)
 	x = positiveZero(x)
 	if msg := givenZero(unsetOnly, key, x); msg != "" {
+		return Value{}, p.errorf(v, path, "%s", msg)
+	}
+	if msg := badText(x); msg != "" {
 		return Value{}, p.errorf(v, path, "%s", msg)
 	}
 	return Value{Key: key, V: x.Interface(), Text: text(x), Path: path, Line: v.Line, Column: v.Column}, nil
@@ -610,7 +617,7 @@ func (p *parser) result(d *decodeError, err *Error) error {
 // axisValues decodes the list of values of one axis key.
 func (p *parser) axisValues(k, v *yaml.Node, key, path string) ([]Value, *Error) {
 	if _, ok := runField(key); !ok {
-		return nil, p.errorf(k, path, "unknown run field %q (known: %s)", key, strings.Join(Keys(), ", "))
+		return nil, p.errorf(k, path, "unknown run field %s (known: %s)", quoteKey(key), strings.Join(Keys(), ", "))
 	}
 	v = deref(v)
 	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {

@@ -131,6 +131,13 @@ func TestParseRejects(t *testing.T) {
 		{"dataset noise 0 is refused", "name: t\ndataset: {name: moons, noise: 0}\n", 2, "dataset.noise", "noise 0 is what"},
 		{"l2 0 and -0 are one value", head + "axes:\n  l2: [0, -0.0]\n", 4, "axes.l2", "duplicate value 0"},
 		{"momentum 0 and -0 are one value", head + "axes:\n  momentum: [-0.0, 0]\n", 4, "axes.momentum", "duplicate value 0"},
+		// Values that print as something else (issue 17).
+		{"a role with a tab is refused", head + "axes:\n  role: [\"a\\tb\", c]\n", 4, "axes.role", "value holds U+0009 (a control character) at byte 1"},
+		{"a role with a bidi override is refused", head + "fixed: {role: \"ab\u202Ec\"}\n", 3, "fixed.role", "value holds U+202E"},
+		// A file given as a spec by mistake is not printed back.
+		{"a password file as a spec is not quoted", "root:$6$salt$hash:19000:0:99999:7:::\n", 1, "<a key of 35 characters>", "unknown key <a key of 35 characters> (known:"},
+		{"a text file as a spec is not quoted", "secret words\n", 1, "", "a spec must be a mapping of keys (name, dataset, axes, ...), got a single value"},
+		{"an unknown key that is not a field name is not quoted", "name: t\ndataset: {name: moons}\n'root:$6$salt': x\n", 3, "<a key of 12 characters>", "unknown key <a key of 12 characters>"},
 		// Messages that named the wrong problem.
 		{"a quoted integer seed is a string, not a number too large", head + "axes:\n  seed: [1, \"1\"]\n", 4, "axes.seed", `want an integer, got string "1"`},
 		{"lr 1e400 is a number out of range, not a string", head + "fixed: {lr: 1e400}\n", 3, "fixed.lr", "got number 1e400, which is beyond the range of a 64-bit float"},
