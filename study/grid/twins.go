@@ -17,6 +17,9 @@ import (
 // in the metrics. The error is at the axis value of the second run that
 // makes the difference, and says which exclude entry drops it.
 func refuseTwins(s *spec.Spec, runs []Run) error {
+	if !mayTwin(s) {
+		return nil
+	}
 	seen := make(map[string]int, len(runs))
 	for i := range runs {
 		key := string(Canonical(runs[i].Config.Used()))
@@ -52,6 +55,21 @@ func refuseTwins(s *spec.Spec, runs []Run) error {
 		}, err)
 	}
 	return nil
+}
+
+// mayTwin reports whether an axis of s sets a key that spec.Config.Used
+// may clear or rewrite: only then can two runs of distinct axis values be
+// twins. It spares the check, a canonical encoding per run, to grids of
+// seeds and learning rates, which are the large ones.
+func mayTwin(s *spec.Spec) bool {
+	for _, a := range s.Axes {
+		for _, key := range a.Keys {
+			if spec.UsedMayChange(key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // yamlText writes a readable value as YAML for an exclude entry: a list

@@ -82,3 +82,14 @@ func TestMomentumZero(t *testing.T) {
 		t.Errorf("sgd with momentum 0 %s differs from sgd %s", a, b)
 	}
 }
+
+func TestUsedMayChange(t *testing.T) {
+	for key, want := range map[string]bool{
+		"widths": true, "k": true, "dropout": true, "momentum": true, "gamma": true, "schedule": true, "data_subset": true,
+		"arch": false, "seed": false, "lr": false, "optimizer": false, "batch": false, "augment": false,
+	} {
+		if got := spec.UsedMayChange(key); got != want {
+			t.Errorf("UsedMayChange(%q) = %v, want %v", key, got, want)
+		}
+	}
+}

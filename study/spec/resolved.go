@@ -1,6 +1,10 @@
 package spec
 
-import "github.com/study-harness/study/models"
+import (
+	"reflect"
+
+	"github.com/study-harness/study/models"
+)
 
 // Used returns c as training reads it: the architecture's options less
 // the fields it does not read (models.Options.Used), the optimizer
@@ -16,6 +20,30 @@ func (c Config) Used() Config {
 	}
 	return c
 }
+
+// UsedMayChange reports whether Config.Used may clear or rewrite the run
+// field key for some run: the architecture options (arch aside), the
+// optimizer's momentum, the step schedule's fields, schedule and
+// data_subset. Runs that differ only in other keys differ in Used too.
+func UsedMayChange(key string) bool {
+	switch key {
+	case "momentum", "gamma", "step_size", "schedule", keyDataSubset:
+		return true
+	case "arch":
+		return false
+	}
+	_, ok := optionKeys[key]
+	return ok
+}
+
+// optionKeys are the spec keys of models.Options.
+var optionKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range structFields(reflect.TypeFor[models.Options]()) {
+		m[f.key] = true
+	}
+	return m
+}()
 
 // Resolved returns Used with every default filled in for data of shape s
 // (models.Options.Resolved, optim.Settings.Resolved): every value the run
