@@ -7,8 +7,9 @@ import (
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/study-harness/study/report/internal/vgpdf"
 )
 
 // canvasWriter is a vg canvas that can write itself out (vgsvg, vgpdf).
@@ -48,7 +49,8 @@ func svgFile(f *figure) ([]byte, error) {
 	return bytes.ReplaceAll(b, []byte("<image "), []byte(`<image preserveAspectRatio="none" `)), nil
 }
 
-// pdfFile renders f as a PDF file with embedded fonts.
+// pdfFile renders f as a PDF file with embedded fonts: UTF-8 TrueType
+// subsets (report/internal/vgpdf), so that κ and − print as in the SVG.
 func pdfFile(f *figure) ([]byte, error) {
 	return renderTo(vgpdf.New(f.w, f.h), f)
 }
