@@ -78,5 +78,5 @@ func lossFigure(runs []Run, idx []int, w, h vg.Length) (*figure, error) {
 			p.Legend.Add(plotLabel(r.Name), l)
 		}
 	}
-	return &figure{w: w, h: h, draw: p.Draw}, nil
+	return plotFigure(p, w, h), nil
 }

@@ -244,7 +244,7 @@ func confusionFigure(x *predmat.Matrix, fams []string, width vg.Length) (*figure
 			cv.FillText(st, vg.Point{X: x0 + side/2, Y: y0 + side + vg.Points(3)}, fmt.Sprintf("%s (%d models)", plotLabel(name), len(members[fi])))
 			st.Rotation = math.Pi / 2
 			st.YAlign = draw.YBottom
-			cv.FillText(st, vg.Point{X: x0 - vg.Points(9), Y: y0 + side/2}, "true class")
+			cv.FillText(st, vg.Point{X: x0 - vg.Points(8), Y: y0 + side/2}, "true class")
 		}
 	}
 	return f, nil

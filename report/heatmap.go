@@ -294,13 +294,17 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 	side := vg.Length(m) * cell
 	dendroH := max(vg.Points(18), min(vg.Points(48), side*0.15))
 	titleH := small.Height("Xg") + vg.Points(8)
+	// Below the cells: the names and the family legend, and room for
+	// the colour bar's lowest label, centred on the cells' bottom edge
+	// (a line height, of which the label takes a little over half).
+	below := max(legendH+labelW, small.Height("0"))
 	f := &figure{
 		w: 2*margin + labelW + side + barBand,
-		h: 2*margin + legendH + labelW + side + max(dendroH, titleH),
+		h: 2*margin + below + side + max(dendroH, titleH),
 	}
 	f.draw = func(c draw.Canvas) {
-		x0 := c.Min.X + margin + labelW           // left edge of the cells
-		y0 := c.Min.Y + margin + legendH + labelW // bottom edge of the cells
+		x0 := c.Min.X + margin + labelW // left edge of the cells
+		y0 := c.Min.Y + margin + below  // bottom edge of the cells
 		// Cells: column j is model order[j]; row i from the top.
 		if m > rasterHeatmapAbove {
 			c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + side, Y: y0 + side}}, hm.cellImage(cmap, lo, hi))

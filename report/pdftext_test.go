@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -166,3 +167,55 @@ func missing(a, b []string) []string {
 	}
 	return out
 }
+
+// bboxPage and bboxWord are the parts of pdftotext -bbox's XHTML output
+// that the test reads.
+type bboxDoc struct {
+	Pages []struct {
+		Width  float64 `xml:"width,attr"`
+		Height float64 `xml:"height,attr"`
+		Words  []struct {
+			XMin float64 `xml:"xMin,attr"`
+			YMin float64 `xml:"yMin,attr"`
+			XMax float64 `xml:"xMax,attr"`
+			YMax float64 `xml:"yMax,attr"`
+			Text string  `xml:",chardata"`
+		} `xml:"word"`
+	} `xml:"body>doc>page"`
+}
+
+// TestPDFTextInsidePage checks that the box of every word (and so of
+// every glyph) of every PDF figure lies inside its page.
+func TestPDFTextInsidePage(t *testing.T) {
+	bin := pdftotext(t)
+	for _, st := range figureStudies(t) {
+		t.Run(st.name, func(t *testing.T) {
+			dir, names := writeStudyFigures(t, st.in)
+			for _, name := range names {
+				out, err := exec.Command(bin, "-bbox", filepath.Join(dir, name+".pdf"), "-").Output()
+				if err != nil {
+					t.Fatalf("pdftotext -bbox %s.pdf: %v", name, err)
+				}
+				var doc bboxDoc
+				if err := xml.Unmarshal(out, &doc); err != nil {
+					t.Fatalf("%s: reading pdftotext -bbox output: %v", name, err)
+				}
+				if len(doc.Pages) != 1 {
+					t.Fatalf("%s: %d pages, want 1", name, len(doc.Pages))
+				}
+				pg := doc.Pages[0]
+				if len(pg.Words) == 0 {
+					t.Errorf("%s: no words on the page", name)
+				}
+				for _, w := range pg.Words {
+					if w.XMin < 0 || w.YMin < 0 || w.XMax > pg.Width || w.YMax > pg.Height {
+						t.Errorf("%s: %q at x %s–%s, y %s–%s is not inside the %g×%g pt page", name, w.Text,
+							fmtPt(w.XMin), fmtPt(w.XMax), fmtPt(w.YMin), fmtPt(w.YMax), pg.Width, pg.Height)
+					}
+				}
+			}
+		})
+	}
+}
+
+func fmtPt(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

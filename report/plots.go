@@ -40,9 +40,11 @@ func newPlot(xlabel, ylabel string) *plot.Plot {
 	return p
 }
 
-// plotFigure wraps one plot as a figure.
+// plotFigure wraps one plot as a figure, pagePad inside the page.
 func plotFigure(p *plot.Plot, w, h vg.Length) *figure {
-	return &figure{w: w, h: h, draw: p.Draw}
+	return &figure{w: w, h: h, draw: func(c draw.Canvas) {
+		p.Draw(draw.Crop(c, pagePad, -pagePad, pagePad, -pagePad))
+	}}
 }
 
 // gridFigure draws plots side by side in one row.

@@ -12,6 +12,12 @@ import (
 	"github.com/study-harness/study/report/internal/vgpdf"
 )
 
+// pagePad is the room a gonum plot leaves at the page's edges: gonum/plot
+// sets its outermost text (the axis labels, a legend at the top) so close
+// to the edge that the box of those glyphs, the font's ascent and descent
+// (1.117 em for Liberation Sans), reaches up to 0.1 em beyond the page.
+const pagePad = vg.Length(2)
+
 // canvasWriter is a vg canvas that can write itself out (vgsvg, vgpdf).
 type canvasWriter interface {
 	vg.CanvasSizer
