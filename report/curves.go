@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -44,7 +45,13 @@ func curveRuns(runs []Run) (idx []int, total int) {
 
 // lossFigure draws the training loss per epoch of the given runs, one line
 // each. Epochs are numbered from 1; non-finite losses (a diverged run) are
-// left out of its line.
+// left out of its line. Up to maxLegend runs, each line has a colour and
+// dashes of its own and a legend entry with the run's name. With more, the
+// lines of a model family (its "arch" value, else its name's prefix, as in
+// Input.Families) share the family's colour and dashes, and the legend
+// names the families, each with its number of runs: at most maxLegend of
+// them, the last entry counting the rest. The figure's note says how the
+// lines are coloured and how many runs were left out.
 func lossFigure(runs []Run, idx []int, w, h vg.Length) (*figure, error) {
 	p := plot.New()
 	p.BackgroundColor = nil
@@ -57,6 +64,14 @@ func lossFigure(runs []Run, idx []int, w, h vg.Length) (*figure, error) {
 	p.Legend.TextStyle.Font = font.From(sans, vg.Points(8))
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
+	byRun := len(idx) <= maxLegend
+	fams := make([]string, len(idx))
+	for k, i := range idx {
+		fams[k] = runFamily(runs[i])
+	}
+	famNames := slices.Compact(slices.Sorted(slices.Values(fams)))
+	first := make([]*plotter.Line, len(famNames)) // each family's first line
+	count := make([]int, len(famNames))
 	for k, i := range idx {
 		r := runs[i]
 		xys := make(plotter.XYs, 0, len(r.Loss))
@@ -70,13 +85,52 @@ func lossFigure(runs []Run, idx []int, w, h vg.Length) (*figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("report: loss curve of run %q: %w", r.Name, err)
 		}
-		l.Color = plotutil.Color(k)
-		l.Dashes = plotutil.Dashes(k / 7)
 		l.Width = vg.Points(1)
-		p.Add(l)
-		if len(idx) <= maxLegend {
+		if byRun {
+			l.Color = plotutil.Color(k)
+			l.Dashes = plotutil.Dashes(k / 7)
 			p.Legend.Add(plotLabel(r.Name), l)
+		} else {
+			f, _ := slices.BinarySearch(famNames, fams[k])
+			l.Color = familyColor(f)
+			l.Dashes = plotutil.Dashes(f / len(familyColors))
+			if first[f] == nil {
+				first[f] = l
+			}
+			count[f]++
 		}
+		p.Add(l)
 	}
-	return plotFigure(p, w, h), nil
+	var note string
+	if !byRun {
+		for f, name := range famNames {
+			if f == maxLegend-1 && len(famNames) > maxLegend {
+				p.Legend.Add(fmt.Sprintf("%d more families", len(famNames)-f))
+				break
+			}
+			p.Legend.Add(fmt.Sprintf("%s (%d %s)", plotLabel(name), count[f], plural(count[f], "run", "runs")), first[f])
+		}
+		// Above the curves: an entry is about 8 % of the data's height.
+		legendRoom(p, 0.08*float64(min(len(famNames), maxLegend)))
+		note = " Each line has its model family's colour and dashes; the legend gives each family's number of runs"
+		if len(famNames) > maxLegend {
+			note += fmt.Sprintf(" (for the first %d of the %d families)", maxLegend-1, len(famNames))
+		}
+		note += "."
+	}
+	if _, total := curveRuns(runs); total > len(idx) {
+		note += fmt.Sprintf(" The first %d of the %d runs with a loss curve are drawn.", len(idx), total)
+	}
+	f := plotFigure(p, w, h)
+	f.note = note
+	return f, nil
+}
+
+// runFamily returns the model family of a run: its "arch" value, else its
+// name's prefix.
+func runFamily(r Run) string {
+	if a := r.Config["arch"]; a != "" {
+		return a
+	}
+	return namePrefix(r.Name)
 }

@@ -143,12 +143,18 @@ func (in *Input) Families() []string {
 			out[m] = a
 			continue
 		}
-		if i := strings.IndexAny(name, "-_/:=. "); i > 0 {
-			name = name[:i]
-		}
-		out[m] = name
+		out[m] = namePrefix(name)
 	}
 	return out
+}
+
+// namePrefix returns a name up to the first '-', '_', '/', ':', '=', '.'
+// or space: the family of a model without an "arch" value.
+func namePrefix(name string) string {
+	if i := strings.IndexAny(name, "-_/:=. "); i > 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // plotNames returns the labels drawn for in.Models on plot axes: when
