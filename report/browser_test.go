@@ -59,7 +59,7 @@ document.getElementById("r").addEventListener("load", function () {
   d.querySelectorAll("svg").forEach(function (s, i) {
     var r = s.getBoundingClientRect();
     var f = s.closest("figure");
-    out.push("svg " + i + " " + (f && f.dataset.figure || "-") + " " + r.width + " " + r.height);
+    out.push("svg " + i + " " + (f && f.dataset.figure || "-") + " " + r.width + " " + r.height + " " + s.getAttribute("width") + " " + s.getAttribute("height"));
   });
   out.push("svgs " + d.querySelectorAll("svg").length);
   document.getElementById("sizes").textContent = out.join("\n");
@@ -67,12 +67,13 @@ document.getElementById("r").addEventListener("load", function () {
 </script></body></html>`
 
 var (
-	svgSizeRE = regexp.MustCompile(`svg (\d+) (\S+) ([0-9.]+) ([0-9.]+)`)
+	svgSizeRE = regexp.MustCompile(`svg (\d+) (\S+) ([0-9.]+) ([0-9.]+) (\S+) (\S+)`)
 )
 
 // TestReportInChromium opens the report of a small study with metrics and
 // a prediction matrix in headless Chromium, checks that every figure has
-// a size and that loading the page requests nothing from the network,
+// a size, at most twice the size it was drawn at, and that loading the
+// page requests nothing from the network,
 // and saves a screenshot. It is skipped where Chromium is absent.
 func TestReportInChromium(t *testing.T) {
 	bin := chromium()
@@ -99,7 +100,7 @@ func TestReportInChromium(t *testing.T) {
 	dom := runChromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=10000",
 		"--log-net-log="+netlog, "--net-log-capture-mode=Default", "--dump-dom", "file://"+filepath.Join(dir, "probe.html"))
 
-	t.Run("every figure has a non-zero size", func(t *testing.T) {
+	t.Run("every figure has a size near its own", func(t *testing.T) {
 		m := regexp.MustCompile(`svgs (\d+)`).FindStringSubmatch(dom)
 		if m == nil {
 			t.Fatalf("the probe wrote no sizes; DOM:\n%.2000s", dom)
@@ -112,6 +113,19 @@ func TestReportInChromium(t *testing.T) {
 			h, _ := strconv.ParseFloat(s[4], 64)
 			if w < 50 || h < 50 {
 				t.Errorf("figure %s (svg %s) is %.0f×%.0f px", s[2], s[1], w, h)
+			}
+			// A figure is drawn at its size, or scaled up to its box
+			// (a column figure to 32rem, 1.5 times, a page-wide one
+			// to the page, 1.6 times), never more than twice, which
+			// would make its text twice the size it was drawn at.
+			dw, errW := cssPixels(s[5])
+			dh, errH := cssPixels(s[6])
+			if errW != nil || errH != nil {
+				t.Errorf("figure %s (svg %s): size attributes %q×%q: %v %v", s[2], s[1], s[5], s[6], errW, errH)
+				continue
+			}
+			if w > 2*dw || h > 2*dh {
+				t.Errorf("figure %s (svg %s) is drawn %.0f×%.0f px and shown %.0f×%.0f px, %.1f times its size", s[2], s[1], dw, dh, w, h, w/dw)
 			}
 		}
 	})
@@ -188,6 +202,15 @@ func pageRequests(netlog string) ([]string, error) {
 		}
 	}
 	return urls, nil
+}
+
+// cssPixels converts an SVG length in points ("252pt") to CSS pixels.
+func cssPixels(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "pt"), 64)
+	if err != nil || !strings.HasSuffix(s, "pt") {
+		return 0, fmt.Errorf("not a length in points: %q", s)
+	}
+	return v * 96 / 72, nil
 }
 
 func sizeOf(st os.FileInfo) int64 {

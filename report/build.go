@@ -186,7 +186,7 @@ func build(in *Input) (*built, error) {
 			names = sortedKeys(b.x.onTheLine)
 		}
 		f, err := shiftFigure(names, b.x.onTheLine)
-		if err := add("shift", "Agreement on the line (Baek et al. 2022), per evaluation set, on probit axes: out-of-distribution against in-distribution accuracy of each model (circles) and agreement of each pair (triangles), with least-squares lines. When the two lines coincide, agreement, which needs no labels, predicts OOD accuracy.", true, f, err); err != nil {
+		if err := add("shift", "Agreement on the line (Baek et al. 2022), per evaluation set, on probit axes: out-of-distribution against in-distribution accuracy of each model (circles) and agreement of each pair (triangles), with least-squares lines. When the two lines coincide, agreement, which needs no labels, predicts OOD accuracy.", f != nil && f.w > ColumnWidth, f, err); err != nil {
 			return nil, err
 		}
 	}

@@ -535,6 +535,12 @@ func shiftFigure(names []string, lines map[string]onTheLine) (*figure, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
-	w := min(WideWidth, vg.Length(len(ps))*1.9*vg.Inch)
-	return gridFigure(ps, w, 2*vg.Inch), nil
+	// One evaluation set is a column figure; more share the page's
+	// width. A wide figure narrower than the page would be scaled up to
+	// the page's width in the report (one set's 1.9 in panel was drawn
+	// 6 times its size, text included).
+	if len(ps) == 1 {
+		return gridFigure(ps, ColumnWidth, ColumnWidth*0.8), nil
+	}
+	return gridFigure(ps, WideWidth, 2*vg.Inch), nil
 }
