@@ -176,14 +176,20 @@ func confusionFigure(x *predmat.Matrix, fams []string, width vg.Length) (*figure
 		title  = vg.Length(12)
 	)
 	// Families go side by side, wrapping onto further rows when cells
-	// would get smaller than minCell.
+	// would get smaller than minCell or a panel (class labels and cells)
+	// narrower than its title or "predicted class".
 	const minCell = vg.Length(6)
 	cellFor := func(perRow int) vg.Length {
 		k := vg.Length(perRow)
 		return min(vg.Points(36), (width-k*(labels+gap))/(k*vg.Length(c)))
 	}
+	titleSt := textStyle(vg.Points(7), color.Black)
+	need := titleSt.Width("predicted class")
+	for f, name := range names {
+		need = max(need, titleSt.Width(fmt.Sprintf("%s (%d models)", plotLabel(name), len(members[f]))))
+	}
 	perRow := len(names)
-	for perRow > 1 && cellFor(perRow) < minCell {
+	for perRow > 1 && (cellFor(perRow) < minCell || labels+vg.Length(c)*cellFor(perRow) < need) {
 		perRow--
 	}
 	cell := cellFor(perRow)
@@ -241,7 +247,12 @@ func confusionFigure(x *predmat.Matrix, fams []string, width vg.Length) (*figure
 			st.YAlign = draw.YTop
 			cv.FillText(st, vg.Point{X: x0 + side/2, Y: y0 - vg.Points(10)}, "predicted class")
 			st.YAlign = draw.YBottom
-			cv.FillText(st, vg.Point{X: x0 + side/2, Y: y0 + side + vg.Points(3)}, fmt.Sprintf("%s (%d models)", plotLabel(name), len(members[fi])))
+			// The title is centred on the cells while it stays within
+			// its panel, the class labels and the cells.
+			tst, title := fitText(st, fmt.Sprintf("%s (%d models)", plotLabel(name), len(members[fi])), labels+side, vg.Points(5))
+			tw := tst.Width(title)
+			tx := min(max(x0+side/2, x0-labels+tw/2), x0+side-tw/2)
+			cv.FillText(tst, vg.Point{X: tx, Y: y0 + side + vg.Points(3)}, title)
 			st.Rotation = math.Pi / 2
 			st.YAlign = draw.YBottom
 			cv.FillText(st, vg.Point{X: x0 - vg.Points(8), Y: y0 + side/2}, "true class")

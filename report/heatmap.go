@@ -272,10 +272,6 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 		legGap = vg.Length(10) // between family chips
 	)
 	barBand := gap + barW + vg.Points(3) + small.Width("−0.000")
-	legendH := vg.Length(0)
-	if fams != nil {
-		legendH = small.Height("Xg") + vg.Points(4)
-	}
 
 	cell := size.cell
 	showNames := true
@@ -294,6 +290,17 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 	side := vg.Length(m) * cell
 	dendroH := max(vg.Points(18), min(vg.Points(48), side*0.15))
 	titleH := small.Height("Xg") + vg.Points(8)
+	// Family legend: in rows as wide as the figure.
+	famNames := make([]string, len(fams))
+	for k, fam := range fams {
+		famNames[k] = plotLabel(fam)
+	}
+	rowH := small.Height("Xg") + vg.Points(4)
+	chips, rows := chipRows(famNames, small, labelW+side+barBand, legGap)
+	legendH := vg.Length(0)
+	if fams != nil {
+		legendH = vg.Length(rows) * rowH
+	}
 	// Below the cells: the names and the family legend, and room for
 	// the colour bar's lowest label, centred on the cells' bottom edge
 	// (a line height, of which the label takes a little over half).
@@ -379,18 +386,15 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 		st.XAlign = draw.XRight
 		c.FillText(st, vg.Point{X: c.Max.X - margin, Y: y0 + side + vg.Points(7)}, plotLabel(hm.measure))
 		// Family legend.
-		if fams != nil {
-			x := c.Min.X + margin
-			for k, fam := range fams {
-				chip := vg.Rectangle{Min: vg.Point{X: x, Y: c.Min.Y + margin + 1}, Max: vg.Point{X: x + vg.Points(7), Y: c.Min.Y + margin + vg.Points(8)}}
-				c.SetColor(familyColor(k))
-				c.Fill(chip.Path())
-				st := small
-				st.Color = familyColor(k)
-				name := plotLabel(fam)
-				c.FillText(st, vg.Point{X: x + vg.Points(9), Y: c.Min.Y + margin + 1}, name)
-				x += vg.Points(9) + st.Width(name) + legGap
-			}
+		for k, name := range famNames {
+			x := c.Min.X + margin + chips[k].x
+			y := c.Min.Y + margin + 1 + vg.Length(rows-1-chips[k].row)*rowH
+			chip := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + vg.Points(7), Y: y + vg.Points(7)}}
+			c.SetColor(familyColor(k))
+			c.Fill(chip.Path())
+			st := small
+			st.Color = familyColor(k)
+			c.FillText(st, vg.Point{X: x + chipW, Y: y}, name)
 		}
 	}
 	return f, nil

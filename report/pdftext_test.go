@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/study-harness/study/study/metrics"
 )
 
 // pdftotext returns the path of poppler's pdftotext, skipping the test
@@ -54,7 +57,33 @@ func figureStudies(t *testing.T) []struct {
 	}{
 		{"small study", small},
 		{"200 models without names", many},
+		{"24 models of 12 families", familiesInput(t, 24, 12)},
 	}
+}
+
+// familiesInput is a study of m models in fams families (arch values
+// family00, family01, …), with metrics and a loss curve per run: its
+// heatmaps' family legends and the confusion figure's panels are wider
+// than a row.
+func familiesInput(t *testing.T, m, fams int) *Input {
+	var names []string
+	for k := range m {
+		names = append(names, fmt.Sprintf("family%02d-s%d", k%fams, k/fams))
+	}
+	x := syntheticMatrix(m, 300, 3, names)
+	for k := range x.Configs {
+		x.Configs[k]["arch"] = fmt.Sprintf("family%02d", k%fams)
+	}
+	res, err := metrics.Compute(x, metrics.Options{})
+	if err != nil {
+		t.Fatalf("metrics.Compute: %v", err)
+	}
+	in := &Input{Matrix: x, Metrics: res}
+	for k, name := range names {
+		in.Runs = append(in.Runs, Run{Name: name, ID: fmt.Sprint("r", k), Config: x.Configs[k], Status: StatusOK,
+			TestAccuracy: res.PerModel.Accuracy[k], ValAccuracy: math.NaN(), Loss: []float64{1, 0.5, 0.3}})
+	}
+	return in
 }
 
 // writeStudyFigures writes the figures of in into a temporary folder and
@@ -185,7 +214,9 @@ type bboxDoc struct {
 }
 
 // TestPDFTextInsidePage checks that the box of every word (and so of
-// every glyph) of every PDF figure lies inside its page.
+// every glyph) of every PDF figure lies inside its page. pdftotext leaves
+// out words wholly outside the page, so the test also checks that it
+// finds as many words as the SVG has.
 func TestPDFTextInsidePage(t *testing.T) {
 	bin := pdftotext(t)
 	for _, st := range figureStudies(t) {
@@ -204,8 +235,12 @@ func TestPDFTextInsidePage(t *testing.T) {
 					t.Fatalf("%s: %d pages, want 1", name, len(doc.Pages))
 				}
 				pg := doc.Pages[0]
-				if len(pg.Words) == 0 {
-					t.Errorf("%s: no words on the page", name)
+				want, err := svgWords(filepath.Join(dir, name+".svg"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(pg.Words) != len(want) || len(want) == 0 {
+					t.Errorf("%s: %d words on the page, the SVG has %d", name, len(pg.Words), len(want))
 				}
 				for _, w := range pg.Words {
 					if w.XMin < 0 || w.YMin < 0 || w.XMax > pg.Width || w.YMax > pg.Height {
