@@ -56,6 +56,7 @@
 // text, Latex escapes LaTeX, and CSV cells that a spreadsheet would run as
 // formulas are quoted. All output is deterministic: the same Input gives
 // the same bytes, PDFs included (their dates are fixed through fpdf's
-// package defaults, see pdfEpoch), and files are replaced atomically
+// package defaults, see pdfEpoch; their font is a UTF-8 TrueType subset,
+// report/internal/vgpdf, so that κ and − print as in the SVG), and files are replaced atomically
 // (study/atomic).
 package report

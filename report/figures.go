@@ -17,10 +17,11 @@ import (
 const ColumnWidth = 3.5 * vg.Inch
 
 // pdfEpoch is the creation and modification date written into every PDF,
-// so that the same study gives the same PDF bytes. gonum's PDF backend
-// does not expose its fpdf document, so the dates are set through fpdf's
-// package defaults, which every new document copies; catalog sorting makes
-// the order of fonts and images in the file fixed.
+// so that the same study gives the same PDF bytes. The PDF canvas
+// (report/internal/vgpdf) makes its fpdf document inside its New, so the
+// dates are set through fpdf's package defaults, which every new document
+// copies; catalog sorting makes the order of fonts and images in the file
+// fixed.
 var pdfEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func init() {
