@@ -1,14 +1,10 @@
-// Command study runs homogeneity studies of machine-learning models.
+// Command study runs homogeneity studies of machine-learning models: it
+// parses the command line and calls the stages of package study.
 //
-//	study run SPEC          train a sweep grid, then measure and report
-//	study validate SPEC     check a spec and print its grid
-//	study analyze PRED.csv  measure predictions made by any framework
-//	study report DIR        regenerate metrics and report from stored results
-//	study merge DIR         combine the shards of a study
-//	study runs DIR          list the stored runs of a study
-//	study extract DIR [RUN...] --out OUT   write runs as plain folders
-//	study export slurm SPEC --shards N   print an sbatch job-array script
-//	study export k8s SPEC --shards N     print a Kubernetes Indexed Job
+// The list of commands is the usage text below, printed by `study help`;
+// each command's flags are printed by `study <command> -h`. The manual,
+// docs/commands.md, is generated from both (TestCommandsDocIsCurrent), so
+// there is one copy of each.
 //
 // Exit codes: 0 success; 1 some runs failed or an I/O error; 2 bad input
 // (spec, dataset, predictions file, flags); 130 interrupted.
