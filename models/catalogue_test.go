@@ -432,38 +432,46 @@ func TestArchitecturesFitSeparableProblems(t *testing.T) {
 		for _, task := range tasks {
 			t.Run(a.name+" fits "+task.name, func(t *testing.T) {
 				x, y := blobs(task.shape.Classes, 20, task.shape.In, rand.New(rand.NewPCG(5, 6)))
-				n := len(y)
 				net := build(t, a.opts, task.shape, 1)
-				method, err := optim.New(optim.Settings{Optimizer: "adam", LR: 0.02})
-				if err != nil {
-					t.Fatal(err)
-				}
-				grad := make([]float32, n*task.shape.Out)
-				for range 300 {
-					logits := net.Forward(x, n, true)
-					if task.shape.Out == 1 {
-						models.SigmoidCrossEntropy(logits, y, n, grad)
-					} else {
-						models.SoftmaxCrossEntropy(logits, y, n, task.shape.Out, grad)
-					}
-					net.Backward(grad)
-					method.Step(net.Params(), 0.02)
-				}
-				prob := make([]float32, n*task.shape.Classes)
-				models.Proba(net.Forward(x, n, false), n, task.shape.Out, prob)
-				for i := range n {
-					row := prob[i*task.shape.Classes : (i+1)*task.shape.Classes]
-					best := 0
-					for j := range row {
-						if row[j] > row[best] {
-							best = j
-						}
-					}
-					if best != y[i] {
-						t.Fatalf("training row %d of class %d predicted as %d (probabilities %v)", i, y[i], best, row)
-					}
-				}
+				fitAndCheck(t, net, x, y, task.shape, 300)
 			})
+		}
+	}
+}
+
+// fitAndCheck trains net on (x, y) for steps full-batch Adam steps at
+// lr 0.02 and fails t unless it then classifies every training row
+// correctly: a separable problem that a working architecture fits.
+func fitAndCheck(t *testing.T, net models.Net, x []float32, y []int, shape models.Shape, steps int) {
+	t.Helper()
+	n := len(y)
+	method, err := optim.New(optim.Settings{Optimizer: "adam", LR: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grad := make([]float32, n*shape.Out)
+	for range steps {
+		logits := net.Forward(x, n, true)
+		if shape.Out == 1 {
+			models.SigmoidCrossEntropy(logits, y, n, grad)
+		} else {
+			models.SoftmaxCrossEntropy(logits, y, n, shape.Out, grad)
+		}
+		net.Backward(grad)
+		method.Step(net.Params(), 0.02)
+	}
+	prob := make([]float32, n*shape.Classes)
+	models.Proba(net.Forward(x, n, false), n, shape.Out, prob)
+	for i := range n {
+		row := prob[i*shape.Classes : (i+1)*shape.Classes]
+		best := 0
+		for j := range row {
+			if row[j] > row[best] {
+				best = j
+			}
+		}
+		if best != y[i] {
+			t.Fatalf("training row %d of class %d predicted as %d (probabilities %v)", i, y[i], best, row)
 		}
 	}
 }

@@ -103,37 +103,8 @@ func TestImageArchitecturesFitSeparableProblems(t *testing.T) {
 		for _, task := range tasks {
 			t.Run(a.name+" fits "+task.name, func(t *testing.T) {
 				x, y := images(task.shape, 15, rand.New(rand.NewPCG(5, 6)))
-				n := len(y)
 				net := build(t, a.opts, task.shape, 1)
-				method, err := optim.New(optim.Settings{Optimizer: "adam", LR: 0.02})
-				if err != nil {
-					t.Fatal(err)
-				}
-				grad := make([]float32, n*task.shape.Out)
-				for range 200 {
-					logits := net.Forward(x, n, true)
-					if task.shape.Out == 1 {
-						models.SigmoidCrossEntropy(logits, y, n, grad)
-					} else {
-						models.SoftmaxCrossEntropy(logits, y, n, task.shape.Out, grad)
-					}
-					net.Backward(grad)
-					method.Step(net.Params(), 0.02)
-				}
-				prob := make([]float32, n*task.shape.Classes)
-				models.Proba(net.Forward(x, n, false), n, task.shape.Out, prob)
-				for i := range n {
-					row := prob[i*task.shape.Classes : (i+1)*task.shape.Classes]
-					best := 0
-					for j := range row {
-						if row[j] > row[best] {
-							best = j
-						}
-					}
-					if best != y[i] {
-						t.Fatalf("training row %d of class %d predicted as %d (probabilities %v)", i, y[i], best, row)
-					}
-				}
+				fitAndCheck(t, net, x, y, task.shape, 200)
 			})
 		}
 	}
