@@ -11,7 +11,7 @@ import (
 	"github.com/study-harness/study/study/predmat"
 )
 
-// The benchmark input follows ../shared/peers/numpy_agreement.py: 1000
+// The benchmark input follows scripts/peers/numpy_agreement.py: 1000
 // models × 10 000 instances × 10 classes, predictions right 90% of the
 // time, probabilities the softmax of N(0,1) logits with +3 on the
 // predicted label. It takes 400 MB and is built once.

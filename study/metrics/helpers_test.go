@@ -11,7 +11,7 @@ import (
 // randomMatrix returns m models × n instances × c classes: each prediction
 // is the true label with probability acc, else a uniform class; the
 // probabilities are the softmax of N(0,1) logits with +3 on the predicted
-// label (as in ../shared/peers/numpy_agreement.py).
+// label (as in scripts/peers/numpy_agreement.py).
 func randomMatrix(seed uint64, m, n, c int, acc float64) *predmat.Matrix {
 	return predmattest.Random(seed, m, n, c, acc)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // workedExampleFile holds the worked example of the reference sheet
-// (/work/shared/reference/metrics.md) with every measure computed by
+// (docs/reference/metrics-sheet.md) with every measure computed by
 // numpy and scikit-learn (testdata/gen_worked.py) and the values the sheet
 // prints.
 const workedExampleFile = "testdata/worked_example.json"

@@ -6,7 +6,7 @@ Command used (from study/metrics):
 
 Cohen's kappa comes from scikit-learn's cohen_kappa_score; the other
 measures are numpy implementations written from the definitions in
-/work/shared/reference/metrics.md (Fleiss' kappa from the numpy formula:
+docs/reference/metrics-sheet.md (Fleiss' kappa from the numpy formula:
 statsmodels is not installed). Undefined values (0/0) are null. Inputs are
 stored with the expected values, so the Go test needs no Python.
 

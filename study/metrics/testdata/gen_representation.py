@@ -5,7 +5,7 @@ testdata/representation.json.
 Command used (from study/metrics):
     /usr/bin/python3 testdata/gen_representation.py > testdata/representation.json
 
-numpy implementations from the definitions in /work/shared/reference/metrics.md:
+numpy implementations from the definitions in docs/reference/metrics-sheet.md:
 linear CKA (Kornblith et al. 2019) on column-centred features, debiased
 linear CKA with the unbiased HSIC estimator (Song et al. 2012), RBF CKA with
 sigma = 0.5 x the median Euclidean distance between distinct instances

@@ -6,7 +6,7 @@ Command used (from study/metrics):
 
 The example (three models on ten instances, three classes, probabilities
 one-hot at the predicted label) and the definitions are those of the
-reference sheet, /work/shared/reference/metrics.md. Cohen's kappa comes
+reference sheet, docs/reference/metrics-sheet.md. Cohen's kappa comes
 from scikit-learn's cohen_kappa_score; every other measure is numpy written
 from the sheet's definitions. "sheet" holds the values the sheet prints
 (six significant digits), which the Go test checks these against too;
