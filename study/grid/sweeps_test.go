@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/study-harness/study/study/spec"
+	// The sweeps use the trainer's augmentations (rotate, shift, ...).
+	_ "github.com/study-harness/study/study/train"
 )
 
 // TestSweepsCanonicalStable checks that the canonical configs, which run
