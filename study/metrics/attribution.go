@@ -217,18 +217,23 @@ func summarize(v []float64) MeasureSummary {
 // s, when not nil, gives the bootstrap intervals; without it (or beyond
 // its budget) they are absent or NaN and why says so.
 func Attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s *sampler) ([]AxisAttribution, *AttributionSummary, Reasons) {
-	return attribution(configs, acc, pm, s, nil)
+	return attribution(configs, acc, pm, s, nil, nil)
 }
 
 // attribution is Attribution with the replicate units of the bootstrap
-// given (nil: drawn from s's seed).
-func attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s *sampler, units [][]int) ([]AxisAttribution, *AttributionSummary, Reasons) {
+// given (nil: drawn from s's seed) and the replication rep (nil: the
+// SeedAxes, no copies). The pairs of a replicate axis leave out copies
+// (rep.copies): one model under two seeds is not a pair of replicates.
+func attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s *sampler, units [][]int, rep *replication) ([]AxisAttribution, *AttributionSummary, Reasons) {
 	why := Reasons{}
 	axes := axesOf(configs)
 	var out []AxisAttribution
 	var groups [][][2]int
 	for _, axis := range axes {
 		pairs := pairsDifferingIn(configs, axes, axis)
+		if rep.isAxis(axis) {
+			pairs = slices.DeleteFunc(pairs, func(pr [2]int) bool { return rep.copies(pr[0], pr[1]) })
+		}
 		if len(pairs) == 0 {
 			continue
 		}
@@ -307,7 +312,7 @@ func attribution(configs []map[string]string, acc []float64, pm *PairMatrices, s
 	for g := range out {
 		sorted[g] = groups[out[g].order]
 	}
-	sum := addTwoWay(configs, axes, out, sorted, pm, acc, s, units, why)
+	sum := addTwoWay(configs, axes, out, sorted, pm, acc, s, units, rep, why)
 	sum.PrattR2 = Num(r2)
 	for g := range out {
 		at := out[g]

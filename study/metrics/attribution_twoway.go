@@ -51,9 +51,10 @@ type AttributionSummary struct {
 	Intervals    string `json:"intervals"`
 	Method       string `json:"method"`
 	IntervalsWhy string `json:"intervals_why,omitempty"`
-	// ReplicateAxes are the seed axes (SeedAxes) that take two or more
-	// values; ReplicateUnits the distinct combinations of their values,
-	// the clusters that the run resample draws.
+	// ReplicateAxes are the replicate axes (Matrix.Replicates, by
+	// default SeedAxes) that take two or more values; ReplicateUnits the
+	// distinct combinations of their values, the clusters that the run
+	// resample draws.
 	ReplicateAxes  []string `json:"replicate_axes"`
 	ReplicateUnits int      `json:"replicate_units"`
 	Bootstrap      int      `json:"bootstrap"`
@@ -111,12 +112,13 @@ const (
 )
 
 // newTwoWay builds the design for the axes (as named in axes, with their
-// pairs in groups) of configs.
-func newTwoWay(configs []map[string]string, allAxes, axes []string, groups [][][2]int) *twoWay {
+// pairs in groups) of configs; rep names the replicate axes, and its
+// copies are left out of the seed pairs.
+func newTwoWay(configs []map[string]string, allAxes, axes []string, groups [][][2]int, rep *replication) *twoWay {
 	t := &twoWay{}
 	var other []string // axes that are not replicate axes
 	for _, k := range allAxes {
-		if isSeedAxis(k) {
+		if rep.isAxis(k) {
 			t.seedAxes = append(t.seedAxes, k)
 		} else {
 			other = append(other, k)
@@ -149,7 +151,7 @@ func newTwoWay(configs []map[string]string, allAxes, axes []string, groups [][][
 		return index[pr]
 	}
 	for g, pairs := range groups {
-		t.isSeed = append(t.isSeed, isSeedAxis(axes[g]))
+		t.isSeed = append(t.isSeed, rep.isAxis(axes[g]))
 		var cellAxes []string
 		for _, k := range other {
 			if k != axes[g] {
@@ -187,7 +189,7 @@ func newTwoWay(configs []map[string]string, allAxes, axes []string, groups [][][
 	if t.hasFloor {
 		for a := range configs {
 			for b := a + 1; b < len(configs); b++ {
-				if recipeOf[a] == recipeOf[b] && unitOf[a] != unitOf[b] {
+				if recipeOf[a] == recipeOf[b] && unitOf[a] != unitOf[b] && !rep.copies(a, b) {
 					t.floor[recipeOf[a]] = append(t.floor[recipeOf[a]], add([2]int{a, b}))
 				}
 			}
@@ -432,12 +434,12 @@ func rankingText(ts [][]string) string {
 // so they are paired. Without a replicate axis, or with one unit only,
 // the run draw is trivial, the intervals are 95% percentile intervals
 // over instances only, and the summary says so.
-func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribution, groups [][][2]int, pm *PairMatrices, acc []float64, s *sampler, units [][]int, why Reasons) *AttributionSummary {
+func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribution, groups [][][2]int, pm *PairMatrices, acc []float64, s *sampler, units [][]int, rep *replication, why Reasons) *AttributionSummary {
 	axes := make([]string, len(out))
 	for g, at := range out {
 		axes[g] = at.Axis
 	}
-	t := newTwoWay(configs, allAxes, axes, groups)
+	t := newTwoWay(configs, allAxes, axes, groups, rep)
 	est := t.point(pm, acc)
 	sum := &AttributionSummary{ReplicateAxes: t.seedAxes, ReplicateUnits: t.nUnits, Intervals: "none",
 		Method: "no intervals: the bootstrap is off"}
@@ -469,7 +471,7 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 		}
 	}
 	if !twoWay {
-		sum.IntervalsWhy = "no replicate axis (" + strings.Join(SeedAxes, ", ") + ") takes two or more values"
+		sum.IntervalsWhy = "no replicate axis (" + strings.Join(rep.names(), ", ") + ") takes two or more values"
 		if len(t.seedAxes) > 0 {
 			sum.IntervalsWhy = "one replicate unit only"
 		}

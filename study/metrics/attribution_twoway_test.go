@@ -81,7 +81,7 @@ func TestTwoWayAttributionMatchesNumpy(t *testing.T) {
 	}
 	s := &sampler{x: x, p: pack(x), bs: bootstrapFrom(ref.InstCounts, n), workers: 2}
 	s.right = s.bs.replicateRight(s.p, 2)
-	at, sum, why := attribution(x.Configs, acc, pm, s, ref.UnitCounts)
+	at, sum, why := attribution(x.Configs, acc, pm, s, ref.UnitCounts, nil)
 
 	const tol = 1e-9
 	same := func(got float64, want *float64) bool {

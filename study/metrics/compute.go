@@ -101,15 +101,17 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	}
 	maps.Copy(r.Reasons, why)
 	r.Ensemble = *ens
-	r.Extra = withKey(r.Extra, "duplicates", Duplicates(x))
-	addUncertainty(x, r, opts)
+	dups := Duplicates(x)
+	r.Extra = withKey(r.Extra, "duplicates", dups)
+	addUncertainty(x, r, opts, replicationOf(x, dups))
 	return r, nil
 }
 
 // addUncertainty adds the bootstrap intervals, permutation p-values,
 // factor attribution, representation measures and the
-// generalisation–disagreement relation to r.
-func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
+// generalisation–disagreement relation to r; reps says which models are
+// seed replicates.
+func addUncertainty(x *predmat.Matrix, r *Result, opts Options, reps *replication) {
 	p := pack(x)
 	inst := newInstanceStats(x)
 	var s *sampler
@@ -133,11 +135,11 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options) {
 		r.Reasons["attribution_summary"] = "the predictions carry no run configurations"
 		r.Reasons["generalization_disagreement"] = "the predictions carry no run configurations"
 	} else {
-		at, sum, why := Attribution(x.Configs, r.PerModel.Accuracy, &r.Pairwise, s)
+		at, sum, why := attribution(x.Configs, r.PerModel.Accuracy, &r.Pairwise, s, nil, reps)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "attribution", at)
 		r.Extra = withKey(r.Extra, "attribution_summary", sum)
-		gd, why := GeneralizationDisagreement(x, r.PerModel.Error, &r.Pairwise, s)
+		gd, why := generalizationDisagreement(x, r.PerModel.Error, &r.Pairwise, s, reps)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "generalization_disagreement", gd)
 	}

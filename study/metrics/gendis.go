@@ -59,7 +59,16 @@ func isSeedAxis(k string) bool { return slices.Contains(SeedAxes, k) }
 // disagreement and CACE. errs are the models' test errors; s, when not
 // nil, gives the bootstrap intervals (NaN without it, and why says so).
 func GeneralizationDisagreement(x *predmat.Matrix, errs []float64, pm *PairMatrices, s *sampler) ([]RecipeDisagreement, Reasons) {
+	return generalizationDisagreement(x, errs, pm, s, nil)
+}
+
+// generalizationDisagreement is GeneralizationDisagreement with the
+// replication rep (nil: SeedAxes, no copies). A run that is a copy of an
+// earlier run of its recipe (rep.copies: a deterministic fitter under
+// another seed) is not a seed replicate and is left out of the recipe.
+func generalizationDisagreement(x *predmat.Matrix, errs []float64, pm *PairMatrices, s *sampler, rep *replication) ([]RecipeDisagreement, Reasons) {
 	configs, models := x.Configs, x.Models
+	isSeedAxis := rep.isAxis
 	why := Reasons{}
 	var keys []string
 	for _, c := range configs {
@@ -82,8 +91,19 @@ func GeneralizationDisagreement(x *predmat.Matrix, errs []float64, pm *PairMatri
 	var out []RecipeDisagreement
 	var pairGroups [][][2]int
 	var members [][]int
+	copied := 0 // recipes left with one run once copies are removed
 	for _, k := range order {
 		g := groups[k]
+		var kept []int // g without copies of an earlier run
+		for _, a := range g {
+			if !slices.ContainsFunc(kept, func(b int) bool { return rep.copies(a, b) }) {
+				kept = append(kept, a)
+			}
+		}
+		if len(g) >= 2 && len(kept) < 2 {
+			copied++
+		}
+		g = kept
 		if len(g) < 2 {
 			continue
 		}
@@ -121,6 +141,9 @@ func GeneralizationDisagreement(x *predmat.Matrix, errs []float64, pm *PairMatri
 	}
 	if len(out) == 0 {
 		why["generalization_disagreement"] = "no recipe has two or more runs that differ only in seeds"
+		if copied > 0 {
+			why["generalization_disagreement"] = fmt.Sprintf("no recipe has two or more distinct runs that differ only in seeds: the runs of %d recipe(s) are identical across seeds (a deterministic fitter), and copies are not seed replicates", copied)
+		}
 		return nil, why
 	}
 	for g, rd := range out {

@@ -18,6 +18,11 @@ type Matrix struct {
 	// an axis, or the keys of a zip group joined by "/"). It may be nil for
 	// predictions that came from elsewhere.
 	Configs []map[string]string
+	// Replicates names the Configs keys whose values are replicates (random
+	// seeds): runs that differ only in them share a recipe. Nil means the
+	// default, metrics.SeedAxes (seed, init_seed, …); an empty non-nil
+	// list means no key is a replicate.
+	Replicates []string
 	// Features holds optional penultimate-layer features per model on the
 	// FeatureIdx subset of instances: Features[m] is len(FeatureIdx)×FeatureDims[m],
 	// row-major, or nil when the model has none.
