@@ -18,4 +18,11 @@
 // probability, so that the same Matrix always gives the same bytes. Read
 // accepts rows in any order and reports every problem as a *ParseError
 // that names the file, line and column.
+//
+// Predictions made elsewhere may also come gzip-compressed or as a NumPy
+// .npz (ReadFile tells them apart by their first bytes; ReadNPZ), with a
+// models table giving each model's factors (ReadMeta) or factors in the
+// model names (ConfigsFromNames), and per-model features or logits as
+// .npy files (ReadLayerDir). Their errors name the array and index, or
+// the row and column, in place of a line.
 package predmat

@@ -1,0 +1,81 @@
+package predmat
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Format names an input format of ReadFile.
+type Format string
+
+// The formats ReadFile recognises by their first bytes.
+const (
+	FormatCSV     Format = "csv"
+	FormatGzipCSV Format = "csv.gz"
+	FormatNPZ     Format = "npz"
+)
+
+// Sniff returns the format of a file that starts with head: a zip archive
+// (PK\x03\x04, or PK\x05\x06 for an empty one) is a .npz, gzip's magic
+// \x1f\x8b a compressed CSV, anything else the CSV format. The file's name plays no part: a .csv.gz renamed .csv
+// is still read.
+func Sniff(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return FormatNPZ
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return FormatGzipCSV
+	}
+	return FormatCSV
+}
+
+// ReadFile reads the predictions file at path in any format that Sniff
+// recognises: the long CSV (Read), the same gzip-compressed, or a NumPy
+// .npz (ReadNPZ). Every error about the content is a *ParseError; one
+// about opening the file is returned as os.Open returns it.
+func ReadFile(path string) (*Matrix, Format, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	k, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+	}
+	format := Sniff(head[:k])
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+	}
+	var x *Matrix
+	switch format {
+	case FormatNPZ:
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+		}
+		x, err = ReadNPZ(path, f, fi.Size())
+		return x, format, err
+	case FormatGzipCSV:
+		x, err = readGzip(path, f)
+	default:
+		x, err = Read(path, f)
+	}
+	return x, format, err
+}
+
+// readGzip reads the long CSV format from gzip-compressed r (every member
+// of a multi-member stream, as gunzip does).
+func readGzip(name string, r io.Reader) (*Matrix, error) {
+	zr, err := gzip.NewReader(bufio.NewReader(r))
+	if err != nil {
+		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: gzip: %w", ErrSyntax, err)}
+	}
+	defer zr.Close()
+	return Read(name, zr)
+}
