@@ -54,6 +54,9 @@ type Input struct {
 	Sections []Section
 	// Partial, when set, marks a report of part of the grid (a banner).
 	Partial *Partial
+	// Analyzed, when set, describes predictions made elsewhere and given
+	// to study analyze; the methods say they were analysed, not trained.
+	Analyzed *Analyzed
 }
 
 // Axis is one swept field of the spec and the values it took.

@@ -214,7 +214,9 @@ func (b *built) methods() ([]byte, []string) {
 	} else if in.Metrics != nil {
 		data += fmt.Sprintf(" (%d instances, %d classes)", in.Metrics.NInstances, in.Metrics.NClasses)
 	}
-	if len(in.Runs) > 0 {
+	if in.Analyzed != nil {
+		w.WriteString(analyzedMethods(in.Analyzed, len(in.Runs)))
+	} else if len(in.Runs) > 0 {
 		fmt.Fprintf(&w, "We trained a grid of %d runs", len(in.Runs))
 		if len(in.Axes) > 0 {
 			var axes []string

@@ -17,8 +17,10 @@ import (
 )
 
 // measure runs stages 5 and 6 on a prediction matrix: metrics.json, the
-// report, its figures and the terminal summary, all into dir.
-func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writer, notes ...report.Section) error {
+// report, its figures and the terminal summary, all into dir, measured
+// with opts. an describes predictions given to analyze (nil for a study's
+// own runs); notes are further report sections (input warnings).
+func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Options, stdout io.Writer, notes ...report.Section) error {
 	res, err := metrics.Compute(x, opts)
 	if err != nil {
 		return err
@@ -51,6 +53,7 @@ func measure(dir string, x *predmat.Matrix, opts metrics.Options, stdout io.Writ
 	if err != nil {
 		return err
 	}
+	in.Analyzed = an
 	if shifted != nil {
 		in.Sections = append(in.Sections, report.ShiftSection(res, evalNames, shifted))
 	}
@@ -81,13 +84,19 @@ func reportInput(dir string, x *predmat.Matrix, res *metrics.Result) (*report.In
 	entries, err := store.ReadManifest(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		// Predictions from elsewhere: one run per model, nothing more known.
+		// Predictions from elsewhere: one run per model, with the factors
+		// analyze was given.
 		for m, name := range x.Models {
-			in.Runs = append(in.Runs, report.Run{
+			r := report.Run{
 				Name: name, Status: store.StatusOK,
 				TestAccuracy: res.PerModel.Accuracy[m], ValAccuracy: math.NaN(),
-			})
+			}
+			if x.Configs != nil {
+				r.Config = x.Configs[m]
+			}
+			in.Runs = append(in.Runs, r)
 		}
+		in.Axes = factorAxes(x.Configs)
 		return in, nil
 	case err != nil:
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -174,32 +173,11 @@ func ParseShard(v string) (runs.Shard, error) {
 	return runs.Shard{Index: i, Count: n}, nil
 }
 
-// Analyze reads a predictions CSV written by any framework and writes
-// metrics.json and the report into outDir, measured with mo. Rows whose
-// pred is not an argmax of their p are counted on stderr and in the
-// report (predNotes).
+// Analyze reads a predictions file written by any framework and writes
+// metrics.json and the report into outDir, measured with mo (AnalyzeWith
+// without the models table, replicates or layers).
 func Analyze(path, outDir string, mo metrics.Options, stdout, stderr io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return &InputError{err}
-	}
-	x, mismatch, err := predmat.ReadChecked(path, f)
-	f.Close()
-	if err != nil {
-		return err
-	}
-	notes := predNotes(path, x, mismatch, stderr)
-	// A study's results folder has its own metrics.json and report, made
-	// from its runs under its lock: analyze must not replace them.
-	for _, name := range []string{store.ManifestFile, store.RunsDir} {
-		if _, err := os.Stat(filepath.Join(outDir, name)); err == nil {
-			return &InputError{fmt.Errorf("--out %s: a study's results folder (it holds %s), whose metrics.json and report analyze would overwrite; choose another folder, or run study report %s", outDir, name, outDir)}
-		}
-	}
-	if err := makeOutDir("--out", outDir); err != nil {
-		return err
-	}
-	return measure(outDir, x, mo, stdout, notes...)
+	return AnalyzeWith(path, outDir, AnalyzeOptions{Metrics: mo}, stdout, stderr)
 }
 
 // makeOutDir creates folder dir, given by flag, and its parents, and
@@ -257,7 +235,7 @@ func reportLocked(dir string, o ReportOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return measure(dir, x, o.Metrics, stdout)
+	return measure(dir, x, nil, o.Metrics, stdout)
 }
 
 // testHookReport, when set by a test, is called by Run with the results

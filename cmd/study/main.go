@@ -34,7 +34,8 @@ const usage = `usage: study <command> [flags] [args]
 commands:
   run SPEC          train the grid of SPEC, then write metrics and the report
   validate SPEC     check SPEC and print its axes and grid size
-  analyze PRED.csv  measure predictions from any framework (--out DIR)
+  analyze PRED      measure predictions from any framework (--out DIR;
+                    CSV, .csv.gz, .npz or Parquet; --meta, --features)
   report DIR        regenerate metrics.json and the report from DIR
   merge DIR         combine the shards of a study in DIR, then report
   runs DIR          list the runs of DIR: status, test accuracy, wall time, where stored
@@ -335,9 +336,10 @@ func atLeast(cmd, flag string, v, min int) error {
 }
 
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("analyze", "PRED.csv --out DIR", stderr)
+	fs := newFlags("analyze", "PRED --out DIR [--meta models.csv] [--features DIR]", stderr)
 	out := fs.String("out", "", "folder for metrics.json and the report (required)")
 	mo := metricsFlags(fs)
+	o := analyzeFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -345,11 +347,10 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if *out == "" {
 		return &usageError{"analyze: --out DIR is required"}
 	}
-	opts, err := mo("analyze")
-	if err != nil {
+	if o.Metrics, err = mo("analyze"); err != nil {
 		return err
 	}
-	return study.Analyze(pos[0], *out, opts, stdout, stderr)
+	return study.AnalyzeWith(pos[0], *out, *o, stdout, stderr)
 }
 
 // cmdReport serves report and merge, which are one operation: regenerate

@@ -259,7 +259,7 @@ func FuzzReadGzipCSV(f *testing.F) {
 	}
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		x, err := readGzip("f.csv.gz", bytes.NewReader(b))
+		x, _, err := readGzip("f.csv.gz", bytes.NewReader(b))
 		if err != nil {
 			var pe *ParseError
 			if !errors.As(err, &pe) {

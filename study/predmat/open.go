@@ -38,44 +38,53 @@ func Sniff(head []byte) Format {
 // .npz (ReadNPZ). Every error about the content is a *ParseError; one
 // about opening the file is returned as os.Open returns it.
 func ReadFile(path string) (*Matrix, Format, error) {
+	x, format, _, err := ReadFileChecked(path)
+	return x, format, err
+}
+
+// ReadFileChecked is ReadFile, also counting the rows of a CSV (plain or
+// gzip-compressed) whose pred is not an argmax of their probabilities, as
+// ReadChecked does; other formats report none here.
+func ReadFileChecked(path string) (*Matrix, Format, Mismatch, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return nil, "", Mismatch{}, err
 	}
 	defer f.Close()
 	head := make([]byte, 4)
 	k, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+		return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
 	}
 	format := Sniff(head[:k])
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+		return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
 	}
 	var x *Matrix
+	var mm Mismatch
 	switch format {
 	case FormatNPZ:
 		fi, err := f.Stat()
 		if err != nil {
-			return nil, "", &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+			return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
 		}
 		x, err = ReadNPZ(path, f, fi.Size())
-		return x, format, err
+		return x, format, Mismatch{}, err
 	case FormatGzipCSV:
-		x, err = readGzip(path, f)
+		x, mm, err = readGzip(path, f)
 	default:
-		x, err = Read(path, f)
+		x, mm, err = ReadChecked(path, f)
 	}
-	return x, format, err
+	return x, format, mm, err
 }
 
 // readGzip reads the long CSV format from gzip-compressed r (every member
 // of a multi-member stream, as gunzip does).
-func readGzip(name string, r io.Reader) (*Matrix, error) {
+func readGzip(name string, r io.Reader) (*Matrix, Mismatch, error) {
 	zr, err := gzip.NewReader(bufio.NewReader(r))
 	if err != nil {
-		return nil, &ParseError{File: name, Err: fmt.Errorf("%w: gzip: %w", ErrSyntax, err)}
+		return nil, Mismatch{}, &ParseError{File: name, Err: fmt.Errorf("%w: gzip: %w", ErrSyntax, err)}
 	}
 	defer zr.Close()
-	return Read(name, zr)
+	return ReadChecked(name, zr)
 }
