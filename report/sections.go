@@ -23,7 +23,7 @@ type section struct {
 // follow them.
 var sections = []section{
 	{"summary", "Summary", "summary", summaryData},
-	{"headline", "What makes models disagree", "blocks", withDuplicates(headlineData)},
+	{"headline", "What makes models disagree", "blocks", withDuplicates(withWarnings(headlineData))},
 	{"homogenization", "Homogenization", "blocks", homogenizationData},
 	{"heatmaps", "Pairwise heatmaps", "blocks", heatmapsData},
 	{"scatter", "Accuracy, diversity and disagreement", "blocks", scatterData},

@@ -70,6 +70,9 @@ func Summary(w io.Writer, in *Input) error {
 		if err := b.writeDuplicateWarnings(w); err != nil {
 			return err
 		}
+		if err := b.writeWarnings(w); err != nil {
+			return err
+		}
 		if err := b.writeCACEWarning(w); err != nil {
 			return err
 		}
