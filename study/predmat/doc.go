@@ -19,8 +19,9 @@
 // accepts rows in any order and reports every problem as a *ParseError
 // that names the file, line and column.
 //
-// Predictions made elsewhere may also come gzip-compressed or as a NumPy
-// .npz (ReadFile tells them apart by their first bytes; ReadNPZ), with a
+// Predictions made elsewhere may also come gzip-compressed, as a NumPy
+// .npz (ReadNPZ) or as Parquet (ReadParquet); ReadFile tells them apart
+// by their first bytes. They may come with a
 // models table giving each model's factors (ReadMeta) or factors in the
 // model names (ConfigsFromNames), and per-model features or logits as
 // .npy files (ReadLayerDir). Their errors name the array and index, or

@@ -161,7 +161,7 @@ func TestReadNPZErrorsNameTheIndex(t *testing.T) {
 
 // TestReadFileFormatsAgree reads the same predictions written by
 // testdata/formats/gen.py as CSV, gzip CSV and npz (numpy's own
-// writer): the same matrix.
+// writer), and by genparquet.go as Parquet: the same matrix.
 func TestReadFileFormatsAgree(t *testing.T) {
 	want, f, err := ReadFile("testdata/formats/preds.csv")
 	if err != nil || f != FormatCSV {
@@ -173,6 +173,7 @@ func TestReadFileFormatsAgree(t *testing.T) {
 	}{
 		{"testdata/formats/preds.csv.gz", FormatGzipCSV},
 		{"testdata/formats/preds.npz", FormatNPZ},
+		{"testdata/formats/preds.parquet", FormatParquet},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			x, f, err := ReadFile(tc.path)

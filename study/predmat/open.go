@@ -17,11 +17,13 @@ const (
 	FormatCSV     Format = "csv"
 	FormatGzipCSV Format = "csv.gz"
 	FormatNPZ     Format = "npz"
+	FormatParquet Format = "parquet"
 )
 
 // Sniff returns the format of a file that starts with head: a zip archive
 // (PK\x03\x04, or PK\x05\x06 for an empty one) is a .npz, gzip's magic
-// \x1f\x8b a compressed CSV, anything else the CSV format. The file's name plays no part: a .csv.gz renamed .csv
+// \x1f\x8b a compressed CSV, Parquet's PAR1 a Parquet file, anything else
+// the CSV format. The file's name plays no part: a .csv.gz renamed .csv
 // is still read.
 func Sniff(head []byte) Format {
 	switch {
@@ -29,13 +31,16 @@ func Sniff(head []byte) Format {
 		return FormatNPZ
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
 		return FormatGzipCSV
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return FormatParquet
 	}
 	return FormatCSV
 }
 
 // ReadFile reads the predictions file at path in any format that Sniff
-// recognises: the long CSV (Read), the same gzip-compressed, or a NumPy
-// .npz (ReadNPZ). Every error about the content is a *ParseError; one
+// recognises: the long CSV (Read), the same gzip-compressed, a NumPy
+// .npz (ReadNPZ) or a Parquet file in the CSV's long format
+// (ReadParquet). Every error about the content is a *ParseError; one
 // about opening the file is returned as os.Open returns it.
 func ReadFile(path string) (*Matrix, Format, error) {
 	x, format, _, err := ReadFileChecked(path)
@@ -63,12 +68,16 @@ func ReadFileChecked(path string) (*Matrix, Format, Mismatch, error) {
 	var x *Matrix
 	var mm Mismatch
 	switch format {
-	case FormatNPZ:
+	case FormatNPZ, FormatParquet:
 		fi, err := f.Stat()
 		if err != nil {
 			return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
 		}
-		x, err = ReadNPZ(path, f, fi.Size())
+		if format == FormatNPZ {
+			x, err = ReadNPZ(path, f, fi.Size())
+		} else {
+			x, err = ReadParquet(path, f, fi.Size())
+		}
 		return x, format, Mismatch{}, err
 	case FormatGzipCSV:
 		x, mm, err = readGzip(path, f)
