@@ -21,9 +21,9 @@
 //
 // Predictions made elsewhere may also come gzip-compressed, as a NumPy
 // .npz (ReadNPZ) or as Parquet (ReadParquet); ReadFile tells them apart
-// by their first bytes. They may come with a
-// models table giving each model's factors (ReadMeta) or factors in the
-// model names (ConfigsFromNames), and per-model features or logits as
-// .npy files (ReadLayerDir). Their errors name the array and index, or
+// by their first bytes. They may come with a models table giving each
+// model's factors (ReadMeta) or factors in the model names
+// (ConfigsFromNames), and per-model features or logits as .npy files
+// (ReadLayerDir). Their errors name the array and index, or
 // the row and column, in place of a line.
 package predmat
