@@ -61,8 +61,10 @@
 //     intervals of their differences separate them
 //     ("attribution_summary"; see Attribution and addTwoWay);
 //   - generalisation–disagreement ("generalization_disagreement", Jiang et
-//     al. 2022): per recipe (Configs without SeedAxes), test error against
-//     the disagreement of its seed pairs, with bootstrap and across-seed
+//     al. 2022): per recipe (Configs without the replicate fields,
+//     Matrix.Replicates or by default SeedAxes; bit-identical runs of a
+//     deterministic fitter count once), test error against the
+//     disagreement of its seed pairs, with bootstrap and across-seed
 //     intervals, and the class-aggregated calibration error (CACE) of its
 //     seeds' hard-vote ensemble, to within which the relation holds;
 //   - representations ("representation"): linear, debiased and RBF CKA and
