@@ -139,7 +139,57 @@ func printable(s string) bool {
 // (each space-separated part is key=value with a non-empty key and no
 // key repeated) and every name has the same keys: names such as
 // "resnet18-seed1" carry no factors.
+//
+// Keys that always change together, as the keys of a zip group of a
+// spec do ("optimizer=sgd lr=0.1", "optimizer=adam lr=0.001"), are one
+// factor, named and valued as study names a zip group's: "optimizer/lr"
+// = "sgd/0.1". Apart, no pair of models would differ in one of them
+// only, and neither could be attributed.
 func ConfigsFromNames(models []string) []map[string]string {
+	configs, keys := parseNames(models)
+	if configs == nil {
+		return nil
+	}
+	// part[k] labels each model by the first model with its value of
+	// key k: keys with the same labels change together.
+	groups := map[string][]string{}
+	var order []string
+	for _, k := range keys {
+		first := map[string]int{}
+		var b strings.Builder
+		for m, c := range configs {
+			if _, ok := first[c[k]]; !ok {
+				first[c[k]] = m
+			}
+			fmt.Fprintf(&b, "%d,", first[c[k]])
+		}
+		sig := b.String()
+		if _, ok := groups[sig]; !ok {
+			order = append(order, sig)
+		}
+		groups[sig] = append(groups[sig], k)
+	}
+	if len(order) == len(keys) {
+		return configs
+	}
+	out := make([]map[string]string, len(configs))
+	for m, c := range configs {
+		out[m] = map[string]string{}
+		for _, sig := range order {
+			g := groups[sig]
+			vals := make([]string, len(g))
+			for j, k := range g {
+				vals[j] = c[k]
+			}
+			out[m][strings.Join(g, "/")] = strings.Join(vals, "/")
+		}
+	}
+	return out
+}
+
+// parseNames parses every name as "key=value …", returning the
+// configurations and the keys in the order of the first name, or nil.
+func parseNames(models []string) ([]map[string]string, []string) {
 	configs := make([]map[string]string, len(models))
 	var keys []string
 	for m, s := range models {
@@ -148,10 +198,10 @@ func ConfigsFromNames(models []string) []map[string]string {
 		for _, part := range strings.Split(s, " ") {
 			k, v, ok := strings.Cut(part, "=")
 			if !ok || k == "" || v == "" {
-				return nil
+				return nil, nil
 			}
 			if _, dup := c[k]; dup {
-				return nil
+				return nil, nil
 			}
 			c[k] = v
 			order = append(order, k)
@@ -159,11 +209,11 @@ func ConfigsFromNames(models []string) []map[string]string {
 		if m == 0 {
 			keys = order
 		} else if !sameKeys(keys, c) {
-			return nil
+			return nil, nil
 		}
 		configs[m] = c
 	}
-	return configs
+	return configs, keys
 }
 
 // sameKeys reports whether c has exactly the keys.

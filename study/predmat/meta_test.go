@@ -55,9 +55,17 @@ func TestConfigsFromNames(t *testing.T) {
 		models []string
 		want   []map[string]string
 	}{
-		{"study's own names", []string{"arch=mlp seed=1", "arch=cnn seed=2"},
-			[]map[string]string{{"arch": "mlp", "seed": "1"}, {"arch": "cnn", "seed": "2"}}},
+		{"study's own names", []string{"arch=mlp seed=1", "arch=cnn seed=2", "arch=mlp seed=2"},
+			[]map[string]string{{"arch": "mlp", "seed": "1"}, {"arch": "cnn", "seed": "2"}, {"arch": "mlp", "seed": "2"}}},
+		{"keys that change together are one factor, as a zip group", []string{
+			"arch=mlp optimizer=sgd lr=0.1 seed=1", "arch=mlp optimizer=adam lr=0.001 seed=2",
+			"arch=cnn optimizer=sgd lr=0.1 seed=2", "arch=cnn optimizer=adam lr=0.001 seed=1"},
+			[]map[string]string{
+				{"arch": "mlp", "optimizer/lr": "sgd/0.1", "seed": "1"}, {"arch": "mlp", "optimizer/lr": "adam/0.001", "seed": "2"},
+				{"arch": "cnn", "optimizer/lr": "sgd/0.1", "seed": "2"}, {"arch": "cnn", "optimizer/lr": "adam/0.001", "seed": "1"}}},
 		{"plain names carry no factors", []string{"resnet-s1", "vit-s1"}, nil},
+		{"keys that always change together are one factor", []string{"arch=mlp seed=1", "arch=cnn seed=2"},
+			[]map[string]string{{"arch/seed": "mlp/1"}, {"arch/seed": "cnn/2"}}},
 		{"one plain name spoils all", []string{"arch=mlp", "vit"}, nil},
 		{"different keys carry no factors", []string{"arch=mlp", "seed=1"}, nil},
 		{"a repeated key", []string{"a=1 a=2"}, nil},
