@@ -62,8 +62,16 @@ func ReadFileChecked(path string) (*Matrix, Format, Mismatch, error) {
 		return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
 	}
 	format := Sniff(head[:k])
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+	// A regular file is read again from its start (Read sizes its arrays
+	// from its size); anything else, such as a named pipe, goes on from
+	// the bytes already read.
+	var rest io.Reader = f
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, "", Mismatch{}, &ParseError{File: path, Err: fmt.Errorf("read: %w", err)}
+		}
+	} else {
+		rest = io.MultiReader(bytes.NewReader(head[:k]), f)
 	}
 	var x *Matrix
 	var mm Mismatch
@@ -80,9 +88,9 @@ func ReadFileChecked(path string) (*Matrix, Format, Mismatch, error) {
 		}
 		return x, format, Mismatch{}, err
 	case FormatGzipCSV:
-		x, mm, err = readGzip(path, f)
+		x, mm, err = readGzip(path, rest)
 	default:
-		x, mm, err = ReadChecked(path, f)
+		x, mm, err = ReadChecked(path, rest)
 	}
 	return x, format, mm, err
 }
