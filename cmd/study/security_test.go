@@ -62,6 +62,14 @@ var netAllowed = map[string]string{
 	// progressbar imports net/http for its optional StartHTTPServer, which
 	// study never calls.
 	"github.com/schollz/progressbar/v3": "StartHTTPServer is never called",
+	// parquet-go (the Parquet reader) brings these two. uuid imports net
+	// in node_net.go only, to read the interfaces' hardware addresses for
+	// time-based UUIDs (no connection); parquet-go only parses and
+	// marshals UUIDs. brotli imports net/http in http.go only, for its
+	// HTTPCompressor middleware; parquet-go calls NewReader and
+	// NewWriterOptions.
+	"github.com/google/uuid":        "net.Interfaces only, for v1 UUIDs; parquet-go parses UUIDs",
+	"github.com/andybalholm/brotli": "HTTPCompressor is never called",
 }
 
 // TestNoNetworkImports fails when a package of this module, or a
