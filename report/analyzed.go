@@ -49,19 +49,23 @@ func analyzedMethods(a *Analyzed, models int) string {
 			for i, f := range a.Replicates {
 				rs[i] = noControl(f)
 			}
-			fmt.Fprintf(&w, "; %s %s declared as %s: models that differ only there are replicates of one recipe", joinAnd(rs), plural(len(rs), "is", "are"), plural(len(rs), "a replicate", "replicates"))
+			fmt.Fprintf(&w, "; %s %s %s (random seeds): models that differ only there are replicates of one recipe", joinAnd(rs), plural(len(rs), "is", "are"), plural(len(rs), "a replicate factor", "replicate factors"))
 		} else {
 			fmt.Fprintf(&w, "; no factor is a replicate (seed), so there are no seed pairs")
 		}
 		fmt.Fprintf(&w, ". ")
 	}
+	var layers []string
 	for _, l := range []struct {
 		what string
 		n    int
 	}{{"penultimate-layer features", a.Features}, {"logits", a.Logits}} {
 		if l.n > 0 {
-			fmt.Fprintf(&w, "%d of the %d models came with %s, compared on %d test instances. ", l.n, models, l.what, a.LayerInstances)
+			layers = append(layers, fmt.Sprintf("%d of the %d models came with %s", l.n, models, l.what))
 		}
+	}
+	if len(layers) > 0 {
+		fmt.Fprintf(&w, "%s, compared on %d test instances. ", joinAnd(layers), a.LayerInstances)
 	}
 	return w.String()
 }

@@ -70,7 +70,7 @@ func TestAnalyzeFillsFactorsReplicatesAndFeatures(t *testing.T) {
 		{"without factors nothing is attributed", plain, false, nil, false,
 			nil, []string{"attribution", "generalization_disagreement", "representation"}, "No factors were given"},
 		{"a models table with a declared replicate", plain, true, []string{"run"}, true,
-			[]string{"attribution", "generalization_disagreement", "representation"}, nil, "run is declared as a replicate"},
+			[]string{"attribution", "generalization_disagreement", "representation"}, nil, "run is a replicate factor"},
 		{"an undeclared run column is a factor only", plain, true, nil, false,
 			[]string{"attribution"}, []string{"generalization_disagreement"}, "no factor is a replicate"},
 		{"key=value names are factors, seed a replicate", keyed, false, nil, false,
