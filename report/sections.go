@@ -46,6 +46,9 @@ type summaryView struct {
 	Spec                             string
 	// Headline holds top-line findings from the metrics, when computed.
 	Headline []keyValue
+	// Analyzed says where analyzed predictions came from (Input.Analyzed);
+	// empty for a study's own runs.
+	Analyzed string
 }
 
 type keyValue struct{ Key, Value string }
@@ -71,6 +74,9 @@ func accuracyStats(runs []Run) (mean, lo, hi float64, n int) {
 func summaryData(b *built) (any, error) {
 	in := b.in
 	v := summaryView{Runs: len(in.Runs), Models: len(in.Models), Axes: in.Axes, Spec: in.SpecYAML}
+	if a := in.Analyzed; a != nil {
+		v.Analyzed = fmt.Sprintf("%d models trained elsewhere, read from %s (%s)", len(in.Runs), noControl(a.Source), noControl(a.Format))
+	}
 	for _, r := range in.Runs {
 		switch r.Status {
 		case StatusOK:

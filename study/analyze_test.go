@@ -119,6 +119,13 @@ func TestAnalyzeFillsFactorsReplicatesAndFeatures(t *testing.T) {
 					t.Errorf("%s = %.80s, want null", k, m[k])
 				}
 			}
+			html, err := os.ReadFile(filepath.Join(out, "report.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(html), "6 models trained elsewhere, read from pred.csv (csv)") || strings.Contains(string(html), "in the grid") {
+				t.Errorf("the report's summary does not say where the predictions came from")
+			}
 			b, err := os.ReadFile(filepath.Join(out, "methods.md"))
 			if err != nil {
 				t.Fatal(err)
