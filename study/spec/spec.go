@@ -49,8 +49,11 @@ type Spec struct {
 	// attack_subset, attack.DefaultSubset when it is not written), or the
 	// whole test set when that is smaller.
 	AttackSubset int
-	Task         string  // TaskBinary or TaskMulticlass
-	Fixed        []Value // run fields shared by every run, in written order
+	// Explain is the `explain:` block (attributions and their
+	// agreement); nil when the spec has none.
+	Explain *Explain
+	Task    string  // TaskBinary or TaskMulticlass
+	Fixed   []Value // run fields shared by every run, in written order
 	// Axes are the dimensions of the grid: the axes in written order, then
 	// the zip groups in written order. The grid is their cartesian product
 	// with the first axis varying slowest.
@@ -365,11 +368,11 @@ func (p *parser) parse(src []byte) error {
 	sections := map[string][2]*yaml.Node{}
 	if d := eachPair(root, "", func(k, v *yaml.Node, key, _ string) *decodeError {
 		switch key {
-		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude", "eval_sets", "attacks", "attack_subset":
+		case "name", "seed", "dataset", "task", "fixed", "axes", "zip", "exclude", "eval_sets", "attacks", "attack_subset", "explain":
 			sections[key] = [2]*yaml.Node{k, deref(v)}
 			return nil
 		}
-		return &decodeError{node: k, path: safeKey(key), msg: fmt.Sprintf("unknown key %s (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset)", quoteKey(key))}
+		return &decodeError{node: k, path: safeKey(key), msg: fmt.Sprintf("unknown key %s (known: name, seed, dataset, task, fixed, axes, zip, exclude, eval_sets, attacks, attack_subset, explain)", quoteKey(key))}
 	}); d != nil {
 		return p.wrap(d)
 	}
@@ -383,6 +386,7 @@ func (p *parser) parse(src []byte) error {
 		{"name", p.name}, {"seed", p.seed}, {"dataset", p.dataset}, {"task", p.task},
 		{"fixed", p.fixed}, {"axes", p.axes}, {"zip", p.zip}, {"exclude", p.exclude},
 		{"eval_sets", p.evalSets}, {"attacks", p.attacks}, {"attack_subset", p.attackSubset},
+		{"explain", p.explainBlock},
 	} {
 		kv, ok := sections[step.key]
 		if !ok {
