@@ -105,3 +105,10 @@ func (m Model) needGrad(method Method) error {
 	}
 	return nil
 }
+
+// NoGradientReason is why a model of architecture arch, which has no
+// logits to differentiate (a fitted model: tree, kNN, naive Bayes), has
+// no attributions by the gradient method m.
+func NoGradientReason(arch string, m Method) string {
+	return fmt.Sprintf("arch=%s is fitted, not a net: it has no logits whose input gradient %s takes (occlusion covers it)", arch, m)
+}

@@ -38,6 +38,7 @@ func AppendBinary(dst []byte, x *Matrix) ([]byte, error) {
 	y := *x // validate(false) must not reach the features, indexed by id
 	y.Configs, y.Features, y.FeatureDims, y.FeatureIdx = nil, nil, nil, nil
 	y.Logits, y.LogitDims, y.NoFeatures, y.NoLogits = nil, nil, nil, nil
+	y.Attributions = nil
 	if err := y.validate(x.Instances != nil); err != nil {
 		return dst, err
 	}

@@ -40,6 +40,9 @@ type Matrix struct {
 	// model, "" where the model has them or no reason is known.
 	NoFeatures []string
 	NoLogits   []string
+	// Attributions holds the models' feature attributions (the spec's
+	// explain block) on the first instances of FeatureIdx; nil without.
+	Attributions *Attributions
 }
 
 // M returns the number of models.

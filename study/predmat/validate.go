@@ -137,7 +137,7 @@ func (x *Matrix) checkFeatures() error {
 	if x.NoLogits != nil && len(x.NoLogits) != m {
 		return fmt.Errorf("%d notes on missing logits for %d models", len(x.NoLogits), m)
 	}
-	return nil
+	return x.Attributions.check(x)
 }
 
 // checkLayer checks one layer's per-model values (kind "feature" or

@@ -49,6 +49,10 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 	if err := store.ReadJSON(filepath.Join(dir, store.FeatureIndexFile), &featIdx); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	ex, err := Explain(dir)
+	if err != nil {
+		return nil, err
+	}
 	stored, err := store.OpenRuns(dir)
 	if err != nil {
 		return nil, err
@@ -88,6 +92,9 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 			run = nil
 		}
 		if err := readLayers(x, run, e, featIdx); err != nil {
+			return nil, err
+		}
+		if err := readAttributions(x, run, e, ex); err != nil {
 			return nil, err
 		}
 		if all == nil {
@@ -186,7 +193,7 @@ func appendModel(all, x *predmat.Matrix) error {
 	all.LogitDims = append(all.LogitDims, x.LogitDims...)
 	all.NoFeatures = append(all.NoFeatures, x.NoFeatures...)
 	all.NoLogits = append(all.NoLogits, x.NoLogits...)
-	return nil
+	return predmat.AppendAttributions(all, x)
 }
 
 // noLogitsYet is why a net's record holds no logits: it was stored before

@@ -85,6 +85,9 @@ type Plan struct {
 	// AttackIdx is the fixed subset of test instances every model with
 	// an input gradient is attacked on; nil without attacks.
 	AttackIdx []int
+	// ExplainIdx are the test rows every run's attributions are
+	// computed on, the first rows of FeatureIdx; nil without explain.
+	ExplainIdx []int
 	// Raw is the dataset with its original classes, which run-level labels
 	// and positive refer to: Data itself unless the dataset maps classes
 	// to a binary task (dataset.positive) and some run needs the original.
@@ -127,6 +130,9 @@ func NewPlan(s *spec.Spec, results string, gridCap int) (*Plan, error) {
 		p.Evals = append(p.Evals, x)
 	}
 	if p.AttackIdx, err = attackSubset(s, ds); err != nil {
+		return nil, err
+	}
+	if p.ExplainIdx, err = explainSubset(s, ds, p.FeatureIdx); err != nil {
 		return nil, err
 	}
 	p.Raw = ds
@@ -250,6 +256,7 @@ func runID(s *spec.Spec, ds *data.Set, r grid.Run, parent string) string {
 		fmt.Fprintf(h, "eval=%s/%s/%d\n", sh.Name, sh.Corruption, sh.Severity)
 	}
 	hashAttacks(h, s)
+	hashExplain(h, s, ds)
 	if parent != "" {
 		fmt.Fprintf(h, "parent=%s\n", parent)
 	}
@@ -750,6 +757,9 @@ func (p *Plan) writeHeader() error {
 		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttacksFile), p.Spec.Attacks) })
 		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttackIndexFile), p.AttackIdx) })
 	}
+	if p.Spec.Explain != nil {
+		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.ExplainFile), p.explainHeader()) })
+	}
 	return g.Wait()
 }
 
@@ -845,6 +855,9 @@ func (p *Plan) writeRun(w *store.RecordBuf, r Run, d *data.Set, testRows []int, 
 	if err := p.writeAdversarial(w, r, d, res.Adversarial); err != nil {
 		return err
 	}
+	if err := p.writeAttributions(w, r, d, res.Attributions); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		file, what string
 		vals       []float32
@@ -886,11 +899,14 @@ func (p *Plan) train(ctx context.Context, r Run, d *data.Set, view bool, parentI
 		SaveWeights: r.Config.SaveWeights || len(p.Spec.Attacks) > 0, // targets of transfer: see docs/robustness.md
 		Attacks:     p.Spec.Attacks,
 		AttackIdx:   p.AttackIdx,
+		Explain:     p.Spec.Explain,
+		ExplainIdx:  p.ExplainIdx,
 	}
 	if view {
 		job.Binary = len(r.Config.Positive) > 0
 		job.FeatureIdx, job.Evals = nil, nil
 		job.Attacks, job.AttackIdx = nil, nil
+		job.Explain, job.ExplainIdx = nil, nil
 	}
 	if parentID != "" {
 		if job.Init, err = readWeights(stored, parentID); err != nil {

@@ -25,12 +25,16 @@
 //	  adv-<attack>.npy       adversarial inputs crafted on the run, per attack
 //	                         (attacks; models with an input gradient)
 //	  predictions-adv.<attack>.bin  the run's predictions on them (white-box)
+//	  attributions-<method>.npy  attributions on the first explain.instances rows
+//	                         of feature_index.json, per explain method (explain)
+//	  ig-delta.npy           integrated gradients' convergence delta per instance
 //	runs/<id>/         a run folder of the older layout (the same files, metrics.json
 //	                   with their checksums), still read; `study extract` writes them
 //	feature_index.json the fixed subset of test instances whose features are stored
 //	eval_sets.json     the evaluation sets' names, in spec order
 //	attacks.json       the spec's attacks, in spec order (attacks)
 //	attack_index.json  the fixed subset of test instances attacked (attacks)
+//	explain.json       the spec's explain block, instances resolved (explain)
 //	predictions.csv    every finished run, in manifest order
 //	predictions-<set>.csv  the same for each evaluation set
 //	metrics.json       the homogeneity metrics

@@ -34,6 +34,8 @@ const (
 	WeightsFile      = "weights.safetensors" // per run with save_weights: trained weights (models.WriteSafetensors)
 	AttackIndexFile  = "attack_index.json"   // the fixed subset of test instances attacked (attacks)
 	AttacksFile      = "attacks.json"        // the spec's attacks, in spec order (attacks)
+	ExplainFile      = "explain.json"        // the spec's explain block, instances resolved (explain)
+	IGDeltaFile      = "ig-delta.npy"        // per run: integrated gradients' delta per instance (explain)
 )
 
 // AdvInputsFile names the adversarial inputs (float32, attacked rows × In,
@@ -45,6 +47,11 @@ func AdvInputsFile(name string) string { return "adv-" + name + ".npy" }
 // instance ids are the attacked test rows. The dot keeps it apart from
 // any evaluation set's predictions-<set>.csv: a set name has none.
 func AdvPredictionsFile(name string) string { return "predictions-adv." + name + ".csv" }
+
+// AttributionsFile names a run's attributions by explain method
+// (float32, instances × In, rows the first explain.instances of
+// feature_index.json), as study extract writes them.
+func AttributionsFile(method string) string { return "attributions-" + method + ".npy" }
 
 // Status values of a run record.
 const (

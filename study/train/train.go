@@ -55,6 +55,10 @@ type Job struct {
 	// Result.Adversarial.
 	Attacks   []attack.Attack
 	AttackIdx []int
+	// Explain, when set, computes attributions of the trained model on
+	// the test rows ExplainIdx; see Result.Attributions.
+	Explain    *spec.Explain
+	ExplainIdx []int
 }
 
 // Eval is a model's predictions on one evaluation input.
@@ -109,6 +113,9 @@ type Result struct {
 	// crafted on the model and its predictions on them; nil when the
 	// model has no input gradient (models.ViewsOf says why).
 	Adversarial []Adversarial
+	// Attributions holds, for each method of Job.Explain in order, the
+	// model's attributions on the rows Job.ExplainIdx.
+	Attributions []Attributions
 }
 
 // Run trains the run described by job. It returns ctx.Err() when ctx is
@@ -200,6 +207,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 	}
 	if g, ok := model.(models.LossGrader); ok {
 		res.Adversarial = adversarial(g, pred, job)
+	}
+	if res.Attributions, err = attributions(model, pred, job, shape.Out, res.TestProb); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
