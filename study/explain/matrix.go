@@ -53,6 +53,11 @@ type AgreeOptions struct {
 	// Workers bounds the goroutines; ≤ 0 means GOMAXPROCS. The result is
 	// bit-identical for any value.
 	Workers int
+	// Pair, when set, receives every pair a < b's measures on each
+	// included instance inst (its index among the n), for intervals that
+	// resample instances. It is called from the workers: concurrent
+	// calls have distinct pairs, and a pair's instances come in order.
+	Pair func(a, b, inst int, g Agreement)
 }
 
 // Consensus returns the consensus set: the instances that every model
@@ -154,7 +159,11 @@ func agree(attr []float32, m, n, d int, o AgreeOptions, chunk int) (*Matrices, e
 			for t := range l {
 				for a := tl.a0; a < tl.a1; a++ {
 					for b := max(a, tl.b0); b < tl.b1; b++ {
-						acc[a*m+b].add(ps.pair(a*l+t, ps, b*l+t, scratches[w]))
+						c := ps.pair(a*l+t, ps, b*l+t, scratches[w])
+						acc[a*m+b].add(c)
+						if o.Pair != nil && a < b {
+							o.Pair(a, b, insts[t], c.agreement(d, o.K))
+						}
 					}
 				}
 			}

@@ -219,3 +219,44 @@ func TestChunkSizeBoundsTheProfiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAgreePairGivesCompareOfEveryPairAndInstance checks the Pair hook:
+// each pair a < b and included instance exactly once, with Compare's
+// measures, and nothing for the excluded instances or the diagonal.
+func TestAgreePairGivesCompareOfEveryPairAndInstance(t *testing.T) {
+	const m, n, d, k = 11, 40, 30, 7
+	attr := randomAttributions(m, n, d, 3)
+	include := make([]bool, n)
+	for i := range include {
+		include[i] = i%3 != 0
+	}
+	got := make([]Agreement, m*m*n)
+	seen := make([]int, m*m*n)
+	_, err := Agree(attr, m, n, d, AgreeOptions{K: k, Include: include, Workers: 3, Pair: func(a, b, i int, g Agreement) {
+		got[(a*m+b)*n+i] = g
+		seen[(a*m+b)*n+i]++
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := range m {
+		for b := range m {
+			for i := range n {
+				q := (a*m+b)*n + i
+				if want := a < b && include[i]; (seen[q] == 1) != want || seen[q] > 1 {
+					t.Fatalf("pair (%d, %d) instance %d seen %d times", a, b, i, seen[q])
+				}
+				if seen[q] == 0 {
+					continue
+				}
+				want, err := Compare(attr[(a*n+i)*d:(a*n+i+1)*d], attr[(b*n+i)*d:(b*n+i+1)*d], k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g := got[q]; g != want && !(math.IsNaN(g.RankCorrelation) && math.IsNaN(want.RankCorrelation)) {
+					t.Fatalf("pair (%d, %d) instance %d: %+v, Compare %+v", a, b, i, g, want)
+				}
+			}
+		}
+	}
+}
