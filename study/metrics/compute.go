@@ -104,6 +104,9 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	dups := Duplicates(x)
 	r.Extra = withKey(r.Extra, "duplicates", dups)
 	addUncertainty(x, r, opts, replicationOf(x, dups))
+	if err := AddExplanations(x, r, opts); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

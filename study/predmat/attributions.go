@@ -8,6 +8,11 @@ import "fmt"
 type Attributions struct {
 	// Methods lists the methods, in the spec's order.
 	Methods []string
+	// Target is the class explained (pred or label) and K the top-k of
+	// the agreement measures as the spec gives it (a fraction or a
+	// count).
+	Target string
+	K      float64
 	// Rows is the number of instances attributed, the first Rows of
 	// FeatureIdx; Dim the features per instance.
 	Rows, Dim int

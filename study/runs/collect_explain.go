@@ -49,7 +49,7 @@ func readAttributions(x *predmat.Matrix, run *store.Run, e store.Entry, ex *Expl
 	if err := json.Unmarshal(e.Config, &c); err != nil {
 		return fmt.Errorf("run %s: config: %w", e.Name, err)
 	}
-	a := &predmat.Attributions{Rows: ex.Instances, Dim: ex.Features, IGDelta: [][]float32{nil}}
+	a := &predmat.Attributions{Target: string(ex.Target), K: ex.K, Rows: ex.Instances, Dim: ex.Features, IGDelta: [][]float32{nil}}
 	for _, m := range ex.Methods {
 		a.Methods = append(a.Methods, string(m))
 		var vals []float32
