@@ -301,14 +301,23 @@ func meanOverPairs(v []float64, mw int) float64 {
 	return mean
 }
 
+// rankCorrelation is the index of rank_correlation among the measures,
+// the one that can be undefined on an instance.
+const rankCorrelation = 4
+
 // interval is the 95% bootstrap interval of the mean of measure s over
-// pairs and the included instances (nil: all): each replicate weighs
-// every instance's mean over the pairs by its count in the replicate.
-// For the five top-k measures and PRA this is the replicate's mean over
-// pairs of their means over instances; for rank correlation, whose cells
-// skip the instances where it is undefined, its instance-weighted form.
+// pairs of the pair means over the included instances (nil: all), the
+// statistic of mean_over_pairs. A measure defined on every instance has
+// the same denominator in every cell, so a replicate is the
+// count-weighted mean over instances of each instance's mean over the
+// pairs. Rank correlation, whose cells skip the instances where it is
+// undefined, is resampled cell by cell, within pairWorkBudget (NaN
+// beyond, which the caller reports).
 func (pv *pairValues) interval(bs *bootstrap, s int, pairs []int, include []bool) Interval {
 	n := pv.n
+	if s == rankCorrelation {
+		return pv.cellInterval(bs, s, pairs, include)
+	}
 	u := make([]float64, n)
 	for i := range n {
 		var f finiteMean
@@ -329,6 +338,32 @@ func (pv *pairValues) interval(bs *bootstrap, s int, pairs []int, include []bool
 			}
 		}
 		rep[r] = num / den
+	}
+	return percentile95(rep)
+}
+
+// cellInterval is interval computed cell by cell: each replicate's mean
+// over pairs of the pair's mean over its finite, included instances.
+func (pv *pairValues) cellInterval(bs *bootstrap, s int, pairs []int, include []bool) Interval {
+	n := pv.n
+	if float64(len(bs.w))*float64(len(pairs))*float64(n) > pairWorkBudget/10 {
+		return Interval{math.NaN(), math.NaN()}
+	}
+	rep := make([]float64, len(bs.w))
+	for r, w := range bs.w {
+		var f finiteMean
+		for _, q := range pairs {
+			num, den := 0.0, 0.0
+			for i, c := range w {
+				v := float64(pv.v[s][q*n+i])
+				if c != 0 && !math.IsNaN(v) && (include == nil || include[i]) {
+					num += float64(c) * v
+					den += float64(c)
+				}
+			}
+			f.add(num / den)
+		}
+		rep[r], _ = f.mean()
 	}
 	return percentile95(rep)
 }

@@ -132,6 +132,40 @@ func TestExplanationsMatchAgreeAndSayWhy(t *testing.T) {
 	}
 }
 
+// TestExplanationIntervalsHoldTheirMeans checks that each mean over
+// pairs lies in its interval when rank correlation is undefined on some
+// instances (constant attributions, as occlusion gives a tree), where
+// its cells average over different instances.
+func TestExplanationIntervalsHoldTheirMeans(t *testing.T) {
+	x := explainMatrix(3)
+	occ := x.Attributions.Values[1]
+	// Models 0 and 1: constant on 15 of 25 instances, and on the others
+	// ranked against every other model.
+	for _, m := range []int{0, 1} {
+		for i := range 25 {
+			row := occ[m][i*12 : (i+1)*12]
+			for j := range row {
+				if i < 15 {
+					row[j] = 0
+				} else {
+					row[j] = 10 - float32(math.Abs(float64(occ[2][i*12+j])))
+				}
+			}
+		}
+	}
+	r, err := Compute(x, Options{Bootstrap: 300, Permutations: -1, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := r.Extra["explanations"].(map[string]*Explanation)["occlusion"]
+	for name, v := range e.MeanOverPairs {
+		iv := e.MeanOverPairsCI[name]
+		if !(iv[0] <= float64(v) && float64(v) <= iv[1]) {
+			t.Errorf("%s: mean %v outside its interval %v", name, v, iv)
+		}
+	}
+}
+
 func TestExplanationsAreTheSameForAnyWorkerCount(t *testing.T) {
 	var ref []byte
 	for _, w := range []int{1, 3} {
