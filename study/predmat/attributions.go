@@ -16,6 +16,9 @@ type Attributions struct {
 	// Rows is the number of instances attributed, the first Rows of
 	// FeatureIdx; Dim the features per instance.
 	Rows, Dim int
+	// Height, Width and Channels are the image geometry of the
+	// features (channels last); Height 0 for tabular data.
+	Height, Width, Channels int
 	// Values[k][m] is model m's Rows×Dim attributions by Methods[k],
 	// row-major, or nil when the model has none; Why[k][m] then says
 	// why.

@@ -19,6 +19,11 @@ import (
 type ExplainHeader struct {
 	spec.Explain
 	Features int `json:"features"`
+	// Height, Width and Channels are the image geometry, 0 for tabular
+	// data.
+	Height   int `json:"height,omitempty"`
+	Width    int `json:"width,omitempty"`
+	Channels int `json:"channels,omitempty"`
 }
 
 // Explain returns the explain header of a results folder; nil for a
@@ -49,7 +54,7 @@ func readAttributions(x *predmat.Matrix, run *store.Run, e store.Entry, ex *Expl
 	if err := json.Unmarshal(e.Config, &c); err != nil {
 		return fmt.Errorf("run %s: config: %w", e.Name, err)
 	}
-	a := &predmat.Attributions{Target: string(ex.Target), K: ex.K, Rows: ex.Instances, Dim: ex.Features, IGDelta: [][]float32{nil}}
+	a := &predmat.Attributions{Target: string(ex.Target), K: ex.K, Rows: ex.Instances, Dim: ex.Features, Height: ex.Height, Width: ex.Width, Channels: ex.Channels, IGDelta: [][]float32{nil}}
 	for _, m := range ex.Methods {
 		a.Methods = append(a.Methods, string(m))
 		var vals []float32

@@ -42,20 +42,24 @@ func explainCount(e *spec.Explain, n int) int {
 
 // hashExplain adds a spec's explain block and its instance count to a run
 // id, as a run stores its attributions; without one it adds nothing, so
-// that the ids of studies without it stay as they were.
+// that the ids of studies without it stay as they were. k is left out:
+// only the metrics stage reads it, so changing it retrains nothing.
 func hashExplain(h hash.Hash, s *spec.Spec, ds *data.Set) {
 	if s.Explain == nil {
 		return
 	}
 	n := explainCount(s.Explain, min(ds.NTest(), FeatureSubset))
-	b, _ := json.Marshal(s.Explain) // a struct of plain fields: no error
+	e := *s.Explain
+	e.K = 0
+	b, _ := json.Marshal(e) // a struct of plain fields: no error
 	fmt.Fprintf(h, "explain=%s\nexplain_instances=%d\n", b, n)
 }
 
 // explainHeader is explain.json: the spec's block with Instances the
 // number of rows attributed, and the features per instance.
 func (p *Plan) explainHeader() ExplainHeader {
-	e := ExplainHeader{Explain: *p.Spec.Explain, Features: p.Data.In}
+	d := p.Data
+	e := ExplainHeader{Explain: *p.Spec.Explain, Features: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans}
 	e.Instances = len(p.ExplainIdx)
 	return e
 }

@@ -123,6 +123,10 @@ func TestExplainChangesRunIDs(t *testing.T) {
 	if slices.Equal(plain, with) || slices.Equal(with, other) {
 		t.Fatal("explain or its settings left the run ids unchanged")
 	}
+	// k is the metrics stage's alone.
+	if k := ids(strings.Replace(explainSpec, "steps: 4", "steps: 4\n  k: 0.1", 1)); !slices.Equal(with, k) {
+		t.Fatal("explain.k changed the run ids")
+	}
 }
 
 func TestExplainRefusesWhatTheDataCannotHave(t *testing.T) {
