@@ -190,6 +190,9 @@ func build(in *Input) (*built, error) {
 			return nil, err
 		}
 	}
+	if err := b.explanationFigures(add); err != nil {
+		return nil, err
+	}
 	b.buildTables()
 	return b, nil
 }

@@ -258,6 +258,7 @@ func (b *built) methods() ([]byte, []string) {
 			fmt.Fprintf(&w, " %s", attributionMethods(b.x.attrSummary, b.x.hasIntervals(), cite))
 		}
 		w.WriteString(b.representationMethods(cite))
+		w.WriteString(b.explanationMethodsText())
 		if b.x.hasRecipes && len(b.x.recipes) > 0 {
 			fmt.Fprint(&w, genDisMethods(b.x.recipes, cite))
 		}

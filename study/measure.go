@@ -60,6 +60,7 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 	if sh != nil {
 		in.Sections = append(in.Sections, report.SharingSection(sh))
 	}
+	in.Sections = append(in.Sections, report.InterpretabilitySections(res, x)...)
 	in.Sections = append(in.Sections, notes...)
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.
