@@ -333,7 +333,7 @@ func attributionMaps(x *predmat.Matrix, fams []string) (*figure, string) {
 		}
 	}}
 	caption := fmt.Sprintf("Attribution maps by %s of the first %d attributed test instances (rows; the first column is the mean map over every model, with the true label), one model per family (the first of each; columns), "+
-		"each with its prediction: |attribution| summed over channels and scaled to the map's own maximum (white 0, black the maximum), so maps compare by shape, not by scale.", a.Methods[k], rows)
+		"each with its prediction: |attribution| summed over channels and scaled to the map's own maximum (white 0, black the maximum), so maps compare by shape, not by scale; a blank map is all zero (no window changed the model's score).", a.Methods[k], rows)
 	return f, caption
 }
 
