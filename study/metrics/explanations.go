@@ -56,6 +56,13 @@ type Explanation struct {
 	// Predictions relates explanation agreement to prediction agreement
 	// over the pairs.
 	Predictions *ExplanationVsPredictions `json:"predictions"`
+	// CrossMethod is the other floor: for every other method of the
+	// study, each model's mean feature agreement between its own
+	// attributions by the two methods on the same instances (null where
+	// it lacks either). Models agreeing less with each other than one
+	// model with itself under two methods is a difference of models,
+	// not of explainers.
+	CrossMethod map[string]Vec `json:"cross_method,omitempty"`
 	// IGDelta is, for integrated_gradients, each model's mean |δ| over
 	// the instances (the convergence delta); absent for other methods.
 	IGDelta Vec `json:"ig_delta_mean_abs,omitempty"`
@@ -155,8 +162,42 @@ func AddExplanations(x *predmat.Matrix, r *Result, opts Options) error {
 		}
 		all[method] = e
 	}
+	addCrossMethod(x, k, all, r.Reasons)
 	r.Extra = withKey(r.Extra, "explanations", all)
 	return nil
+}
+
+// addCrossMethod sets each method's CrossMethod: per model, the mean
+// over the attributed instances of the feature agreement between its
+// attributions by the method and by every other.
+func addCrossMethod(x *predmat.Matrix, k int, all map[string]*Explanation, why Reasons) {
+	a := x.Attributions
+	for j1, m1 := range a.Methods {
+		for j2, m2 := range a.Methods {
+			if j1 == j2 {
+				continue
+			}
+			v := make(Vec, x.M())
+			for mi := range v {
+				v1, v2 := a.Values[j1][mi], a.Values[j2][mi]
+				if v1 == nil || v2 == nil {
+					v[mi] = math.NaN()
+					why[fmt.Sprintf("explanations.%s.cross_method.%s[%d]", m1, m2, mi)] = fmt.Sprintf("model %s lacks %s or %s attributions", x.Models[mi], m1, m2)
+					continue
+				}
+				s := 0.0
+				for i := range a.Rows {
+					g, _ := explain.Compare(v1[i*a.Dim:(i+1)*a.Dim], v2[i*a.Dim:(i+1)*a.Dim], k) // shapes checked by Validate
+					s += g.FeatureAgreement
+				}
+				v[mi] = s / float64(a.Rows)
+			}
+			if all[m1].CrossMethod == nil {
+				all[m1].CrossMethod = map[string]Vec{}
+			}
+			all[m1].CrossMethod[m2] = v
+		}
+	}
 }
 
 // pairValues holds each measure of every pair q of the models with a

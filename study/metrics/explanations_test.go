@@ -127,6 +127,13 @@ func TestExplanationsMatchAgreeAndSayWhy(t *testing.T) {
 	if len(occ.Attribution) != 2 || occ.Attribution[0].Axis != "arch" || occ.Attribution[0].NPairs != 6 || occ.Attribution[1].NPairs != 3 {
 		t.Fatalf("attribution %+v", occ.Attribution)
 	}
+	// The same model under two methods: saliency's and occlusion's share
+	// the arch's component, so agree partly; the model without saliency
+	// is null, with the reason.
+	cm := occ.CrossMethod["saliency"]
+	if len(cm) != 6 || !math.IsNaN(cm[5]) || r.Reasons["explanations.occlusion.cross_method.saliency[5]"] == "" || !(cm[0] > 0 && cm[0] < 1) || cm[0] != sal.CrossMethod["occlusion"][0] {
+		t.Fatalf("cross method %v", cm)
+	}
 	if p := occ.Predictions; p == nil || p.NPairs != 15 || p.CI == nil || p.Permutations != 99 || !(p.MantelP >= 0.01 && p.MantelP <= 1) {
 		t.Fatalf("predictions %+v", occ.Predictions)
 	}
@@ -199,5 +206,21 @@ func TestPairIndexRoundTrips(t *testing.T) {
 				q++
 			}
 		}
+	}
+}
+
+// TestCrossMethodOfAModelWithItself checks the within-model floor: a
+// model whose two methods' attributions are the same agrees fully.
+func TestCrossMethodOfAModelWithItself(t *testing.T) {
+	x := explainMatrix(6)
+	a := x.Attributions
+	a.Values[1][2] = append([]float32(nil), a.Values[0][2]...)
+	r, err := Compute(x, Options{Bootstrap: -1, Permutations: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := r.Extra["explanations"].(map[string]*Explanation)["saliency"].CrossMethod["occlusion"]
+	if cm[2] != 1 || cm[0] == 1 {
+		t.Fatalf("cross method %v: want 1 for model 2 alone", cm)
 	}
 }
