@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/predmat/predmattest"
 	"github.com/study-harness/study/study/store"
@@ -81,7 +82,7 @@ func TestNearChanceModelsAreWarned(t *testing.T) {
 			}
 			f.Close()
 			var stdout bytes.Buffer
-			if err := Analyze(path, filepath.Join(dir, "out"), &stdout); err != nil {
+			if err := Analyze(path, filepath.Join(dir, "out"), metrics.Options{}, &stdout, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			html, err := os.ReadFile(filepath.Join(dir, "out", "report.html"))
