@@ -30,7 +30,9 @@ func commandsOf(usage string) [][]string {
 		switch {
 		case line == "commands:":
 			in = true
-		case in && strings.HasPrefix(line, "  "):
+		case in && strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   "):
+			// A command starts two spaces in; a longer indent continues
+			// the summary above it.
 			f := strings.Fields(line)
 			cmd := []string{f[0]}
 			if f[0] == "export" {
@@ -102,6 +104,7 @@ func TestCommandsOfListsEveryCommand(t *testing.T) {
 		want        string
 	}{
 		{"plain commands", "usage\n\ncommands:\n  run SPEC  x\n  runs DIR  y\n\nmore\n  not a command\n", "run|runs"},
+		{"a summary continued on the next line", "commands:\n  analyze PRED  x\n                y, z\n  report DIR  w\n", "analyze|report"},
 		{"export takes its engine", "commands:\n  export slurm SPEC  x\n  export k8s SPEC  y\n", "export slurm|export k8s"},
 		{"no commands", "usage: nothing\n", ""},
 	}
