@@ -22,10 +22,10 @@ func BenchmarkLoadMNIST(b *testing.B) {
 // BenchmarkDecodeMNIST measures the one-time decode of the embedded files.
 func BenchmarkDecodeMNIST(b *testing.B) {
 	for b.Loop() {
-		for _, f := range []string{"train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"} {
-			if _, _, err := mnistFile(f); err != nil {
-				b.Fatal(err)
-			}
+		if _, err := decodeIDXSet("mnist", func(name string) ([]byte, error) {
+			return mnistFS.ReadFile("mnist/" + name)
+		}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

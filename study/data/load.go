@@ -40,6 +40,8 @@ func Load(s Spec, seed int64, baseDir string) (*Set, error) {
 	switch s.Name {
 	case "mnist":
 		r, err = readMNIST(s)
+	case "fashion-mnist":
+		r, err = readFashion(s, baseDir)
 	case "csv":
 		r, err = readCSV(s, seed, baseDir)
 	default:
@@ -85,6 +87,11 @@ func (s Spec) resolve(r *raw) Spec {
 	if s.synthetic() {
 		out.Dim, out.Classes = s.dim(), s.classes()
 		out.Noise = s.noise()
+	}
+	if s.Name == "fashion-mnist" {
+		// The fingerprint covers the bytes; where they were found does
+		// not change the data, so it does not change run ids either.
+		out.Path = ""
 	}
 	if s.Name == "csv" && s.Label == "" {
 		out.Label = DefaultLabel

@@ -47,50 +47,81 @@ var (
 // copy. Callers must not modify it.
 func loadMNIST() (*mnistRaw, error) {
 	mnistOnce.Do(func() {
-		var m mnistRaw
-		var err error
-		if m.trainX, err = mnistImages("train-images-idx3-ubyte.gz", mnistTrain); err != nil {
-			mnistErr = err
-			return
-		}
-		if m.trainY, err = mnistLabels("train-labels-idx1-ubyte.gz", mnistTrain); err != nil {
-			mnistErr = err
-			return
-		}
-		if m.testX, err = mnistImages("t10k-images-idx3-ubyte.gz", mnistTest); err != nil {
-			mnistErr = err
-			return
-		}
-		if m.testY, err = mnistLabels("t10k-labels-idx1-ubyte.gz", mnistTest); err != nil {
-			mnistErr = err
-			return
-		}
-		mnistData = &m
+		mnistData, mnistErr = decodeIDXSet("mnist", func(name string) ([]byte, error) {
+			return mnistFS.ReadFile("mnist/" + name)
+		})
 	})
 	return mnistData, mnistErr
 }
 
-func mnistFile(name string) ([]int, []byte, error) {
-	raw, err := mnistFS.ReadFile("mnist/" + name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("mnist: %w", err)
-	}
-	dims, b, err := ReadIDXAuto(bytes.NewReader(raw))
-	if err != nil {
-		return nil, nil, fmt.Errorf("mnist: %s: %w", name, err)
-	}
-	return dims, b, nil
-}
+// The four IDX files of an MNIST-like set (MNIST, Fashion-MNIST), gzipped.
+const (
+	idxTrainImages = "train-images-idx3-ubyte.gz"
+	idxTrainLabels = "train-labels-idx1-ubyte.gz"
+	idxTestImages  = "t10k-images-idx3-ubyte.gz"
+	idxTestLabels  = "t10k-labels-idx1-ubyte.gz"
+)
 
-func mnistImages(name string, n int) ([]byte, error) {
-	dims, b, err := mnistFile(name)
-	if err != nil {
+// idxFiles lists the four files of an MNIST-like set.
+var idxFiles = []string{idxTrainImages, idxTrainLabels, idxTestImages, idxTestLabels}
+
+// decodeIDXSet decodes the four files of an MNIST-like set, 60 000 / 10 000
+// 28×28 images with labels 0–9, read by read (which may return gzipped or
+// plain IDX bytes). what prefixes errors.
+func decodeIDXSet(what string, read func(name string) ([]byte, error)) (*mnistRaw, error) {
+	var m mnistRaw
+	var err error
+	file := func(name string) ([]int, []byte, error) {
+		raw, err := read(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", what, err)
+		}
+		dims, b, err := ReadIDXAuto(bytes.NewReader(raw))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %s: %w", what, name, err)
+		}
+		return dims, b, nil
+	}
+	images := func(name string, n int) ([]byte, error) {
+		dims, b, err := file(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(dims) != 3 || dims[0] != n || dims[1] != mnistSide || dims[2] != mnistSide {
+			return nil, fmt.Errorf("%s: %s: dimensions %v, want [%d %d %d]", what, name, dims, n, mnistSide, mnistSide)
+		}
+		return b, nil
+	}
+	labels := func(name string, n int) ([]int, error) {
+		dims, b, err := file(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(dims) != 1 || dims[0] != n {
+			return nil, fmt.Errorf("%s: %s: dimensions %v, want [%d]", what, name, dims, n)
+		}
+		y := make([]int, len(b))
+		for i, v := range b {
+			if v > 9 {
+				return nil, fmt.Errorf("%s: %s: label %d of instance %d is not in 0–9", what, name, v, i)
+			}
+			y[i] = int(v)
+		}
+		return y, nil
+	}
+	if m.trainX, err = images(idxTrainImages, mnistTrain); err != nil {
 		return nil, err
 	}
-	if len(dims) != 3 || dims[0] != n || dims[1] != mnistSide || dims[2] != mnistSide {
-		return nil, fmt.Errorf("mnist: %s: dimensions %v, want [%d %d %d]", name, dims, n, mnistSide, mnistSide)
+	if m.trainY, err = labels(idxTrainLabels, mnistTrain); err != nil {
+		return nil, err
 	}
-	return b, nil
+	if m.testX, err = images(idxTestImages, mnistTest); err != nil {
+		return nil, err
+	}
+	if m.testY, err = labels(idxTestLabels, mnistTest); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // pixelScale maps a pixel byte to [0, 1] as x/255, like the PyTorch peer.
@@ -101,24 +132,6 @@ var pixelScale = func() (t [256]float32) {
 	return t
 }()
 
-func mnistLabels(name string, n int) ([]int, error) {
-	dims, b, err := mnistFile(name)
-	if err != nil {
-		return nil, err
-	}
-	if len(dims) != 1 || dims[0] != n {
-		return nil, fmt.Errorf("mnist: %s: dimensions %v, want [%d]", name, dims, n)
-	}
-	y := make([]int, len(b))
-	for i, v := range b {
-		if v > 9 {
-			return nil, fmt.Errorf("mnist: %s: label %d of instance %d is not a digit", name, v, i)
-		}
-		y[i] = int(v)
-	}
-	return y, nil
-}
-
 // readMNIST returns the first s.Train (all when 0) training and first
 // s.Test (all when 0) test instances, the same prefix as the PyTorch peer's
 // [:n]. The training pixels alias the shared decode; splitVal scales them.
@@ -127,6 +140,12 @@ func readMNIST(s Spec) (*raw, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.raw(s, digitNames(10), mnistProvenance), nil
+}
+
+// raw returns the first s.Train (all when 0) training and first s.Test
+// (all when 0) test instances of m with the given class names.
+func (m *mnistRaw) raw(s Spec, classNames []string, provenance string) *raw {
 	ntr, nte := s.Train, s.Test
 	if ntr == 0 {
 		ntr = mnistTrain
@@ -137,13 +156,13 @@ func readMNIST(s Spec) (*raw, error) {
 	return &raw{
 		in: mnistPix, h: mnistSide, w: mnistSide, c: 1,
 		classes:    10,
-		classNames: digitNames(10),
+		classNames: classNames,
 		trainB:     m.trainX[: ntr*mnistPix : ntr*mnistPix],
 		trainY:     m.trainY[:ntr:ntr],
 		testX:      scalePixels(make([]float32, nte*mnistPix), m.testX[:nte*mnistPix]),
 		testY:      m.testY[:nte:nte],
-		provenance: mnistProvenance,
-	}, nil
+		provenance: provenance,
+	}
 }
 
 // scalePixels writes src/255 into dst and returns dst.

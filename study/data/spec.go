@@ -24,7 +24,12 @@ const (
 )
 
 // Names lists the dataset names Load knows, sorted.
-func Names() []string { return []string{"blobs", "csv", "mnist", "moons", "spirals"} }
+func Names() []string {
+	return []string{"blobs", "csv", "fashion-mnist", "mnist", "moons", "spirals"}
+}
+
+// hasPath reports whether the named set reads files from `path:`.
+func hasPath(name string) bool { return name == "csv" || name == "fashion-mnist" }
 
 // Binary reports whether the spec asks for a binary task through
 // `positive:`: labels in Positive become 1 and all others 0.
@@ -50,7 +55,7 @@ func (s Spec) valFrac() float64 {
 // mapping, or 0 when only the data can tell (csv).
 func (s Spec) classes() int {
 	switch s.Name {
-	case "mnist":
+	case "mnist", "fashion-mnist":
 		return 10
 	case "moons":
 		return 2
@@ -122,21 +127,22 @@ func (s Spec) Validate() error {
 			return fieldErr("classes", "applies to spirals and blobs, not %s", s.Name)
 		}
 	}
+	if s.Path != "" && !hasPath(s.Name) {
+		return fieldErr("path", "applies to csv and fashion-mnist, not %s", s.Name)
+	}
 	if s.Name != "csv" {
 		switch {
-		case s.Path != "":
-			return fieldErr("path", "applies to csv, not %s", s.Name)
 		case s.Label != "":
 			return fieldErr("label", "applies to csv, not %s", s.Name)
 		}
 	}
 	switch s.Name {
-	case "mnist":
+	case "mnist", "fashion-mnist":
 		if s.Train > mnistTrain {
-			return fieldErr("train", "%d instances requested, mnist has %d", s.Train, mnistTrain)
+			return fieldErr("train", "%d instances requested, %s has %d", s.Train, s.Name, mnistTrain)
 		}
 		if s.Test > mnistTest {
-			return fieldErr("test", "%d instances requested, mnist has %d", s.Test, mnistTest)
+			return fieldErr("test", "%d instances requested, %s has %d", s.Test, s.Name, mnistTest)
 		}
 	case "moons":
 		if s.Classes != 0 && s.Classes != 2 {
