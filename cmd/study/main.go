@@ -42,6 +42,7 @@ commands:
   extract DIR [RUN...]  write runs (all, or by id or name) as plain folders (--out OUT)
   export slurm SPEC --shards N   print an sbatch script: one array task per shard
   export k8s SPEC --shards N     print a Kubernetes Indexed Job: one index per shard
+  data fetch NAME   download a dataset (cifar10, fashion-mnist) into $STUDY_DATA
 
 Run 'study <command> -h' for the flags of a command.
 `
@@ -76,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdExtract(rest, stdout, stderr)
 	case "export":
 		err = cmdExport(rest, stdout, stderr)
+	case "data":
+		err = cmdData(ctx, rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -5,7 +5,7 @@ import "github.com/study-harness/study/models"
 // Spec selects and shapes a dataset. It is the `dataset:` mapping of a sweep
 // spec; the json names are the YAML keys. Zero values mean "the default".
 type Spec struct {
-	Name     string  `json:"name"`               // mnist | fashion-mnist | moons | spirals | blobs | csv
+	Name     string  `json:"name"`               // mnist | fashion-mnist | cifar10 | moons | spirals | blobs | csv
 	Train    int     `json:"train,omitempty"`    // training instances (before the validation split); 0 = all / default
 	Test     int     `json:"test,omitempty"`     // test instances; 0 = all / default
 	Val      float64 `json:"val,omitempty"`      // fraction of training data held out for validation; default 0.1
@@ -13,7 +13,7 @@ type Spec struct {
 	Noise    float64 `json:"noise,omitempty"`    // synthetic sets: noise level
 	Dim      int     `json:"dim,omitempty"`      // synthetic sets: input dimension (extra dims are noise for moons/spirals)
 	Classes  int     `json:"classes,omitempty"`  // synthetic sets: number of classes (blobs, spirals)
-	Path     string  `json:"path,omitempty"`     // csv: file path; fashion-mnist: folder; relative to the spec file
+	Path     string  `json:"path,omitempty"`     // csv: file path; fashion-mnist, cifar10: folder; relative to the spec file
 	Label    string  `json:"label,omitempty"`    // csv: name of the label column
 	// NoVal disables the validation split. It exists because Val == 0
 	// means "the default fraction", so a zero fraction cannot be spelled

@@ -42,6 +42,8 @@ func Load(s Spec, seed int64, baseDir string) (*Set, error) {
 		r, err = readMNIST(s)
 	case "fashion-mnist":
 		r, err = readFashion(s, baseDir)
+	case "cifar10":
+		r, err = readCIFAR(s, baseDir)
 	case "csv":
 		r, err = readCSV(s, seed, baseDir)
 	default:
@@ -88,7 +90,7 @@ func (s Spec) resolve(r *raw) Spec {
 		out.Dim, out.Classes = s.dim(), s.classes()
 		out.Noise = s.noise()
 	}
-	if s.Name == "fashion-mnist" {
+	if s.Name == "fashion-mnist" || s.Name == "cifar10" {
 		// The fingerprint covers the bytes; where they were found does
 		// not change the data, so it does not change run ids either.
 		out.Path = ""

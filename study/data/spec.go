@@ -25,11 +25,11 @@ const (
 
 // Names lists the dataset names Load knows, sorted.
 func Names() []string {
-	return []string{"blobs", "csv", "fashion-mnist", "mnist", "moons", "spirals"}
+	return []string{"blobs", "cifar10", "csv", "fashion-mnist", "mnist", "moons", "spirals"}
 }
 
 // hasPath reports whether the named set reads files from `path:`.
-func hasPath(name string) bool { return name == "csv" || name == "fashion-mnist" }
+func hasPath(name string) bool { return name == "csv" || name == "fashion-mnist" || name == "cifar10" }
 
 // Binary reports whether the spec asks for a binary task through
 // `positive:`: labels in Positive become 1 and all others 0.
@@ -55,7 +55,7 @@ func (s Spec) valFrac() float64 {
 // mapping, or 0 when only the data can tell (csv).
 func (s Spec) classes() int {
 	switch s.Name {
-	case "mnist", "fashion-mnist":
+	case "mnist", "fashion-mnist", "cifar10":
 		return 10
 	case "moons":
 		return 2
@@ -128,7 +128,7 @@ func (s Spec) Validate() error {
 		}
 	}
 	if s.Path != "" && !hasPath(s.Name) {
-		return fieldErr("path", "applies to csv and fashion-mnist, not %s", s.Name)
+		return fieldErr("path", "applies to csv, fashion-mnist and cifar10, not %s", s.Name)
 	}
 	if s.Name != "csv" {
 		switch {
@@ -143,6 +143,13 @@ func (s Spec) Validate() error {
 		}
 		if s.Test > mnistTest {
 			return fieldErr("test", "%d instances requested, %s has %d", s.Test, s.Name, mnistTest)
+		}
+	case "cifar10":
+		if s.Train > cifarTrain {
+			return fieldErr("train", "%d instances requested, cifar10 has %d", s.Train, cifarTrain)
+		}
+		if s.Test > cifarTest {
+			return fieldErr("test", "%d instances requested, cifar10 has %d", s.Test, cifarTest)
 		}
 	case "moons":
 		if s.Classes != 0 && s.Classes != 2 {
