@@ -273,5 +273,10 @@ func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
 			r.trainY = append(r.trainY, t.y[i])
 		}
 	}
+	if s.Image != nil {
+		if err := s.Image.apply(r, path); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }

@@ -15,6 +15,7 @@ type Spec struct {
 	Classes  int     `json:"classes,omitempty"`  // synthetic sets: number of classes (blobs, spirals)
 	Path     string  `json:"path,omitempty"`     // csv: file path; fashion-mnist, cifar10: folder; relative to the spec file
 	Label    string  `json:"label,omitempty"`    // csv: name of the label column
+	Image    *Image  `json:"image,omitempty"`    // csv, npz: the features are the pixels of an image
 	// NoVal disables the validation split. It exists because Val == 0
 	// means "the default fraction", so a zero fraction cannot be spelled
 	// with Val alone.

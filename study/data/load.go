@@ -44,6 +44,8 @@ func Load(s Spec, seed int64, baseDir string) (*Set, error) {
 		r, err = readFashion(s, baseDir)
 	case "cifar10":
 		r, err = readCIFAR(s, baseDir)
+	case "npz":
+		r, err = readNPZDataset(s, baseDir)
 	case "csv":
 		r, err = readCSV(s, seed, baseDir)
 	default:

@@ -25,11 +25,13 @@ const (
 
 // Names lists the dataset names Load knows, sorted.
 func Names() []string {
-	return []string{"blobs", "cifar10", "csv", "fashion-mnist", "mnist", "moons", "spirals"}
+	return []string{"blobs", "cifar10", "csv", "fashion-mnist", "mnist", "moons", "npz", "spirals"}
 }
 
 // hasPath reports whether the named set reads files from `path:`.
-func hasPath(name string) bool { return name == "csv" || name == "fashion-mnist" || name == "cifar10" }
+func hasPath(name string) bool {
+	return name == "csv" || name == "npz" || name == "fashion-mnist" || name == "cifar10"
+}
 
 // Binary reports whether the spec asks for a binary task through
 // `positive:`: labels in Positive become 1 and all others 0.
@@ -128,7 +130,15 @@ func (s Spec) Validate() error {
 		}
 	}
 	if s.Path != "" && !hasPath(s.Name) {
-		return fieldErr("path", "applies to csv, fashion-mnist and cifar10, not %s", s.Name)
+		return fieldErr("path", "applies to csv, npz, fashion-mnist and cifar10, not %s", s.Name)
+	}
+	if s.Image != nil {
+		if s.Name != "csv" && s.Name != "npz" {
+			return fieldErr("image", "applies to csv and npz, not %s", s.Name)
+		}
+		if err := s.Image.validate(); err != nil {
+			return err
+		}
 	}
 	if s.Name != "csv" {
 		switch {
@@ -155,9 +165,9 @@ func (s Spec) Validate() error {
 		if s.Classes != 0 && s.Classes != 2 {
 			return fieldErr("classes", "moons has 2 classes, not %d", s.Classes)
 		}
-	case "csv":
+	case "csv", "npz":
 		if s.Path == "" {
-			return fieldErr("path", "csv needs a path")
+			return fieldErr("path", "%s needs a path", s.Name)
 		}
 	}
 	if s.synthetic() {
