@@ -20,9 +20,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// init registers the augmentations that the tests and the shipped sweeps
+// use; study/train registers them in a real build.
 func init() {
-	if !slices.Contains(spec.AugmentNames(), "noise") {
-		spec.RegisterAugment("noise")
+	for _, a := range []string{"noise", "rotate", "shift"} {
+		if !slices.Contains(spec.AugmentNames(), a) {
+			spec.RegisterAugment(a)
+		}
 	}
 }
 
