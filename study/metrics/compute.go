@@ -107,6 +107,7 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	if err := AddExplanations(x, r, opts); err != nil {
 		return nil, err
 	}
+	addGroups(x, r, opts)
 	return r, nil
 }
 

@@ -61,8 +61,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // (model, instance), model-major in Matrix order. Names are quoted as
 // encoding/csv quotes them; probabilities use the shortest decimal that
 // reads back as the same float32, so the output is byte-deterministic and
-// Read(Write(x)) reproduces x's Models, Instances, Classes, Labels, Pred
-// and Prob exactly. Configs and Features are not written. A Matrix that
+// Read(Write(x)) reproduces x's Models, Instances, Classes, Labels, Pred,
+// Prob and Groups (a last column, group, when x has them) exactly. Configs and Features are not written. A Matrix that
 // fails Validate is not written.
 func Write(w io.Writer, x *Matrix) error {
 	if err := x.Validate(); err != nil {
@@ -76,6 +76,11 @@ func Write(w io.Writer, x *Matrix) error {
 			buf = append(buf, ",p"...)
 			buf = strconv.AppendInt(buf, int64(j), 10)
 		}
+	}
+	var qg []string
+	if x.Groups != nil {
+		buf = append(buf, ","+GroupColumn...)
+		qg = quoteAll(x.Groups)
 	}
 	buf = append(buf, '\n')
 	if _, err := bw.Write(buf); err != nil {
@@ -97,6 +102,10 @@ func Write(w io.Writer, x *Matrix) error {
 					buf = append(buf, ',')
 					buf = strconv.AppendFloat(buf, float64(p), 'g', -1, 32)
 				}
+			}
+			if qg != nil {
+				buf = append(buf, ',')
+				buf = append(buf, qg[i]...)
 			}
 			buf = append(buf, '\n')
 			if _, err := bw.Write(buf); err != nil {
@@ -136,7 +145,7 @@ func quoteAll(names []string) []string {
 //
 // Rejected: unreadable or truncated CSV (including a bare or unclosed
 // quote), text that is not UTF-8, a header other than
-// model,instance,label,pred[,p0,…,p{C-1}], rows with another number of
+// model,instance,label,pred[,p0,…,p{C-1}][,group], rows with another number of
 // fields, empty names, labels and predictions that are not integers in
 // [0, C) (C ≤ MaxClasses), probabilities that are not finite and ≥ 0 or
 // that do not sum to 1 within ProbTolerance, a repeated (model, instance)
@@ -216,6 +225,10 @@ type parser struct {
 	headerEnd int64
 
 	mismatch Mismatch // rows whose pred is not an argmax of their p
+
+	groupCol  int      // index of the optional group column, 0 when there is none
+	groups    []string // each instance's group, when there is a group column
+	groupLine []int32  // line where each instance's group was first given
 }
 
 func (p *parser) errAt(field int, err error) *ParseError {
@@ -296,12 +309,13 @@ func (p *parser) header() error {
 			return p.errAt(k, fmt.Errorf("%w: column %d is not %q (want model,instance,label,pred[,p0,…])", ErrHeader, k+1, want))
 		}
 	}
+	p.nf = len(rec)
+	rec = p.groupHeader(rec)
 	for k := len(fixedHeader); k < len(rec); k++ {
 		if want := "p" + strconv.Itoa(k-len(fixedHeader)); rec[k] != want {
 			return p.errAt(k, fmt.Errorf("%w: column %d is not %q", ErrHeader, k+1, want))
 		}
 	}
-	p.nf = len(rec)
 	if c := len(rec) - len(fixedHeader); c > 0 {
 		if c > MaxClasses {
 			return p.errAt(len(rec)-1, fmt.Errorf("%w: %d probability columns, at most %d classes are supported", ErrHeader, c, MaxClasses))
@@ -368,6 +382,9 @@ func (p *parser) row() error {
 	}
 	pred, err := p.class(3, "pred")
 	if err != nil {
+		return err
+	}
+	if err := p.groupField(ii); err != nil {
 		return err
 	}
 	switch l := p.labels[ii]; {
@@ -540,7 +557,7 @@ func (p *parser) finish() (*Matrix, error) {
 			}
 		}
 	}
-	x := &Matrix{Models: p.models, Instances: p.instances, Classes: p.classes, Labels: p.labels, Pred: p.pred}
+	x := &Matrix{Models: p.models, Instances: p.instances, Classes: p.classes, Labels: p.labels, Pred: p.pred, Groups: p.groups}
 	if p.classes > 0 {
 		x.Prob = p.prob
 	} else {
@@ -570,6 +587,7 @@ func (x *Matrix) permute(order []int32) {
 		ids[k], labels[k] = x.Instances[v], x.Labels[v]
 	}
 	x.Instances, x.Labels = ids, labels
+	x.Groups = permuteGroups(x.Groups, order)
 	tmp := make([]int32, n)
 	for a := range x.Models {
 		row := x.Pred[a*n : (a+1)*n]

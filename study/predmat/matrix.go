@@ -13,6 +13,9 @@ type Matrix struct {
 	// Prob holds class probabilities, M×N×C: Prob[(m*N+i)*C+c].
 	// It is nil when the source gave labels only.
 	Prob []float32
+	// Groups holds each instance's group (len N), for the measures per
+	// group (metrics groups), or nil when the source gave none.
+	Groups []string
 	// Configs holds, per model, the run fields that identify it (for a
 	// study: the value of each factor of the grid, keyed by factor name —
 	// an axis, or the keys of a zip group joined by "/"). It may be nil for

@@ -68,6 +68,8 @@ func (x *Matrix) validate(ids bool) error {
 		return fmt.Errorf("len(Prob) = %d, want M×N×C = %d×%d×%d", len(x.Prob), m, n, c)
 	case x.Configs != nil && len(x.Configs) != m:
 		return fmt.Errorf("%d configs for %d models", len(x.Configs), m)
+	case x.Groups != nil && len(x.Groups) != n:
+		return fmt.Errorf("%d groups for %d instances", len(x.Groups), n)
 	}
 	if err := checkNames("model", x.Models); err != nil {
 		return err
