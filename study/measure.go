@@ -61,6 +61,9 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 		in.Sections = append(in.Sections, report.SharingSection(sh))
 	}
 	in.Sections = append(in.Sections, report.InterpretabilitySections(res, x)...)
+	if g, ok := report.GroupsSection(res); ok {
+		in.Sections = append(in.Sections, g)
+	}
 	in.Sections = append(in.Sections, notes...)
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.

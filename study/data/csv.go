@@ -51,6 +51,7 @@ type csvTable struct {
 	x          []float32 // n×len(features)
 	y          []int     // class indices into classNames
 	classNames []string
+	groups     []string // each row's group, when a group column is named
 }
 
 // parseCSV reads a CSV dataset: a header row, then one instance per row.
@@ -59,8 +60,9 @@ type csvTable struct {
 // numeric order when every label is a number, byte order otherwise. path
 // is used in errors only; they name the line and column, and quote no
 // content of the file, which may be any file the spec names (a path of
-// /etc/shadow printed root's entry).
-func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
+// /etc/shadow printed root's entry). When group is not "", the column of
+// that name holds each row's group (any text; not a feature).
+func parseCSV(r io.Reader, path, label, group string) (*csvTable, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // ragged rows are reported below, with the counts
 	cr.ReuseRecord = true
@@ -75,7 +77,7 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	lc := -1
+	lc, gc := -1, -1
 	seen := make(map[string]int, len(header)) // column name → its index
 	for i, h := range header {
 		if !utf8.ValidString(h) {
@@ -92,14 +94,25 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 		if h == label {
 			lc = i
 		}
+		if group != "" && h == group {
+			gc = i
+		}
 	}
 	if lc < 0 {
 		return nil, &CSVError{Path: path, Line: 1, Err: fmt.Errorf("no column named %q (the label) among the header's %d columns", label, len(header))}
 	}
-	if len(header) < 2 {
-		return nil, &CSVError{Path: path, Line: 1, Err: errors.New("no feature columns besides the label")}
+	if group != "" && gc < 0 {
+		return nil, &CSVError{Path: path, Line: 1, Err: fmt.Errorf("no column named %q (dataset.group) among the header's %d columns", group, len(header))}
 	}
-	t := &csvTable{features: slices.Delete(slices.Clone(header), lc, lc+1)}
+	t := &csvTable{}
+	for i, h := range header {
+		if i != lc && i != gc {
+			t.features = append(t.features, h)
+		}
+	}
+	if len(t.features) == 0 {
+		return nil, &CSVError{Path: path, Line: 1, Err: errors.New("no feature columns besides the label and group")}
+	}
 	var labels []string
 	for {
 		rec, err := cr.Read()
@@ -120,6 +133,18 @@ func parseCSV(r io.Reader, path, label string) (*csvTable, error) {
 			}
 			if i == lc {
 				labels = append(labels, f)
+				continue
+			}
+			if i == gc {
+				if r, off, bad := textcheck.BadRune(f); bad || f == "" {
+					l, _ := cr.FieldPos(i)
+					why := "group is empty"
+					if bad {
+						why = "group holds " + textcheck.Describe(r, off) + "; a group may not hold control or formatting characters, which print as other names"
+					}
+					return nil, &CSVError{Path: path, Line: l, Column: i + 1, Err: errors.New(why)}
+				}
+				t.groups = append(t.groups, strings.Clone(f))
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
@@ -222,7 +247,7 @@ func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
 	if format := textcheck.Compressed(b); format != "" {
 		return nil, &CSVError{Path: path, Err: fmt.Errorf("a %s-compressed file, not CSV text; decompress it first", format)}
 	}
-	t, err := parseCSV(bytes.NewReader(b), path, label)
+	t, err := parseCSV(bytes.NewReader(b), path, label, s.Group)
 	if err != nil {
 		return nil, fmt.Errorf("dataset csv: %w", err)
 	}
@@ -268,6 +293,9 @@ func readCSV(s Spec, seed int64, baseDir string) (*raw, error) {
 		case isTest[i]:
 			r.testX = append(r.testX, row...)
 			r.testY = append(r.testY, t.y[i])
+			if t.groups != nil {
+				r.testGroups = append(r.testGroups, t.groups[i])
+			}
 		case len(r.trainY) < ntr:
 			r.trainX = append(r.trainX, row...)
 			r.trainY = append(r.trainY, t.y[i])

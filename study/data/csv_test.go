@@ -65,7 +65,7 @@ func TestParseCSV(t *testing.T) {
 		{name: "rejects an unterminated quote", in: "f,label\n1,\"a\n", label: "label", wantErr: "extraneous or missing", line: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tab, err := parseCSV(strings.NewReader(tc.in), "d.csv", tc.label)
+			tab, err := parseCSV(strings.NewReader(tc.in), "d.csv", tc.label, "")
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatalf("parseCSV: %v", err)
@@ -190,7 +190,7 @@ func TestReadCSVSplit(t *testing.T) {
 func FuzzCSV(f *testing.F) {
 	f.Add([]byte("x,y,label\n1,2,a\n3,4,b\n"), "label")
 	f.Fuzz(func(t *testing.T, in []byte, label string) {
-		tab, err := parseCSV(strings.NewReader(string(in)), "f.csv", label)
+		tab, err := parseCSV(strings.NewReader(string(in)), "f.csv", label, "")
 		if err != nil {
 			var ce *CSVError
 			if !errors.As(err, &ce) {

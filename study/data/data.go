@@ -16,6 +16,7 @@ type Spec struct {
 	Path     string  `json:"path,omitempty"`     // csv: file path; fashion-mnist, cifar10: folder; relative to the spec file
 	Label    string  `json:"label,omitempty"`    // csv: name of the label column
 	Image    *Image  `json:"image,omitempty"`    // csv, npz: the features are the pixels of an image
+	Group    string  `json:"group,omitempty"`    // csv: the column naming each instance's group of people (not a feature)
 	// NoVal disables the validation split. It exists because Val == 0
 	// means "the default fraction", so a zero fraction cannot be spelled
 	// with Val alone.
@@ -32,6 +33,9 @@ type Set struct {
 	Classes              int
 	TrainX, ValX, TestX  []float32
 	TrainY, ValY, TestY  []int
+	// TestGroups holds each test instance's group (dataset.group), for
+	// the measures per group; nil when the spec names no group column.
+	TestGroups []string
 	// Fingerprint is a hex digest of every byte that defines the data
 	// (inputs, labels, split), so that a run id changes when the data does.
 	Fingerprint string

@@ -19,6 +19,7 @@ type raw struct {
 	trainX, testX []float32
 	trainB        []byte // image pixels used instead of trainX, scaled by 1/255 on copy
 	trainY, testY []int
+	testGroups    []string // each test instance's group (dataset.group), or nil
 	provenance    string
 	standardise   bool // z-score features with training statistics
 }
@@ -64,6 +65,7 @@ func Load(s Spec, seed int64, baseDir string) (*Set, error) {
 		ClassNames: r.classNames,
 		TestX:      r.testX,
 		TestY:      r.testY,
+		TestGroups: r.testGroups,
 		Provenance: r.provenance,
 	}
 	if err := splitVal(set, r, s.valFrac(), seed); err != nil {

@@ -140,6 +140,12 @@ func (s Spec) Validate() error {
 			return err
 		}
 	}
+	if s.Group != "" && s.Name != "csv" {
+		return fieldErr("group", "applies to csv, not %s", s.Name)
+	}
+	if s.Group != "" && s.Group == s.Label || s.Group == DefaultLabel && s.Label == "" {
+		return fieldErr("group", "%q is the label column; name another column", s.Group)
+	}
 	if s.Name != "csv" {
 		switch {
 		case s.Label != "":

@@ -108,6 +108,9 @@ func collect(dir, file string) (*predmat.Matrix, error) {
 	if all == nil {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNoRuns)
 	}
+	if err := readGroups(dir, all); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	if err := predmat.Write(&buf, all); err != nil {
 		return nil, err

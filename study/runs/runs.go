@@ -741,7 +741,8 @@ func (p *Plan) entries() ([]store.Entry, error) {
 	return entries, nil
 }
 
-// writeHeader writes feature_index.json and eval_sets.json (store.Claim
+// writeHeader writes feature_index.json, eval_sets.json and, when the
+// data have groups, groups.json (store.Claim
 // wrote spec.yaml and manifest.jsonl before training, Execute writes
 // environment.json beside them). The files are independent, so they are
 // written at once: each atomic.WriteFile waits for two fsyncs.
@@ -753,6 +754,7 @@ func (p *Plan) writeHeader() error {
 	var g errgroup.Group
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.FeatureIndexFile), p.FeatureIdx) })
 	g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.EvalSetsFile), names) })
+	g.Go(p.writeGroups)
 	if len(p.Spec.Attacks) > 0 {
 		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttacksFile), p.Spec.Attacks) })
 		g.Go(func() error { return store.WriteJSON(filepath.Join(p.Dir, store.AttackIndexFile), p.AttackIdx) })
