@@ -39,7 +39,7 @@ func TestFashionMNISTAccuracy(t *testing.T) {
 		epochs int
 		want   float64
 	}{
-		{"logreg", adam, 5, 0.84},
+		{"logreg", adam, 10, 0.84},
 		{"mlp", adam, 10, 0.86},
 		{"cnn", adam, 5, 0.90},
 		{"knn", adam, 1, 0.85},

@@ -136,12 +136,14 @@ func Validate(path string, maxRuns int, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := runs.NewPlan(s, "", maxRuns); err != nil {
+	plan, err := runs.NewPlan(s, "", maxRuns)
+	if err != nil {
 		return err
 	}
 	if err := grid.Describe(w, s, maxRuns); err != nil {
 		return err
 	}
+	writeWarnings(w, settingWarnings(plan.Runs))
 	for _, sh := range s.EvalSets {
 		fmt.Fprintf(w, "eval set %s: %s at severity %d\n", sh.Name, sh.Corruption, sh.Severity)
 	}
