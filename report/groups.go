@@ -28,7 +28,11 @@ func GroupsSection(r *metrics.Result) (Section, bool) {
 	f := func(x metrics.Num) string { return num(float64(x), 4) }
 	t := &Table{Header: []string{"group", "instances", "mean accuracy", "model accuracy (min–max)",
 		"failed by every model", "(independent errors)", "failed by none", "(independent errors)", "mean pairwise H"}}
-	for _, s := range g.Groups {
+	for i, s := range g.Groups {
+		if i == maxGroupRows {
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("… %d more groups in metrics.json", len(g.Groups)-maxGroupRows)})
+			break
+		}
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, a := range s.Accuracy {
 			lo, hi = math.Min(lo, a), math.Max(hi, a)
@@ -62,6 +66,9 @@ func GroupsSection(r *metrics.Result) (Section, bool) {
 	}
 	return Section{ID: "groups", Title: "Groups", Text: text, Table: t}, true
 }
+
+// maxGroupRows caps the rows of the groups table; metrics.json has all.
+const maxGroupRows = 100
 
 // indexOf returns the index of the disparity of measure in ds, or -1.
 func indexOf(ds []metrics.GroupDisparity, measure string) int {

@@ -21,7 +21,7 @@ import (
 // groups, the largest group value minus the smallest, with a bootstrap
 // interval that resamples instances within each group (stratified), from
 // the stream "metrics/groups/bootstrap" keyed by the seed and the
-// replicate. Without groups the member is absent, so metrics.json is as
+// replicate, group after group in name order. Without groups the member is absent, so metrics.json is as
 // before.
 
 // GroupStats are the measures on the instances of one group.
@@ -130,8 +130,8 @@ func Groups(x *predmat.Matrix, b int, seed int64) (*GroupResult, Reasons) {
 			for j := range vals {
 				vals[j] = vals[j][:0]
 			}
-			for gi, p := range parts {
-				rng := seeds.Stream("metrics/groups/bootstrap", seed, int64(r), int64(gi))
+			rng := seeds.Stream("metrics/groups/bootstrap", seed, int64(r))
+			for _, p := range parts {
 				w := make([]int32, len(p.idx))
 				for range len(p.idx) {
 					w[rng.IntN(len(p.idx))]++

@@ -254,6 +254,10 @@ func (f *Fetcher) get(ctx context.Context, file File, part string) (retry bool, 
 	case resp.StatusCode == http.StatusOK:
 		flags |= os.O_TRUNC // the server ignored the range: start over
 		have = 0
+	case resp.StatusCode == http.StatusPartialContent:
+		// A range other than the one asked for: start over.
+		os.Remove(part)
+		return true, fmt.Errorf("GET %s: the server sent range %q, not bytes %d-", file.URL, resp.Header.Get("Content-Range"), have)
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable && have > 0:
 		return false, nil // nothing more to get; verify decides
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:

@@ -131,6 +131,16 @@ func TestFetchCIFAR10(t *testing.T) {
 		}
 		return false
 	}
+	// wrongRange answers the first request with another range than asked.
+	wrongRange := func(n int, w http.ResponseWriter, r *http.Request) bool {
+		if n > 1 {
+			return false
+		}
+		w.Header().Set("Content-Range", "bytes 0-99/"+strconv.Itoa(len(archive)))
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(archive[:100])
+		return true
+	}
 	truncated := archive[:len(archive)-100]
 	for _, tc := range []struct {
 		name      string
@@ -147,6 +157,8 @@ func TestFetchCIFAR10(t *testing.T) {
 		{name: "a busy server is retried", body: archive, pin: good, fault: unavailable, wantRange: []string{"", "", ""}},
 		{name: "a partial file from an earlier run is resumed", body: archive, pin: good, partial: archive[:1000],
 			wantRange: []string{"bytes=1000-"}},
+		{name: "a range other than the one asked for starts over", body: archive, pin: good, partial: archive[:1000], fault: wrongRange,
+			wantRange: []string{"bytes=1000-", ""}},
 		{name: "a wrong SHA-256 is refused", body: archive, pin: Pin{Size: good.Size, MD5: good.MD5, SHA256: strings.Repeat("0", 64)}, wantErr: "SHA-256"},
 		{name: "a wrong MD5 is refused", body: archive, pin: Pin{Size: good.Size, MD5: strings.Repeat("0", 32), SHA256: good.SHA256}, wantErr: "MD5"},
 		{name: "a truncated archive is refused by its size", body: truncated, pin: good, wantErr: "size"},
