@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,5 +44,22 @@ func TestGroupsSection(t *testing.T) {
 				t.Errorf("text:\n%s", all)
 			}
 		})
+	}
+}
+
+func TestGroupsSectionListsAtMostMaxRows(t *testing.T) {
+	n := maxGroupRows + 50
+	x := &predmat.Matrix{Models: []string{"m0", "m1"}, Classes: 2, Labels: make([]int32, n), Pred: make([]int32, 2*n), Groups: make([]string, n)}
+	for i := range n {
+		x.Instances = append(x.Instances, fmt.Sprint(i))
+		x.Groups[i] = fmt.Sprintf("g%03d", i)
+	}
+	r, err := metrics.Compute(x, metrics.Options{Bootstrap: -1, Permutations: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := GroupsSection(r)
+	if len(s.Table.Rows) != maxGroupRows+1 || s.Table.Rows[maxGroupRows][0] != "… 50 more groups in metrics.json" {
+		t.Errorf("%d rows, last %q", len(s.Table.Rows), s.Table.Rows[len(s.Table.Rows)-1])
 	}
 }
