@@ -35,7 +35,9 @@ func commandsOf(usage string) [][]string {
 			// the summary above it.
 			f := strings.Fields(line)
 			cmd := []string{f[0]}
-			if f[0] == "export" {
+			// A lower-case second word is a subcommand (export slurm,
+			// data fetch); arguments are upper case (SPEC, DIR).
+			if len(f) > 1 && isSubcommand(f[1]) {
 				cmd = append(cmd, f[1])
 			}
 			cmds = append(cmds, cmd)
@@ -44,6 +46,17 @@ func commandsOf(usage string) [][]string {
 		}
 	}
 	return cmds
+}
+
+// isSubcommand reports whether w is written in lower-case letters and
+// digits only.
+func isSubcommand(w string) bool {
+	for _, r := range w {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // manual renders `study help` and each command's -h as markdown.
@@ -106,6 +119,7 @@ func TestCommandsOfListsEveryCommand(t *testing.T) {
 		{"plain commands", "usage\n\ncommands:\n  run SPEC  x\n  runs DIR  y\n\nmore\n  not a command\n", "run|runs"},
 		{"a summary continued on the next line", "commands:\n  analyze PRED  x\n                y, z\n  report DIR  w\n", "analyze|report"},
 		{"export takes its engine", "commands:\n  export slurm SPEC  x\n  export k8s SPEC  y\n", "export slurm|export k8s"},
+		{"data takes its subcommand", "commands:\n  data fetch NAME  x\n  runs DIR  y\n", "data fetch|runs"},
 		{"no commands", "usage: nothing\n", ""},
 	}
 	for _, tt := range tests {
