@@ -43,11 +43,18 @@ func hashAttacks(h hash.Hash, s *spec.Spec) {
 }
 
 // writeAdversarial adds the examples crafted on run r by each attack
-// (store.AdvInputsFile) and the run's predictions on them
-// (store.AdvPredictionsFile, instance ids the attacked test rows).
-func (p *Plan) writeAdversarial(w *store.RecordBuf, r Run, d *data.Set, adv []train.Adversarial) error {
+// (store.AdvInputsFile), the run's predictions on them
+// (store.AdvPredictionsFile, instance ids the attacked test rows) and its
+// input-loss gradients on the clean rows (store.InputGradFile).
+func (p *Plan) writeAdversarial(w *store.RecordBuf, r Run, d *data.Set, adv []train.Adversarial, grad []float32) error {
 	if len(adv) == 0 {
 		return nil
+	}
+	err := w.AppendFile(store.InputGradFile, func(dst []byte) ([]byte, error) {
+		return store.AppendNPY(dst, grad, len(p.AttackIdx), d.In)
+	})
+	if err != nil {
+		return fmt.Errorf("run %s: input gradients: %w", r.Name, err)
 	}
 	labels := make([]int32, len(p.AttackIdx))
 	ids := make([]string, len(p.AttackIdx))

@@ -40,7 +40,7 @@ func advFiles(t *testing.T, p *Plan) map[string][]byte {
 			t.Fatalf("run %s: %v", r.Name, err)
 		}
 		for _, name := range run.Files() {
-			if strings.HasPrefix(name, "adv-") || strings.HasPrefix(name, "predictions-adv.") {
+			if strings.HasPrefix(name, "adv-") || strings.HasPrefix(name, "predictions-adv.") || name == store.InputGradFile {
 				b, err := run.File(name)
 				if err != nil {
 					t.Fatal(err)
@@ -69,8 +69,8 @@ func TestExecuteStoresAttacksForAnyWorkerCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := advFiles(t, one)
-	if len(ref) != 6*2*2 { // 6 attacked runs × 2 attacks × (inputs, predictions)
-		t.Fatalf("%d adversarial files, want 24", len(ref))
+	if len(ref) != 6*(2*2+1) { // 6 attacked runs × (2 attacks × (inputs, predictions) + input gradients)
+		t.Fatalf("%d adversarial files, want 30", len(ref))
 	}
 	got := advFiles(t, three)
 	if len(got) != len(ref) {

@@ -854,7 +854,7 @@ func (p *Plan) writeRun(w *store.RecordBuf, r Run, d *data.Set, testRows []int, 
 			return err
 		}
 	}
-	if err := p.writeAdversarial(w, r, d, res.Adversarial); err != nil {
+	if err := p.writeAdversarial(w, r, d, res.Adversarial, res.InputGrad); err != nil {
 		return err
 	}
 	if err := p.writeAttributions(w, r, d, res.Attributions); err != nil {

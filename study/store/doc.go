@@ -28,6 +28,8 @@
 //	  attributions-<method>.npy  attributions on the first explain.instances rows
 //	                         of feature_index.json, per explain method (explain)
 //	  ig-delta.npy           integrated gradients' convergence delta per instance
+//	  input-grad.npy         the gradients of each attacked row's loss with
+//	                         respect to its clean input (attacks)
 //	runs/<id>/         a run folder of the older layout (the same files, metrics.json
 //	                   with their checksums), still read; `study extract` writes them
 //	feature_index.json the fixed subset of test instances whose features are stored
@@ -35,6 +37,8 @@
 //	attacks.json       the spec's attacks, in spec order (attacks)
 //	attack_index.json  the fixed subset of test instances attacked (attacks)
 //	explain.json       the spec's explain block, instances resolved (explain)
+//	transfer-<attack>.bin  every target's predictions on every source's
+//	                   examples (the transfer stage's cache, predmat.Transfer)
 //	predictions.csv    every finished run, in manifest order
 //	predictions-<set>.csv  the same for each evaluation set
 //	metrics.json       the homogeneity metrics

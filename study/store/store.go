@@ -36,6 +36,7 @@ const (
 	AttacksFile      = "attacks.json"        // the spec's attacks, in spec order (attacks)
 	ExplainFile      = "explain.json"        // the spec's explain block, instances resolved (explain)
 	IGDeltaFile      = "ig-delta.npy"        // per run: integrated gradients' delta per instance (explain)
+	InputGradFile    = "input-grad.npy"      // per attacked run: its input-loss gradients on the attacked rows (attacks)
 )
 
 // AdvInputsFile names the adversarial inputs (float32, attacked rows × In,

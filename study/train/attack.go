@@ -16,12 +16,14 @@ type Adversarial struct {
 }
 
 // adversarial runs every attack of job on model m, whose predictions
-// pred gives, over the test rows job.AttackIdx. Each attack's random
-// start draws from its own stream of the spec seed (attack.Stream), the
-// same for every run.
-func adversarial(m models.LossGrader, pred predictor, job Job) []Adversarial {
+// pred gives, over the test rows job.AttackIdx, and returns with the
+// examples the gradient of each row's own loss at its clean input
+// (len(AttackIdx)×In, see inputGrad). Each attack's random start draws
+// from its own stream of the spec seed (attack.Stream), the same for
+// every run.
+func adversarial(m models.LossGrader, pred predictor, job Job) ([]Adversarial, []float32) {
 	if len(job.Attacks) == 0 || len(job.AttackIdx) == 0 {
-		return nil
+		return nil, nil
 	}
 	d := job.Data
 	n := len(job.AttackIdx)
@@ -45,6 +47,21 @@ func adversarial(m models.LossGrader, pred predictor, job Job) []Adversarial {
 		}
 		e.Accuracy = float64(correct) / float64(n)
 		out[k] = e
+	}
+	return out, inputGrad(m, x, y, n, d.In)
+}
+
+// inputGrad returns the gradient with respect to the input of each of
+// the n rows' own loss (the loss the attacks ascend), n×in: LossGrad of
+// attack.Batch rows at a time, whose mean it undoes by multiplying by the
+// batch size.
+func inputGrad(m models.LossGrader, x []float32, y []int, n, in int) []float32 {
+	out := make([]float32, 0, n*in)
+	for s := 0; s < n; s += attack.Batch {
+		b := min(attack.Batch, n-s)
+		for _, v := range m.LossGrad(x[s*in:(s+b)*in], y[s:s+b], b) {
+			out = append(out, v*float32(b))
+		}
 	}
 	return out
 }

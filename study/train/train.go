@@ -116,6 +116,10 @@ type Result struct {
 	// Attributions holds, for each method of Job.Explain in order, the
 	// model's attributions on the rows Job.ExplainIdx.
 	Attributions []Attributions
+	// InputGrad is, with Adversarial, the gradient of each attacked row's
+	// own loss with respect to its clean input, len(Job.AttackIdx)×In
+	// (for the gradient alignment of docs/robustness.md).
+	InputGrad []float32
 }
 
 // Run trains the run described by job. It returns ctx.Err() when ctx is
@@ -206,7 +210,7 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		res.Logits = onSubset(forward, res.LogitDim, d, job.FeatureIdx)
 	}
 	if g, ok := model.(models.LossGrader); ok {
-		res.Adversarial = adversarial(g, pred, job)
+		res.Adversarial, res.InputGrad = adversarial(g, pred, job)
 	}
 	if res.Attributions, err = attributions(model, pred, job, shape.Out, res.TestProb); err != nil {
 		return nil, err
