@@ -48,6 +48,9 @@ func Rebuild(job Job, weights map[string][]float32) (*Model, error) {
 		out.pred = fitterPredictor{m}
 	case models.Net:
 		params := m.Params()
+		if weights == nil {
+			return nil, fmt.Errorf("train: %s is a net: rebuilding it needs its stored weights, and it has none (trained before its study had attacks)", cfg.Arch)
+		}
 		if got := models.LoadWeights(params, weights); len(got) != len(params) {
 			return nil, fmt.Errorf("train: %s: %d of its %d tensors match the stored weights by name and size", cfg.Arch, len(got), len(params))
 		}
