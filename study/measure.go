@@ -43,7 +43,7 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 		}
 		res.Extra["sharing"] = sh
 	}
-	if err := robustness(dir, res); err != nil {
+	if _, err := robustness(dir, x, res, opts); err != nil {
 		return err
 	}
 	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {

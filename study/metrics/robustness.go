@@ -19,6 +19,9 @@ type Robustness struct {
 	// correctly. Null for a model without input gradient (trees, k-NN),
 	// with the reason.
 	AdvAccuracy Vec `json:"adv_accuracy"`
+	// Transfer holds the measures of examples crafted on one model and
+	// evaluated on another (AddTransfer); nil, and left out, until then.
+	*Transfer
 }
 
 // AddRobustness adds robustness.<attack> to r for each attack, in order:
