@@ -194,6 +194,9 @@ func build(in *Input) (*built, error) {
 		return nil, err
 	}
 	b.buildTables()
+	if err := b.addRobustness(add); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 

@@ -95,6 +95,9 @@ func (b *built) writePage(w io.Writer) error {
 	}{Title: title, Banner: partialBanner(in)}
 	var bodies []func() (template.HTML, error)
 	for _, s := range sections {
+		if shown := optionalSections[s.id]; shown != nil && !shown(b) {
+			continue
+		}
 		page.Sections = append(page.Sections, pageSection{ID: s.id, Title: s.title, Body: bodyMark})
 		bodies = append(bodies, func() (template.HTML, error) {
 			data, err := s.data(b)

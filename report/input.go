@@ -57,6 +57,8 @@ type Input struct {
 	// Analyzed, when set, describes predictions made elsewhere and given
 	// to study analyze; the methods say they were analysed, not trained.
 	Analyzed *Analyzed
+	// AdvPictures, when set, are the Robustness section's example images.
+	AdvPictures *AdvPictures
 }
 
 // Axis is one swept field of the spec and the values it took.

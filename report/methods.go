@@ -273,6 +273,7 @@ func (b *built) methods() ([]byte, []string) {
 			}
 			fmt.Fprintf(&w, ". We test whether agreement predicts out-of-distribution accuracy %s.", cite("baek2022agreement"))
 		}
+		w.WriteString(b.robustnessMethods(cite))
 		fmt.Fprintf(&w, "\n")
 	}
 	return w.Bytes(), keys

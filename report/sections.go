@@ -29,7 +29,12 @@ var sections = []section{
 	{"scatter", "Accuracy, diversity and disagreement", "blocks", scatterData},
 	{"runs", "Runs", "runsall", runsAllData},
 	{"evaluation", "Evaluation views", "blocks", evaluationData},
+	{"robustness", "Robustness", "blocks", robustnessData},
 }
+
+// optionalSections holds, by section id, when a built-in section is
+// shown; a section not listed is always shown.
+var optionalSections = map[string]func(b *built) bool{}
 
 // summaryView is the data of the summary section.
 type summaryView struct {

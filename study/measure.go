@@ -43,7 +43,8 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 		}
 		res.Extra["sharing"] = sh
 	}
-	if _, err := robustness(dir, x, res, opts); err != nil {
+	transfers, err := robustness(dir, x, res, opts)
+	if err != nil {
 		return err
 	}
 	if err := metrics.WriteJSON(filepath.Join(dir, store.MetricsFile), res); err != nil {
@@ -65,6 +66,9 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 		in.Sections = append(in.Sections, g)
 	}
 	in.Sections = append(in.Sections, notes...)
+	if in.AdvPictures, err = advPictures(dir, x, transfers); err != nil {
+		return err
+	}
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.
 	if err := report.Write(dir, filepath.Join(dir, store.ReportFile), in); err != nil {

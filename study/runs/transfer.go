@@ -17,6 +17,7 @@ import (
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/study/atomic"
 	"github.com/study-harness/study/study/attack"
+	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/spec"
 	"github.com/study-harness/study/study/store"
@@ -298,4 +299,44 @@ func readGradients(tr *predmat.Transfer, recs []*store.Run) error {
 		tr.Grad[k], tr.In = g, cols
 	}
 	return nil
+}
+
+// AttackData returns the dataset of the study stored in results folder
+// dir, as the attacks saw it (for the report's pictures).
+func AttackData(dir string) (*data.Set, error) {
+	p, err := transferPlan(dir)
+	if err != nil {
+		return nil, err
+	}
+	return p.Data, nil
+}
+
+// AdvInputs returns the adversarial inputs crafted on the run named name
+// by attack, attacked rows × In.
+func AdvInputs(dir, name, attack string) ([]float32, error) {
+	entries, err := store.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := store.OpenRuns(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer stored.Close()
+	for _, e := range entries {
+		if e.Name != name {
+			continue
+		}
+		run, err := stored.Get(e.ID)
+		if err != nil {
+			return nil, err
+		}
+		b, err := run.File(store.AdvInputsFile(attack))
+		if err != nil {
+			return nil, err
+		}
+		x, _, _, err := store.DecodeNPY(run.Path(store.AdvInputsFile(attack)), b)
+		return x, err
+	}
+	return nil, fmt.Errorf("run %s is not in %s", name, dir)
 }
