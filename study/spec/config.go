@@ -44,6 +44,9 @@ type Config struct {
 	// run's trained weights; see Init. omitzero keeps it out of the
 	// canonical config (and run id) of runs from scratch.
 	Init Init `json:"init,omitzero"`
+	// Adversarial is adversarial training; see Adversarial. omitzero keeps
+	// it out of the canonical config of runs without it.
+	Adversarial Adversarial `json:"adversarial,omitzero"`
 	// SaveWeights stores the trained weights as runs/<id>/weights.safetensors.
 	// The grid turns it on for every run that another run starts from.
 	SaveWeights bool `json:"save_weights,omitempty"`
@@ -115,6 +118,9 @@ func (c Config) Validate() error {
 	}
 	if !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1) {
 		return &models.FieldError{Field: "label_smoothing", Msg: fmt.Sprintf("label_smoothing %v must be in [0, 1)", c.LabelSmoothing)}
+	}
+	if err := c.Adversarial.validate(); err != nil {
+		return err
 	}
 	return c.validateSharing()
 }

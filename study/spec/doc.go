@@ -64,6 +64,11 @@
 // overlap-b, two halves sharing exactly 50% of their rows. All these fields
 // are left out of the canonical config when unset, so older run ids stay.
 //
+// Adversarial training: adversarial is none (the default) or {method: pgd,
+// eps, steps, alpha, ratio}, training on examples crafted on the model
+// itself at every step (see Adversarial); like init it is left out of the
+// canonical config when unset.
+//
 // Every error is an *Error that names the file, the line and column of the
 // offending YAML node, and the field, as in
 //

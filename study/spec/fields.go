@@ -258,6 +258,15 @@ func decodeValue(n *yaml.Node, t reflect.Type, path string) (reflect.Value, *dec
 			return reflect.Value{}, &decodeError{node: n, path: path, msg: "want scratch or a mapping {from: SELECTOR, freeze: [PREFIXES]}, got " + describeNode(n)}
 		}
 	}
+	if t == adversarialType {
+		// adversarial is the word none or a mapping {method, eps, ...}.
+		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value == NoneValue {
+			return reflect.ValueOf(Adversarial{}), nil
+		}
+		if n.Kind != yaml.MappingNode {
+			return reflect.Value{}, &decodeError{node: n, path: path, msg: "want none or a mapping {method: pgd, eps: E, steps: S, alpha: A, ratio: R}, got " + describeNode(n)}
+		}
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		// An optional field: a given value, even its zero, is kept apart
@@ -402,6 +411,9 @@ func eachPair(n *yaml.Node, path string, fn func(k, v *yaml.Node, key, kpath str
 func text(v reflect.Value) string {
 	if v.Type() == initType {
 		return v.Interface().(Init).String()
+	}
+	if v.Type() == adversarialType {
+		return v.Interface().(Adversarial).String()
 	}
 	switch v.Kind() {
 	case reflect.String:

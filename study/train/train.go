@@ -224,7 +224,7 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 // the estimated memory against the machine's: see checkSizes), the
 // architecture against the data's shape (by building the model once) and,
 // for an arch that is fitted once (a models.Fitter), the training fields it
-// would ignore: augment, label_smoothing and patience (see checkFitted). The
+// would ignore: augment, label_smoothing, patience and adversarial (see checkFitted). The
 // engine calls it for every distinct recipe before it writes anything, so
 // that a spec asking for, say, flips or a cnn on tabular data is refused
 // as bad input rather than failing run by run.
@@ -254,7 +254,7 @@ func Check(job Job) error {
 
 // checkFitted refuses, for an arch that is fitted once (a models.Fitter),
 // the run fields that only shape training by epochs: augment,
-// label_smoothing and patience. A fitter would ignore them, so runs that
+// label_smoothing, patience and adversarial. A fitter would ignore them, so runs that
 // differ only in them would be the same model under different run ids and
 // fake perfect agreement in a study. The optimizer fields stay allowed: a
 // zoo crosses fitters with optimizers on purpose.
@@ -269,6 +269,8 @@ func checkFitted(cfg spec.Config) error {
 		field, value = "label_smoothing", strconv.FormatFloat(cfg.LabelSmoothing, 'g', -1, 64)
 	case cfg.Patience > 0:
 		field, value = "patience", strconv.Itoa(cfg.Patience)
+	case !cfg.Adversarial.IsZero():
+		field, value = "adversarial", cfg.Adversarial.String()
 	default:
 		return nil
 	}
@@ -400,6 +402,10 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 	}
 	orderRNG := seeds.Stream("order", job.SpecSeed, cfg.OrderSeed)
 	augRNG := seeds.Stream("augment", job.SpecSeed, cfg.AugSeed)
+	adv, err := newAdvTrainer(job, net)
+	if err != nil {
+		return err
+	}
 	params := net.Params()
 	// The optimizer and clipping see only the parameters not frozen, in a
 	// slice fixed for the whole run (optim.Method keys state by position).
@@ -471,6 +477,7 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 					a.Batch(&mb, d, augRNG)
 				}
 			}
+			adv.replace(mb.X, by[:b], b, in)
 			logits := net.Forward(mb.X, b, true)
 			var loss float64
 			switch {
