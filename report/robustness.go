@@ -123,8 +123,41 @@ func (b *built) addRobustness(add func(name, caption string, wide bool, f *figur
 		if t := transferAttributionTable(a, all[a]); t != nil {
 			b.tables = append(b.tables, t)
 		}
+		if t := transferQuestionsTable(a, all[a]); t != nil {
+			b.tables = append(b.tables, t)
+		}
 	}
 	return nil
+}
+
+// transferQuestionsTable answers the questions of metrics'
+// TransferQuestion for an attack, or nil without any.
+func transferQuestionsTable(a string, rb *metrics.Robustness) *paperTable {
+	if rb.Transfer == nil || len(rb.Questions) == 0 {
+		return nil
+	}
+	cols := []string{"error_consistency", "transfer_cc", "same_mistake"}
+	t := &paperTable{Name: "transfer_questions_" + a,
+		Caption: fmt.Sprintf("Shared vulnerabilities by group of pairs (attack %s): the mean over the pairs of each group of the clean error consistency κ (on the attacked instances), transfer_cc and same_mistake (each pair's two directions averaged), "+
+			"and the difference between groups, with 95%% intervals (bootstrap over the attacked instances, the same replicates for both groups). An interval of a difference that excludes 0 answers its question.", a),
+		Header: append([]string{"question", "group", "pairs"}, cols...), CSVHeader: []string{"question", "group", "pairs"}}
+	for _, c := range cols {
+		t.CSVHeader = append(t.CSVHeader, c, c+"_lo", c+"_hi")
+	}
+	for _, q := range rb.Questions {
+		for _, g := range append(slices.Clone(q.Groups), q.Differences...) {
+			row := []tcell{{Text: noControl(q.Question)}, {Text: noControl(g.Name)}, {Text: fmt.Sprint(g.NPairs), Num: true}}
+			csv := []string{q.Question, g.Name, fmt.Sprint(g.NPairs)}
+			for _, c := range cols {
+				tm := g.Measures[c]
+				iv := ivOf(tm.CI)
+				row = append(row, tcell{Text: withCI(float64(tm.Mean), iv, 3), Num: true})
+				csv = append(csv, raw(float64(tm.Mean)), raw(float64(iv[0])), raw(float64(iv[1])))
+			}
+			t.Rows, t.CSV = append(t.Rows, row), append(t.CSV, csv)
+		}
+	}
+	return t
 }
 
 // attackText describes an attack with every parameter it used.
@@ -231,8 +264,10 @@ func robustnessData(b *built) (any, error) {
 			return nil, err
 		}
 		out = append(out, fb)
-		if t := b.table("transfer_attribution_" + a); t != nil {
-			out = append(out, block{Kind: "table", Table: t})
+		for _, name := range []string{"transfer_questions_" + a, "transfer_attribution_" + a} {
+			if t := b.table(name); t != nil {
+				out = append(out, block{Kind: "table", Table: t})
+			}
 		}
 	}
 	if t := b.table("adv_accuracy"); t != nil {

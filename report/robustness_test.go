@@ -54,7 +54,7 @@ func TestRobustnessSectionShowsTransfer(t *testing.T) {
 	page := render(t, robustnessInput(t))
 	sec := between(t, page, `id="robustness"`, "</section>")
 	for _, want := range []string{`data-figure="error_consistency"`, `data-figure="transfer_cc_pgd"`, `id="table-adv_accuracy"`,
-		`id="table-transfer_attribution_pgd"`, `data-figure="adversarial_examples"`, "PGD, L∞, ε = 0.1, 5 steps of α = 0.025, random start"} {
+		`id="table-transfer_attribution_pgd"`, `id="table-transfer_questions_pgd"`, `data-figure="adversarial_examples"`, "PGD, L∞, ε = 0.1, 5 steps of α = 0.025, random start"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("the robustness section lacks %s", want)
 		}

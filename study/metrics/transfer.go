@@ -60,6 +60,10 @@ type Transfer struct {
 	// Attribution summarises the pairs of models that differ in exactly
 	// one axis: what makes models share vulnerabilities.
 	Attribution []TransferAttribution `json:"attribution"`
+	// Questions compares groups of pairs: models of the same family
+	// against models of different families and, with an adversarial
+	// axis, adversarially trained models against clean-trained ones.
+	Questions []TransferQuestion `json:"questions"`
 }
 
 // TransferMean is a transfer measure's mean over the defined off-diagonal
@@ -264,13 +268,15 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 		"same_mistake": out.SameMistake, "same_mistake_succ": out.SameMistakeSucc, "gradient_alignment": out.GradientAlignment}
 	b := count(opts.Bootstrap, DefaultBootstrap)
 	var reps map[string][]Square // reps[name][r]
+	var bs *bootstrap
 	ciWhy := ""
 	switch {
 	case b == 0:
 	case float64(m*m)*float64(b)*float64(n)*6 > pairWorkBudget:
 		ciWhy = fmt.Sprintf("not computed: %d cells × %d replicates × %d instances exceed the bootstrap budget", m*m, b, n)
 	default:
-		reps = transferReplicates(newBootstrap(opts.Seed, b, n), cells, cos, m, n)
+		bs = newBootstrap(opts.Seed, b, n)
+		reps = transferReplicates(bs, cells, cos, m, n)
 	}
 	for _, name := range transferMeasures {
 		mean, k := offDiagonalMean(point[name])
@@ -294,6 +300,7 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 		out.Means[name] = tm
 	}
 	out.Attribution = transferAttribution(x.Configs, point, reps, b, why, path)
+	out.Questions = transferQuestions(x.Configs, clean, n, point, reps, bs, b, why, path)
 	return out, nil
 }
 

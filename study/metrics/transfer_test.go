@@ -192,3 +192,99 @@ func TestTransferReasonsNameRowsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferQuestionsCompareGroupsOfPairs checks the two questions: the
+// same-arch and different-arch groups and, with an adversarial axis, the
+// pairs within each training condition over the archs trained both ways
+// (the tree, trained only one way, is left out). A group's error
+// consistency is metrics.Compute's when every test instance is attacked,
+// its transfer_cc the mean of its pairs' two directions, and a
+// difference is the second group's mean minus the first's.
+func TestTransferQuestionsCompareGroupsOfPairs(t *testing.T) {
+	configs := []map[string]string{
+		{"arch": "mlp", "adversarial": "none"}, {"arch": "mlp", "adversarial": "pgd"},
+		{"arch": "logreg", "adversarial": "none"}, {"arch": "logreg", "adversarial": "pgd"},
+		{"arch": "tree", "adversarial": "none"},
+	}
+	m, n := len(configs), 64
+	x := &predmat.Matrix{Classes: 3, Labels: make([]int32, n), Configs: configs}
+	for a := range m {
+		x.Models = append(x.Models, "m"+strconv.Itoa(a))
+	}
+	for i := range n {
+		x.Instances = append(x.Instances, strconv.Itoa(i))
+		x.Labels[i] = int32(i % 3)
+	}
+	for a := range m {
+		for i := range n {
+			p := x.Labels[i]
+			if (i*(a+3)+a)%5 == 0 {
+				p = (p + 1) % 3
+			}
+			x.Pred = append(x.Pred, p)
+		}
+	}
+	tr := &predmat.Transfer{Attack: "a", Models: x.Models, Instances: x.Instances, NoSource: make([]string, m), NoTarget: make([]string, m),
+		Grad: make([][]float32, m), NoGrad: make([]string, m)}
+	for s := range m {
+		for u := range m {
+			for i := range n {
+				v := x.Labels[i]
+				if (i+2*s+u)%3 == 0 {
+					v = (v + 2) % 3
+				}
+				if s == 4 {
+					v = -1
+				}
+				tr.Pred = append(tr.Pred, v)
+			}
+		}
+	}
+	tr.NoSource[4] = "tree"
+	res, err := Compute(x, Options{Bootstrap: -1, Permutations: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got := transferResult(t, x, tr, Options{Bootstrap: 20, Seed: 2})
+	sym := func(a, c int) float64 {
+		v, w := got.TransferCC[a][c], got.TransferCC[c][a]
+		if math.IsNaN(v) {
+			return w
+		}
+		if math.IsNaN(w) {
+			return v
+		}
+		return (v + w) / 2
+	}
+	mean := func(pairs [][2]int, f func(a, c int) float64) float64 {
+		s := 0.0
+		for _, p := range pairs {
+			s += f(p[0], p[1])
+		}
+		return s / float64(len(pairs))
+	}
+	ec := func(a, c int) float64 { return res.Pairwise.ErrorConsistency[a][c] }
+	if len(got.Questions) != 2 {
+		t.Fatalf("%d questions, want 2", len(got.Questions))
+	}
+	for q, want := range []struct{ groups [][][2]int }{
+		{[][][2]int{{{0, 2}, {0, 3}, {0, 4}, {1, 2}, {1, 3}, {1, 4}, {2, 4}, {3, 4}}, {{0, 1}, {2, 3}}}}, // different, same arch
+		{[][][2]int{{{0, 2}}, {{1, 3}}}}, // none, pgd: the tree left out
+	} {
+		g := got.Questions[q].Groups
+		for k, pairs := range want.groups {
+			if g[k].NPairs != len(pairs) {
+				t.Fatalf("question %d group %s: %d pairs, want %d", q, g[k].Name, g[k].NPairs, len(pairs))
+			}
+			for name, f := range map[string]func(a, c int) float64{"transfer_cc": sym, "error_consistency": ec} {
+				if v := float64(g[k].Measures[name].Mean); math.IsNaN(v) || math.Abs(v-mean(pairs, f)) > 1e-12 {
+					t.Errorf("question %d group %s: %s %v, want %v", q, g[k].Name, name, v, mean(pairs, f))
+				}
+			}
+		}
+		d := got.Questions[q].Differences[0].Measures["transfer_cc"]
+		if want := g[1].Measures["transfer_cc"].Mean - g[0].Measures["transfer_cc"].Mean; d.Mean != want || d.CI == nil {
+			t.Errorf("question %d: difference %v (interval %v), want %v", q, d.Mean, d.CI, want)
+		}
+	}
+}
