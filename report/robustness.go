@@ -146,11 +146,15 @@ func transferQuestionsTable(a string, rb *metrics.Robustness) *paperTable {
 	}
 	for _, q := range rb.Questions {
 		for _, g := range append(slices.Clone(q.Groups), q.Differences...) {
-			row := []tcell{{Text: noControl(q.Question)}, {Text: noControl(g.Name)}, {Text: fmt.Sprint(g.NPairs), Num: true}}
+			pairs := fmt.Sprint(g.NPairs)
+			if g.NPairs == 0 { // a difference
+				pairs = ""
+			}
+			row := []tcell{{Text: noControl(q.Question)}, {Text: noControl(g.Name)}, {Text: pairs, Num: true}}
 			csv := []string{q.Question, g.Name, fmt.Sprint(g.NPairs)}
 			for _, c := range cols {
 				tm := g.Measures[c]
-				iv := ivOf(tm.CI)
+				iv := intervalOf(tm.CI)
 				row = append(row, tcell{Text: withCI(float64(tm.Mean), iv, 3), Num: true})
 				csv = append(csv, raw(float64(tm.Mean)), raw(float64(iv[0])), raw(float64(iv[1])))
 			}
@@ -256,7 +260,7 @@ func robustnessData(b *built) (any, error) {
 		for _, k := range []string{"transfer_cc", "transfer_raw", "transfer_succ", "same_mistake", "same_mistake_succ", "gradient_alignment"} {
 			tm := rb.Means[k]
 			v := withCI(float64(tm.Mean), intervalOf(tm.CI), 3)
-			facts = append(facts, keyValue{"mean " + k + " (s ≠ t)", fmt.Sprintf("%s over %d pairs", v, tm.NCells)})
+			facts = append(facts, keyValue{"mean " + k + " (s ≠ t)", fmt.Sprintf("%s over %d ordered pairs", v, tm.NCells)})
 		}
 		out = append(out, block{Kind: "facts", Facts: facts})
 		fb, err := b.figBlock("No error consistency heatmap to order the transfer heatmap by.", "error_consistency", transferFigure(a))

@@ -18,8 +18,8 @@ type TransferQuestion struct {
 	Differences []TransferGroup `json:"differences"`
 }
 
-// TransferGroup is a group of pairs (or a difference between two) and the
-// mean of each measure over its pairs.
+// TransferGroup is a group of pairs and the mean of each measure over its
+// pairs, or the difference between two groups (NPairs 0).
 type TransferGroup struct {
 	Name     string                  `json:"name"`
 	NPairs   int                     `json:"n_pairs"`
@@ -115,7 +115,7 @@ func transferQuestions(configs []map[string]string, clean [][]uint64, n int, poi
 			if g == 0 {
 				continue
 			}
-			d := TransferGroup{Name: names[g] + " − " + names[0], NPairs: len(pairs), Measures: map[string]TransferMean{}}
+			d := TransferGroup{Name: names[g] + " − " + names[0], Measures: map[string]TransferMean{}}
 			for _, k := range questionMeasures {
 				tm := TransferMean{Mean: tg.Measures[k].Mean - tq.Groups[0].Measures[k].Mean}
 				if b > 0 {
