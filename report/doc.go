@@ -42,8 +42,8 @@
 //     7 in for wide figures), tables/<name>.tex (booktabs, best value in
 //     bold, each value followed by its 95% interval [lo, hi] when one was
 //     computed; laid out to fit one column of a two-column article, else
-//     both as table*, by the rules in texlayout.go) with tables/<name>.csv holding every number, methods.md (a methods paragraph with pandoc citations) and
-//     references.bib. WriteFigures writes the figures alone.
+//     both as table*, by the rules in texlayout.go) with tables/<name>.csv holding every number, methods.md (a methods paragraph with pandoc citations),
+//     methods.tex (the same text with natbib's \citep) and references.bib. WriteFigures writes the figures alone.
 //   - Summary writes the runs, the top-line numbers and the factor
 //     ranking for the terminal.
 //

@@ -156,5 +156,8 @@ func (b *built) writePaper(dir string) error {
 	if err := atomic.WriteFile(filepath.Join(dir, "methods.md"), methods, 0o644); err != nil {
 		return err
 	}
+	if err := atomic.WriteFile(filepath.Join(dir, "methods.tex"), b.methodsTeX(), 0o644); err != nil {
+		return err
+	}
 	return atomic.WriteFile(filepath.Join(dir, "references.bib"), bibliography(keys), 0o644)
 }

@@ -84,6 +84,8 @@ var latexReplacer = strings.NewReplacer(
 	"±", `$\pm$`, "−", `$-$`, "—", `---`, "–", `--`, "…", `\ldots{}`,
 	"κ", `$\kappa$`, "ρ", `$\rho$`, "θ", `$\theta$`, "∏", `$\prod$`, "Σ", `$\Sigma$`, "·", `$\cdot$`,
 	"×", `$\times$`, "≤", `$\leq$`, "≥", `$\geq$`, "²", `$^2$`,
+	"∈", `$\in$`, "√", `$\surd$`, "°", `$^{\circ}$`, "≈", `$\approx$`, "≠", `$\neq$`, "→", `$\to$`, "∞", `$\infty$`,
+	"α", `$\alpha$`, "β", `$\beta$`, "ε", `$\varepsilon$`, "λ", `$\lambda$`, "μ", `$\mu$`, "σ", `$\sigma$`, "Δ", `$\Delta$`,
 	"\n", " ", "\r", " ", "\t", " ",
 )
 
