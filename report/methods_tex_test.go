@@ -92,3 +92,30 @@ func TestMethodsTeX(t *testing.T) {
 		}
 	})
 }
+
+func TestMethodsSayHowTheModelsWereMade(t *testing.T) {
+	tests := []struct {
+		name      string
+		analyzed  *Analyzed
+		want, not string
+	}{
+		{"a grid trained by study", nil, "We trained a grid of 6 runs", "analysed"},
+		{"predictions analysed by study analyze", &Analyzed{Source: "pred.csv", Format: "csv"}, "We analysed the predictions of 6 models trained elsewhere, read from pred.csv (csv); study did not train them.", "trained a grid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := metricsInput(t)
+			in.Analyzed = tt.analyzed
+			b, err := build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			md, _ := b.methods()
+			for _, text := range []string{string(md), string(b.methodsTeX())} {
+				if !strings.Contains(text, tt.want) || strings.Contains(text, tt.not) {
+					t.Errorf("methods lack %q or have %q:\n%.500s", tt.want, tt.not, text)
+				}
+			}
+		})
+	}
+}

@@ -446,6 +446,16 @@ func TestAnalyzeReadsPredictionsFromElsewhere(t *testing.T) {
 	if !bytes.Contains(b, []byte(`"agreement":[[1,0.3333333333333333],[0.3333333333333333,1]]`)) {
 		t.Errorf("metrics.json lacks the expected agreement matrix:\n%.400s", b)
 	}
+	// The models were trained elsewhere: the methods say what was done.
+	for _, name := range []string{"methods.md", "methods.tex"} {
+		m, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(m, []byte("We analysed the predictions of 2 models trained elsewhere")) || bytes.Contains(m, []byte("trained a grid")) {
+			t.Errorf("%s does not say that predictions were analysed:\n%.600s", name, m)
+		}
+	}
 }
 
 func TestCollectGathersFeaturesOnTheFixedSubset(t *testing.T) {
