@@ -21,7 +21,7 @@ import (
 // with opts. an describes predictions given to analyze (nil for a study's
 // own runs); notes are further report sections (input warnings).
 func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Options, stdout io.Writer, notes ...report.Section) error {
-	res, err := metrics.Compute(x, opts)
+	res, err := metrics.Compute(x, withPrefix(opts, "metrics: "))
 	if err != nil {
 		return err
 	}
@@ -69,6 +69,7 @@ func measure(dir string, x *predmat.Matrix, an *report.Analyzed, opts metrics.Op
 	if in.AdvPictures, err = advPictures(dir, x, transfers); err != nil {
 		return err
 	}
+	say(opts, "report: figures, tables and the page")
 	// One call for the page and the paper files: each figure is rendered
 	// once and written as soon as it is drawn.
 	if err := report.Write(dir, filepath.Join(dir, store.ReportFile), in); err != nil {
@@ -202,4 +203,19 @@ func envMap(e store.Environment) map[string]string {
 	}
 	m["modules"] = strings.Join(mods, ", ")
 	return m
+}
+
+// withPrefix returns opts whose progress lines start with prefix.
+func withPrefix(opts metrics.Options, prefix string) metrics.Options {
+	if p := opts.Progress; p != nil {
+		opts.Progress = func(s string) { p(prefix + s) }
+	}
+	return opts
+}
+
+// say reports a stage of the engine through opts.Progress, when set.
+func say(opts metrics.Options, stage string) {
+	if opts.Progress != nil {
+		opts.Progress(stage)
+	}
 }

@@ -17,12 +17,12 @@ func shiftResults(dir string, clean *metrics.Result, opts metrics.Options) (name
 	}
 	all = map[string]*metrics.Result{}
 	lines = map[string]metrics.OnTheLine{}
-	for _, name := range names {
+	for i, name := range names {
 		x, err := runs.CollectEval(dir, name)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("eval set %s: %w", name, err)
 		}
-		r, err := metrics.Compute(x, opts)
+		r, err := metrics.Compute(x, withPrefix(opts, fmt.Sprintf("metrics: evaluation set %s (%d of %d): ", name, i+1, len(names))))
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("eval set %s: %w", name, err)
 		}

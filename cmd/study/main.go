@@ -270,7 +270,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, traine
 	fs.IntVar(&o.MaxRuns, "max-runs", study.DefaultMaxRuns, "refuse grids with more runs than this")
 	fs.StringVar(&shard, "shard", "", "run only shard I of N of the grid, written I/N (0-based)")
 	fs.BoolVar(&o.NoReport, "no-report", false, "train only; skip metrics and the report")
-	mo := metricsFlags(fs)
+	mo := metricsFlags(fs, stderr)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
@@ -312,8 +312,10 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 // command cmd. --bootstrap and --permutations mean what they say: their
 // defaults are the numbers, -1 turns the intervals or p-values off, and 0
 // or less than -1 is a usage error (exit 2).
-func metricsFlags(fs *flag.FlagSet) func(cmd string) (metrics.Options, error) {
-	var o metrics.Options
+func metricsFlags(fs *flag.FlagSet, stderr io.Writer) func(cmd string) (metrics.Options, error) {
+	// A line on stderr for each slow stage after training, so the
+	// metrics and the report are not a silence; stdout holds the summary.
+	o := metrics.Options{Progress: func(stage string) { fmt.Fprintf(stderr, "study: %s …\n", stage) }}
 	fs.IntVar(&o.Bootstrap, "bootstrap", metrics.DefaultBootstrap, "paired-bootstrap replicates behind every 95% interval; -1 turns the intervals off")
 	fs.IntVar(&o.Permutations, "permutations", metrics.DefaultPermutations, "permutations behind every p-value (floor 1/(N+1)); -1 turns the p-values off")
 	fs.IntVar(&o.HomogenizationK, "homogenization-k", metrics.DefaultHomogenizationK, "group size k of homogenization H_k (at least 2)")
@@ -341,7 +343,7 @@ func atLeast(cmd, flag string, v, min int) error {
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("analyze", "PRED --out DIR [--meta models.csv] [--features DIR]", stderr)
 	out := fs.String("out", "", "folder for metrics.json and the report (required)")
-	mo := metricsFlags(fs)
+	mo := metricsFlags(fs, stderr)
 	o := analyzeFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
@@ -362,7 +364,7 @@ func cmdReport(name string, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(name, "DIR", stderr)
 	var o study.ReportOptions
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "report a folder that holds only part of its grid, with a banner (otherwise exit 1)")
-	mo := metricsFlags(fs)
+	mo := metricsFlags(fs, stderr)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err

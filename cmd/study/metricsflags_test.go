@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -14,21 +16,7 @@ import (
 // flags print.
 func TestMetricsFlagsReachMetrics(t *testing.T) {
 	tmp := t.TempDir()
-	preds := predHeader
-	for _, m := range []string{"a", "b", "c"} {
-		for i := range 40 {
-			pred := i % 2
-			if (m == "b" && i%5 == 0) || (m == "c" && i%7 == 0) || (m == "a" && i%3 == 0) {
-				pred = 1 - pred
-			}
-			p := "0.9,0.1"
-			if pred == 1 {
-				p = "0.1,0.9"
-			}
-			preds += m + "," + strconv.Itoa(i) + "," + strconv.Itoa(i%2) + "," + strconv.Itoa(pred) + "," + p + "\n"
-		}
-	}
-	writeFile(t, tmp, "p.csv", preds)
+	writeFile(t, tmp, "p.csv", threeModels())
 	for _, tc := range []struct {
 		name      string
 		args      []string
@@ -69,5 +57,52 @@ func TestMetricsFlagsReachMetrics(t *testing.T) {
 				t.Errorf("homogenization_k_ci present: %v, want %v", ok, tc.intervals)
 			}
 		})
+	}
+}
+
+// threeModels is a predictions CSV of three binary classifiers on 40
+// instances, each wrong on its own instances.
+func threeModels() string {
+	preds := predHeader
+	for _, m := range []string{"a", "b", "c"} {
+		for i := range 40 {
+			pred := i % 2
+			if (m == "b" && i%5 == 0) || (m == "c" && i%7 == 0) || (m == "a" && i%3 == 0) {
+				pred = 1 - pred
+			}
+			p := "0.9,0.1"
+			if pred == 1 {
+				p = "0.1,0.9"
+			}
+			preds += m + "," + strconv.Itoa(i) + "," + strconv.Itoa(i%2) + "," + strconv.Itoa(pred) + "," + p + "\n"
+		}
+	}
+	return preds
+}
+
+// TestProgressLinesGoToStderr checks that the metrics and report stages
+// each say on stderr what they compute, and that stdout, which holds the
+// summary, gets none of it.
+func TestProgressLinesGoToStderr(t *testing.T) {
+	tmp := t.TempDir()
+	writeFile(t, tmp, "p.csv", threeModels())
+	r := mustRun(t, tmp, "analyze", "p.csv", "--out", "out", "--bootstrap", "30", "--permutations", "19")
+	var got []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "study: metrics: ") || strings.HasPrefix(l, "study: report: ") {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		"study: metrics: pairwise measures (3 models, 3 pairs) …",
+		"study: metrics: bootstrap (30 replicates) …",
+		"study: metrics: permutation tests (19 permutations) …",
+		"study: report: figures, tables and the page …",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("progress on stderr:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if strings.Contains(r.stdout, "study: metrics") || strings.Contains(r.stdout, "study: report") {
+		t.Errorf("stdout holds progress lines:\n%s", r.stdout)
 	}
 }

@@ -35,6 +35,10 @@ type Options struct {
 	// HomogenizationK is the group size k of ensemble.homogenization_k;
 	// ≤ 0 means DefaultHomogenizationK (3).
 	HomogenizationK int
+	// Progress, when set, is called with a short description of each
+	// slow stage as it starts ("bootstrap (1000 replicates)"), for a
+	// progress line; it never changes the results.
+	Progress func(stage string)
 }
 
 // count resolves a count option: 0 is def, < 0 is off (0).
@@ -73,6 +77,7 @@ func Compute(x *predmat.Matrix, opts Options) (*Result, error) {
 	}
 	r.PerModel = PerModelStats{Accuracy: acc, Error: errs}
 
+	opts.progress("pairwise measures (%d models, %d pairs)", m, m*(m-1)/2)
 	pairs, why, err := Pairwise(x, opts.Workers)
 	if err != nil {
 		return nil, err
@@ -120,6 +125,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options, reps *replicatio
 	inst := newInstanceStats(x)
 	var s *sampler
 	if b := count(opts.Bootstrap, DefaultBootstrap); b > 0 {
+		opts.progress("bootstrap (%d replicates)", b)
 		s = newSampler(x, p, b, opts.Seed, opts.Workers)
 		r.Extra = withKey(r.Extra, "bootstrap", BootstrapInfo{Replicates: b, Level: 0.95, Resampled: bootstrapResampled})
 		s.addIntervals(r, inst)
@@ -128,6 +134,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options, reps *replicatio
 	}
 	addGroupHomogenization(x, r, p, s, count(max(opts.HomogenizationK, 0), DefaultHomogenizationK))
 	if perms := count(opts.Permutations, DefaultPermutations); perms > 0 {
+		opts.progress("permutation tests (%d permutations)", perms)
 		addPermutation(r, p, perms, opts.Seed, opts.Workers)
 	}
 
@@ -139,6 +146,7 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options, reps *replicatio
 		r.Reasons["attribution_summary"] = "the predictions carry no run configurations"
 		r.Reasons["generalization_disagreement"] = "the predictions carry no run configurations"
 	} else {
+		opts.progress("factor attribution")
 		at, sum, why := attribution(x.Configs, r.PerModel.Accuracy, &r.Pairwise, s, nil, reps)
 		maps.Copy(r.Reasons, why)
 		r.Extra = withKey(r.Extra, "attribution", at)
@@ -148,6 +156,9 @@ func addUncertainty(x *predmat.Matrix, r *Result, opts Options, reps *replicatio
 		r.Extra = withKey(r.Extra, "generalization_disagreement", gd)
 	}
 
+	if len(x.Features) > 0 {
+		opts.progress("representation similarity")
+	}
 	rep, why := Representations(x, opts.KNN, opts.RBFThreshold, opts.Workers)
 	maps.Copy(r.Reasons, why)
 	if rep == nil {
