@@ -313,6 +313,14 @@ func (b *built) buildTables() {
 			t.CSV = append(t.CSV, rec)
 		}
 		boldMax(t.Rows, len(in.Axes)+1, accs)
+		// The LaTeX form leaves out what other columns say: names
+		// made of the axis values, and a status column of "ok" alone.
+		if namesAreAxisValues(in) {
+			t.TexOmit = append(t.TexOmit, 0)
+		}
+		if !slices.ContainsFunc(in.Runs, func(r Run) bool { return r.Status != StatusOK }) {
+			t.TexOmit = append(t.TexOmit, len(t.Header)-1)
+		}
 		b.tables = append(b.tables, t)
 	}
 	if len(b.eces) > 0 || b.aucs != nil {

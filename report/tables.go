@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,6 +22,56 @@ type paperTable struct {
 	// CSVHeader and CSV are the machine-readable form.
 	CSVHeader []string
 	CSV       [][]string
+	// TexOmit lists display columns the LaTeX form leaves out because
+	// they say nothing other columns do not (a run's name made of its
+	// axis values, a status that is "ok" in every row).
+	TexOmit []int
+}
+
+// texView returns t without its TexOmit columns.
+func (t *paperTable) texView() *paperTable {
+	if len(t.TexOmit) == 0 {
+		return t
+	}
+	keep := func(cells []tcell) []tcell {
+		var out []tcell
+		for j, c := range cells {
+			if !slices.Contains(t.TexOmit, j) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	v := *t
+	v.Header, v.Rows = nil, nil
+	for j, h := range t.Header {
+		if !slices.Contains(t.TexOmit, j) {
+			v.Header = append(v.Header, h)
+		}
+	}
+	for _, r := range t.Rows {
+		v.Rows = append(v.Rows, keep(r))
+	}
+	return &v
+}
+
+// namesAreAxisValues reports whether every run's name is its axis values
+// as the grid writes them, "key=value key=value", so that the axis
+// columns of the runs table say all the name says.
+func namesAreAxisValues(in *Input) bool {
+	if len(in.Axes) == 0 {
+		return false
+	}
+	for _, r := range in.Runs {
+		var kv []string
+		for _, a := range in.Axes {
+			kv = append(kv, a.Key+"="+r.Config[a.Key])
+		}
+		if r.Name != strings.Join(kv, " ") {
+			return false
+		}
+	}
+	return true
 }
 
 // tcell is one display cell.
@@ -98,6 +149,7 @@ func Latex(s string) string { return latexReplacer.Replace(noControl(s)) }
 // tex returns the table as a booktabs LaTeX table, laid out to fit one
 // column of a two-column article or, failing that, both (see texlayout.go).
 func (t *paperTable) tex() []byte {
+	t = t.texView()
 	var b bytes.Buffer
 	L, column := t.chooseLayout()
 	num := t.numericColumns()

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -135,5 +136,48 @@ func TestTexTablesFitTwoColumnArticle(t *testing.T) {
 	}
 	if n := strings.Count(string(log), "TABLE "); n < len(tables) {
 		t.Errorf("the log names %d of %d tables", n, len(tables))
+	}
+}
+
+func TestRunsTableTexLeavesOutWhatOtherColumnsSay(t *testing.T) {
+	gridNames := func(in *Input) {
+		for i, r := range in.Runs {
+			in.Runs[i].Name = "arch=" + r.Config["arch"] + " seed=" + r.Config["seed"]
+		}
+	}
+	tests := []struct {
+		name   string
+		edit   func(in *Input)
+		header string // the LaTeX header row
+	}{
+		{"names of their own and all ok: no status", func(in *Input) {}, `run & arch & seed &`},
+		{"grid names and all ok: neither run nor status", gridNames, `arch & seed & `},
+		{"grid names and a failed run: status kept", func(in *Input) {
+			gridNames(in)
+			in.Runs[1].Status, in.Runs[1].Reason = StatusFailed, "diverged"
+		}, `arch & seed & `},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := metricsInput(t)
+			tt.edit(in)
+			b, err := build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rt := b.table("runs")
+			tex := string(rt.tex())
+			if !strings.Contains(tex, "\\midrule") || !strings.Contains(tex, "\n"+tt.header) {
+				t.Errorf("runs.tex header does not start %q:\n%s", tt.header, tex)
+			}
+			failed := slices.ContainsFunc(in.Runs, func(r Run) bool { return r.Status != StatusOK })
+			if got := strings.Contains(tex, "status"); got != failed {
+				t.Errorf("runs.tex has a status column: %v, want %v", got, failed)
+			}
+			// The HTML and CSV keep every column.
+			if rt.Header[0] != "run" || rt.Header[len(rt.Header)-1] != "status" {
+				t.Errorf("the page's runs table lost a column: %q", rt.Header)
+			}
+		})
 	}
 }
