@@ -33,16 +33,21 @@ func TestLatexEscapesEverySpecialCharacter(t *testing.T) {
 // written as m×10^k.
 var (
 	nestedTabular = regexp.MustCompile(`^\\begin\{tabular\}\[[tb]\]\{@\{\}[lr]@\{\}\}(.*)\\end\{tabular\}$`)
-	timesTen      = regexp.MustCompile(`\$[0-9.]+\\times 10\^\{-?[0-9]+\}\$`)
+	timesTen      = regexp.MustCompile(`\$-?[0-9.]+\\times 10\^\{-?[0-9]+\}\$`)
 )
+
+// rawLines returns the lines of a table cell as written.
+func rawLines(cell string) []string {
+	if m := nestedTabular.FindStringSubmatch(cell); m != nil {
+		return strings.Split(m[1], `\\`)
+	}
+	return []string{cell}
+}
 
 // cellLines returns the printed lines of a table cell, without the
 // layout markup and bold wrappers, leaving the escaped text.
 func cellLines(cell string) []string {
-	lines := []string{cell}
-	if m := nestedTabular.FindStringSubmatch(cell); m != nil {
-		lines = strings.Split(m[1], `\\`)
-	}
+	lines := rawLines(cell)
 	for i, l := range lines {
 		if strings.HasPrefix(l, `\textbf{`) && strings.HasSuffix(l, "}") {
 			l = l[len(`\textbf{`) : len(l)-1]

@@ -181,3 +181,35 @@ func TestRunsTableTexLeavesOutWhatOtherColumnsSay(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPaperTableTeX lays out tables of arbitrary cells: every printed
+// line of every cell holds no LaTeX special character outside an escape
+// or the layout's own markup.
+func FuzzPaperTableTeX(f *testing.F) {
+	for _, s := range [][2]string{{"0.067 [0.056, 0.078]", "arch=mlp, seed=1"}, {"[x] & 50%_{x}", "-2.00e-04 [-0.010, 0.009]"}, {"≤ 0.001 (999 permutations)", strings.Repeat("w", 200)}} {
+		f.Add(s[0], s[1], true)
+	}
+	f.Fuzz(func(t *testing.T, a, b string, num bool) {
+		tb := &paperTable{Name: "f", Caption: a, Header: []string{a, "value", b},
+			Rows: [][]tcell{{{Text: a}, {Text: b, Num: num}, {Text: a, Num: true}}, {{Text: b, Bold: true}, {Text: a, Num: num, Bold: true}, {Text: b}}}}
+		tex := string(tb.tex())
+		body := tex[strings.Index(tex, `\toprule`)+len(`\toprule`) : strings.Index(tex, `\bottomrule`)]
+		for _, row := range strings.Split(strings.Trim(body, "\n"), "\n") {
+			if row == `\midrule` {
+				continue
+			}
+			for _, cell := range strings.Split(strings.TrimSuffix(row, ` \\`), " & ") {
+				for _, line := range rawLines(cell) {
+					if strings.HasPrefix(line, "[") {
+						t.Errorf("a line starts with [, read as \\\\'s argument: %q", cell)
+					}
+				}
+				for _, line := range cellLines(cell) {
+					if c := stripEscapes(line); strings.ContainsAny(c, `\&%$#_{}~^`) {
+						t.Errorf("cell %q has an unescaped special character", cell)
+					}
+				}
+			}
+		}
+	})
+}
