@@ -3,7 +3,9 @@ package predmat
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -103,5 +105,27 @@ func readGzip(name string, r io.Reader) (*Matrix, Mismatch, error) {
 		return nil, Mismatch{}, &ParseError{File: name, Err: fmt.Errorf("%w: gzip: %w", ErrSyntax, err)}
 	}
 	defer zr.Close()
-	return ReadChecked(name, zr)
+	x, mm, err := ReadChecked(name, zr)
+	var corrupt flate.CorruptInputError
+	if errors.As(err, &corrupt) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		// The bytes do not decompress: no line of the CSV inside can be
+		// named, so the error is the file's first byte.
+		return nil, Mismatch{}, &ParseError{File: name, Line: 1, Column: 1, Err: fmt.Errorf("%w: a gzip-compressed file that does not decompress (%v)", ErrSyntax, corruptCause(err))}
+	}
+	return x, mm, err
+}
+
+// corruptCause is the decompressor's own error within err, without the
+// file name that a ParseError around it repeats.
+func corruptCause(err error) error {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.As(err, &corrupt):
+		return corrupt
+	case errors.Is(err, gzip.ErrChecksum):
+		return gzip.ErrChecksum
+	case errors.Is(err, gzip.ErrHeader):
+		return gzip.ErrHeader
+	}
+	return err
 }
