@@ -270,6 +270,7 @@ func (b *built) methodsSource() ([]byte, []string) {
 			fmt.Fprintf(&w, ". We test whether agreement predicts out-of-distribution accuracy %s.", cite("baek2022agreement"))
 		}
 		w.WriteString(b.robustnessMethods(cite))
+		w.WriteString(softwareMethods(in.Environment))
 		fmt.Fprintf(&w, "\n")
 	}
 	return w.Bytes(), keys
@@ -291,4 +292,25 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// softwareMethods names the software that trained and measured the
+// models, from the study's environment.json: study's git commit, the Go
+// release and the modules that shape results. Nothing when the
+// environment is unknown (predictions given to analyze).
+func softwareMethods(env map[string]string) string {
+	if env["go"] == "" {
+		return ""
+	}
+	var parts []string
+	if c := env["git commit"]; c != "" {
+		parts = append(parts, "study at git commit "+noControl(c))
+	} else {
+		parts = append(parts, "study")
+	}
+	parts = append(parts, "built with "+noControl(env["go"]))
+	if m := env["modules"]; m != "" {
+		parts = append(parts, "with "+noControl(m))
+	}
+	return " Software: " + strings.Join(parts, ", ") + "."
 }

@@ -119,3 +119,35 @@ func TestMethodsSayHowTheModelsWereMade(t *testing.T) {
 		})
 	}
 }
+
+func TestMethodsNameTheSoftware(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+		not  string
+	}{
+		{"a study's environment", map[string]string{"go": "go1.26.8", "git commit": "4f5c5f8", "modules": "gonum.org/v1/gonum v0.17.0"},
+			[]string{"Software: study at git commit 4f5c5f8, built with go1.26.8, with gonum.org/v1/gonum v0.17.0."}, ""},
+		{"no environment (analyzed predictions)", nil, nil, "Software:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := metricsInput(t)
+			in.Environment = tt.env
+			b, err := build(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			md, _ := b.methods()
+			for _, w := range tt.want {
+				if !strings.Contains(string(md), w) {
+					t.Errorf("methods.md does not say %q:\n%s", w, md)
+				}
+			}
+			if tt.not != "" && strings.Contains(string(md), tt.not) {
+				t.Errorf("methods.md says %q:\n%s", tt.not, md)
+			}
+		})
+	}
+}
