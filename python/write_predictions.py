@@ -46,7 +46,7 @@ def _check_name(kind, name):
         raise ValueError("%s name %r has a control character" % (kind, name))
 
 
-def save_predictions(path, probs, labels, models, meta=None, instances=None, preds=None):
+def save_predictions(path, probs, labels, models, meta=None, instances=None, preds=None, groups=None):
     """Write M models' predictions on N instances as a .npz for study analyze.
 
     path      file to write (".npz" is added by numpy when missing).
@@ -63,6 +63,8 @@ def save_predictions(path, probs, labels, models, meta=None, instances=None, pre
               a replicate by default (see --replicates).
     instances optional [N] instance ids (strings or integers).
     preds     optional [M, N] integer predictions (default: argmax of probs).
+    groups    optional [N] group of each instance (strings or integers), for
+              the measures per group of people (who is failed by every model).
 
     Returns the paths written: (npz, models_csv or None).
     """
@@ -107,6 +109,13 @@ def save_predictions(path, probs, labels, models, meta=None, instances=None, pre
         if p.shape != (m, n) or not np.issubdtype(p.dtype, np.integer):
             raise ValueError("preds: dtype %s shape %s, want integers (%d, %d)" % (p.dtype, p.shape, m, n))
         arrays["preds"] = p.astype(np.int64)
+    if groups is not None:
+        g = np.asarray(groups)
+        if g.shape != (n,):
+            raise ValueError("groups has shape %s, want (%d,)" % (g.shape, n))
+        if not np.issubdtype(g.dtype, np.integer):
+            g = np.array([str(s) for s in g], dtype=str)
+        arrays["groups"] = g
     if not str(path).endswith(".npz"):
         path = str(path) + ".npz"
     np.savez_compressed(path, **arrays)

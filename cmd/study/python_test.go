@@ -26,7 +26,8 @@ func pythonWithNumpy(t *testing.T) string {
 }
 
 // zooScript writes 6 models (2 architectures × 3 seeds) with
-// python/write_predictions.py: predictions, a models table and features.
+// python/write_predictions.py: predictions, a models table, features
+// and a group per instance.
 const zooScript = `
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -48,13 +49,14 @@ for a, arch in enumerate(["cnn", "mlp"]):
         probs[3 * a + s] = p / p.sum(axis=1, keepdims=True)
         f = rng.normal(size=(N, 6)) + np.eye(C, 6)[labels] * (2 + a)
         save_features("feats", name, f)
-print(*save_predictions("preds", probs, labels, models, meta=meta))
+groups = np.where(np.arange(N) % 2 == 0, "even", "odd")
+print(*save_predictions("preds", probs, labels, models, meta=meta, groups=groups))
 `
 
 // TestPythonHelperFeedsAnalyze runs python/write_predictions.py as a
 // PyTorch user would and analyzes what it wrote: the attribution, the
-// generalisation–disagreement relation and the representation view are
-// filled in.
+// generalisation–disagreement relation, the representation view and
+// the measures per group are filled in.
 func TestPythonHelperFeedsAnalyze(t *testing.T) {
 	py := pythonWithNumpy(t)
 	helper, err := filepath.Abs("../../python")
@@ -83,7 +85,7 @@ func TestPythonHelperFeedsAnalyze(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"attribution", "generalization_disagreement", "representation"} {
+	for _, k := range []string{"attribution", "generalization_disagreement", "representation", "groups"} {
 		if len(m[k]) == 0 || string(m[k]) == "null" {
 			t.Errorf("%s is null; reasons: %s", k, m["reasons"])
 		}

@@ -21,6 +21,8 @@ const maxNPZMember = 1 << 36
 //	labels     [N]       integer true labels
 //	models     [M]       optional unicode ('U') model names (default model0, model1, …)
 //	instances  [N]       optional unicode or integer instance ids (default 0, 1, …)
+//	groups     [N]       optional unicode or integer group of each instance
+//	                     (Matrix.Groups: the measures per group of people)
 //	preds      [M, N]    optional integer predictions (default the argmax of probs,
 //	                     the lowest class on a tie)
 //
@@ -43,9 +45,9 @@ func ReadNPZ(name string, r io.ReaderAt, size int64) (*Matrix, error) {
 	for _, f := range zr.File {
 		key := strings.TrimSuffix(f.Name, ".npy")
 		switch key {
-		case "probs", "labels", "models", "instances", "preds":
+		case "probs", "labels", "models", "instances", "preds", "groups":
 		default:
-			return nil, fail("%w: member %q; want probs, labels and optionally models, instances, preds", ErrNPY, f.Name)
+			return nil, fail("%w: member %q; want probs, labels and optionally models, instances, preds, groups", ErrNPY, f.Name)
 		}
 		if _, dup := arrays[key]; dup {
 			return nil, fail("%w: member %q appears twice", ErrNPY, f.Name)
@@ -135,6 +137,11 @@ func ReadNPZ(name string, r io.ReaderAt, size int64) (*Matrix, error) {
 			x.Pred[k] = int32(v)
 		}
 	}
+	if g := arrays["groups"]; g != nil {
+		if x.Groups, err = npzGroups(g, n); err != nil {
+			return nil, fail("%w", err)
+		}
+	}
 	if err := x.Validate(); err != nil { // nothing above should let one through
 		return nil, fail("%w", err)
 	}
@@ -179,6 +186,32 @@ func npzNames(a *npyArray, key string, k int, prefix string) ([]string, error) {
 			return nil, fmt.Errorf("%s[%d]: %w: %q repeats %s[%d]", key, i, ErrDuplicate, s, key, j)
 		}
 		seen[s] = i
+		out[i] = s
+	}
+	return out, nil
+}
+
+// npzGroups returns the n groups of array a: unicode strings or integers,
+// non-empty and printable; unlike names they repeat.
+func npzGroups(a *npyArray, n int) ([]string, error) {
+	if len(a.shape) != 1 || a.shape[0] != n || !(a.isStr() || a.isInt()) {
+		return nil, fmt.Errorf("groups: %w: dtype %s shape %s, want unicode strings or integers of shape (%d,)", ErrNPY, a.descr, a.shapeString(), n)
+	}
+	out := make([]string, n)
+	for i := range out {
+		if a.isInt() {
+			out[i] = strconv.FormatInt(a.int(i), 10)
+			continue
+		}
+		s, ok := a.str(i)
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("groups[%d]: %w: not a valid unicode string", i, ErrEncoding)
+		case s == "":
+			return nil, fmt.Errorf("groups[%d]: %w: group is empty", i, ErrName)
+		case !printable(s):
+			return nil, fmt.Errorf("groups[%d]: %w: a group may not hold control characters", i, ErrName)
+		}
 		out[i] = s
 	}
 	return out, nil

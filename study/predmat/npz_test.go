@@ -141,6 +141,8 @@ func TestReadNPZErrorsNameTheIndex(t *testing.T) {
 		{"float labels", func(m map[string][]byte) { m["labels"] = npyOf("<f8", []int{2}, []float64{0, 1}) }, "p.npz: labels: bad NumPy array: dtype <f8 shape (2,), want integers [N]", ErrNPY},
 		{"a prediction out of range", func(m map[string][]byte) { m["preds"] = npyOf("<i4", []int{2, 2}, []int64{0, 1, 1, 5}) }, "p.npz: preds[1, 1]: class out of range: pred 5 outside [0, 2)", ErrRange},
 		{"a truncated array", func(m map[string][]byte) { m["labels"] = m["labels"][:len(m["labels"])-3] }, "p.npz: labels: bad NumPy array: shape (2,) of <i8 needs 16 bytes of data, the file has 13", ErrNPY},
+		{"groups of another length", func(m map[string][]byte) { m["groups"] = npyOf("<U1", []int{3}, []string{"a", "b", "a"}) }, "p.npz: groups: bad NumPy array: dtype <U1 shape (3,), want unicode strings or integers of shape (2,)", ErrNPY},
+		{"an empty group", func(m map[string][]byte) { m["groups"] = npyOf("<U1", []int{2}, []string{"a", ""}) }, "p.npz: groups[1]: bad name: group is empty", ErrName},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +164,33 @@ func TestReadNPZErrorsNameTheIndex(t *testing.T) {
 // TestReadFileFormatsAgree reads the same predictions written by
 // testdata/formats/gen.py as CSV, gzip CSV and npz (numpy's own
 // writer), and by genparquet.go as Parquet: the same matrix.
+// TestReadNPZGroups reads the optional groups member, strings or
+// integers, one per instance; groups repeat, unlike names.
+func TestReadNPZGroups(t *testing.T) {
+	tests := []struct {
+		name   string
+		groups []byte
+		want   []string
+	}{
+		{"strings", npyOf("<U2", []int{2}, []string{"f", "f"}), []string{"f", "f"}},
+		{"integers", npyOf("<i8", []int{2}, []int64{3, 7}), []string{"3", "7"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := goodNPZ()
+			m["groups"] = tc.groups
+			b := npzOf(m)
+			x, err := ReadNPZ("p.npz", bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(x.Groups, tc.want) {
+				t.Errorf("groups = %q, want %q", x.Groups, tc.want)
+			}
+		})
+	}
+}
+
 func TestReadFileFormatsAgree(t *testing.T) {
 	want, f, err := ReadFile("testdata/formats/preds.csv")
 	if err != nil || f != FormatCSV {
