@@ -13,8 +13,12 @@ type Activation struct {
 	// relu selects the inlined ReLU loops in Forward and Backward, which
 	// compute what f and df do without a call per element.
 	relu bool
+	// gelu32 selects the loop of the float32 GELU (see newActivation32)
+	// in Forward, which computes f and, in training, df into d for
+	// Backward, from one evaluation of the normal tail.
+	gelu32 bool
 
-	x, y, dx []float32
+	x, y, d, dx []float32
 }
 
 // NewActivation returns the activation called name (relu, tanh or gelu;
@@ -29,6 +33,22 @@ func NewActivation(name string, dim int) (*Activation, bool) {
 		return NewGELU(dim), true
 	}
 	return nil, false
+}
+
+// newActivation32 is NewActivation with tanh and gelu evaluated by the
+// float32 functions of fastmath.go (tanh32, gelu32 and geluGrad32), at
+// a fraction of the cost of math's float64 ones: the transformer's
+// activations. relu is the same layer either way.
+func newActivation32(name string, dim int) (*Activation, bool) {
+	switch name {
+	case "tanh":
+		return &Activation{Dim: dim, Name: "tanh", f: tanh32,
+			df: func(_, y float32) float32 { return 1 - y*y }}, true
+	case "gelu":
+		return &Activation{Dim: dim, Name: "gelu", gelu32: true, f: gelu32,
+			df: func(x, _ float32) float32 { return geluGrad32(x) }}, true
+	}
+	return NewActivation(name, dim)
 }
 
 // NewReLU returns y = max(x, 0). Its derivative at 0 is taken as 0, as in
@@ -80,9 +100,18 @@ func (a *Activation) Forward(x []float32, n int, train bool) []float32 {
 	x = x[:n*a.Dim]
 	a.y = grow(a.y, len(x))
 	y := a.y[:len(x)]
-	if a.relu {
+	switch {
+	case a.relu:
 		reluForward(y, x)
-	} else {
+	case a.gelu32 && train:
+		a.d = grow(a.d, len(x))
+		d := a.d[:len(x)]
+		for i, v := range x {
+			cdf, pdf := normCDF32(v)
+			y[i] = v * cdf
+			d[i] = cdf + float32(v*pdf) // geluGrad32(v)
+		}
+	default:
 		for i, v := range x {
 			y[i] = a.f(v)
 		}
@@ -102,6 +131,12 @@ func (a *Activation) Backward(dy []float32, needInput bool) []float32 {
 	dx, y, dy := a.dx[:len(a.x)], a.y[:len(a.x)], dy[:len(a.x)]
 	if a.relu {
 		reluBackward(dx, dy, a.x)
+		return a.dx
+	}
+	if a.gelu32 {
+		for i, d := range a.d[:len(a.x)] {
+			dx[i] = dy[i] * d
+		}
 		return a.dx
 	}
 	for i, v := range a.x {

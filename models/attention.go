@@ -74,7 +74,7 @@ func softmaxRow(row []float32) {
 	}
 	var sum float32
 	for j, v := range row {
-		e := float32(math.Exp(float64(v - m)))
+		e := exp32(v - m)
 		row[j] = e
 		sum += e
 	}

@@ -28,6 +28,8 @@ var layers = []struct {
 	{name: "relu", in: 6, n: 16, build: func(r *rand.Rand) models.Layer { return models.NewReLU(6) }},
 	{name: "tanh", in: 6, n: 16, build: func(r *rand.Rand) models.Layer { return models.NewTanh(6) }},
 	{name: "gelu", in: 6, n: 16, build: func(r *rand.Rand) models.Layer { return models.NewGELU(6) }},
+	{name: "tanh in float32", in: 6, n: 16, build: func(r *rand.Rand) models.Layer { return models.NewActivation32("tanh", 6) }},
+	{name: "gelu in float32", in: 6, n: 16, build: func(r *rand.Rand) models.Layer { return models.NewActivation32("gelu", 6) }},
 	{name: "dropout", in: 6, n: 3, build: func(r *rand.Rand) models.Layer { return models.NewDropout(6, 0.4, r) }},
 	{name: "conv2d", in: 4 * 4 * 2, n: 2, build: func(r *rand.Rand) models.Layer { return models.NewConv2D(4, 4, 2, 3, 3, r) }},
 	{name: "conv2d on a non-square one-channel image", in: 5 * 3, n: 2, build: func(r *rand.Rand) models.Layer { return models.NewConv2D(5, 3, 1, 3, 2, r) }},
@@ -317,6 +319,7 @@ func TestLayerCheckCatchesWrongGradients(t *testing.T) {
 		wrong bool
 	}{
 		{"gelu with the tanh approximation's derivative", 6, 16, func(r *rand.Rand) models.Layer { return &tanhGELU{Layer: models.NewGELU(6)} }, true},
+		{"float32 gelu with the tanh approximation's derivative", 6, 16, func(r *rand.Rand) models.Layer { return &tanhGELU{Layer: models.NewActivation32("gelu", 6)} }, true},
 		{"dense with its input gradient scaled by 1.02", 5, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewDense(5, 4, r), 1.02, 1} }, true},
 		{"dense with its weight gradients scaled by 1.02", 5, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewDense(5, 4, r), 1, 1.02} }, true},
 		{"layer norm with its input gradient scaled by 1.02", 6, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewLayerNorm(6), 1.02, 1} }, true},

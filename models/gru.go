@@ -108,9 +108,9 @@ func NewGRU(steps, in, hidden int, rng *rand.Rand) *GRU {
 	return g
 }
 
-func sigmoid32(v float32) float32 { return float32(sigmoid(float64(v))) }
-
-// Forward implements Layer.
+// Forward implements Layer. The input products of all steps are one
+// matrix product, the three gates' hidden products one per step, and
+// every buffer is kept from one batch to the next.
 func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 	T, H, H3 := g.Steps, g.Hidden, 3*g.Hidden
 	impl := blas32.Implementation()
@@ -127,25 +127,24 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 	g.h = grow(g.h, (T+1)*n*H)
 	clear(g.h[:n*H])
 	for t := 0; t < T; t++ {
-		prev := g.h[t*n*H : (t+1)*n*H]
-		next := g.h[(t+1)*n*H : (t+2)*n*H]
 		gh := g.gh[t*n*H3 : (t+1)*n*H3]
 		for i := 0; i < n; i++ {
 			copy(gh[i*H3:(i+1)*H3], g.BH.W)
 		}
 		impl.Sgemm(blas.NoTrans, blas.Trans, n, H3, H,
-			1, prev, H, g.WH.W, H, 1, gh, H3)
-		r, z, c := g.r[t*n*H:(t+1)*n*H], g.z[t*n*H:(t+1)*n*H], g.c[t*n*H:(t+1)*n*H]
+			1, g.h[t*n*H:], H, g.WH.W, H, 1, gh, H3)
 		for i := 0; i < n; i++ {
-			gi := g.gi[(i*T+t)*H3 : (i*T+t+1)*H3]
-			ghi := gh[i*H3 : (i+1)*H3]
-			for j := 0; j < H; j++ {
-				k := i*H + j
+			k := (t*n + i) * H
+			gi := g.gi[(i*T+t)*H3:][:H3]
+			ghi := gh[i*H3:][:H3]
+			r, z, c := g.r[k:][:H], g.z[k:][:H], g.c[k:][:H]
+			prev, next := g.h[k:][:H], g.h[k+n*H:][:H]
+			for j := range r {
 				rv := sigmoid32(gi[j] + ghi[j])
 				zv := sigmoid32(gi[H+j] + ghi[H+j])
-				cv := float32(math.Tanh(float64(gi[2*H+j] + rv*ghi[2*H+j])))
-				r[k], z[k], c[k] = rv, zv, cv
-				next[k] = (1-zv)*cv + zv*prev[k]
+				cv := tanh32(gi[2*H+j] + rv*ghi[2*H+j])
+				r[j], z[j], c[j] = rv, zv, cv
+				next[j] = (1-zv)*cv + zv*prev[j]
 			}
 		}
 	}
@@ -159,49 +158,48 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 }
 
 // Backward implements Layer: backpropagation through the Steps steps.
+// Only the gradient with respect to the hidden state runs step by step;
+// the gates' gradients of all steps are kept, and the weight gradients
+// are one matrix product each at the end.
 func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
 	T, H, H3, n := g.Steps, g.Hidden, 3*g.Hidden, g.n
 	impl := blas32.Implementation()
 	g.dgi = grow(g.dgi, n*T*H3)
-	g.dgh = grow(g.dgh, n*H3)
+	g.dgh = grow(g.dgh, T*n*H3)
 	g.dh = grow(g.dh, n*H)
 	copy(g.dh, dy[:n*H])
-	clear(g.WH.G)
-	clear(g.BH.G)
 	for t := T - 1; t >= 0; t-- {
-		prev := g.h[t*n*H : (t+1)*n*H]
 		gh := g.gh[t*n*H3 : (t+1)*n*H3]
-		r, z, c := g.r[t*n*H:(t+1)*n*H], g.z[t*n*H:(t+1)*n*H], g.c[t*n*H:(t+1)*n*H]
+		dght := g.dgh[t*n*H3 : (t+1)*n*H3]
 		for i := 0; i < n; i++ {
-			dgi := g.dgi[(i*T+t)*H3 : (i*T+t+1)*H3]
-			dgh := g.dgh[i*H3 : (i+1)*H3]
-			for j := 0; j < H; j++ {
-				k := i*H + j
-				dh := g.dh[k]
-				dc := dh * (1 - z[k]) * (1 - c[k]*c[k]) // through tanh
-				dz := dh * (prev[k] - c[k]) * z[k] * (1 - z[k])
-				dr := dc * gh[i*H3+2*H+j] * r[k] * (1 - r[k])
+			k := (t*n + i) * H
+			r, z, c, prev := g.r[k:][:H], g.z[k:][:H], g.c[k:][:H], g.h[k:][:H]
+			ghc := gh[i*H3+2*H:][:H]
+			dgi := g.dgi[(i*T+t)*H3:][:H3]
+			dgh := dght[i*H3:][:H3]
+			dhi := g.dh[i*H:][:H]
+			for j := range dhi {
+				dh, zj, cj, rj := dhi[j], z[j], c[j], r[j]
+				dc := dh * (1 - zj) * (1 - cj*cj) // through tanh
+				dz := dh * (prev[j] - cj) * zj * (1 - zj)
+				dr := dc * ghc[j] * rj * (1 - rj)
 				dgi[j], dgi[H+j], dgi[2*H+j] = dr, dz, dc
-				dgh[j], dgh[H+j], dgh[2*H+j] = dr, dz, dc*r[k]
-				g.dh[k] = dh * z[k] // the direct path to h_{t−1}
-			}
-			for j, v := range dgh {
-				g.BH.G[j] += v
+				dgh[j], dgh[H+j], dgh[2*H+j] = dr, dz, dc*rj
+				dhi[j] = dh * zj // the direct path to h_{t−1}
 			}
 		}
-		impl.Sgemm(blas.Trans, blas.NoTrans, H3, H, n,
-			1, g.dgh, H3, prev, H, 1, g.WH.G, H)
-		impl.Sgemm(blas.NoTrans, blas.NoTrans, n, H, H3,
-			1, g.dgh, H3, g.WH.W, H, 1, g.dh, H)
+		if t > 0 { // h_0 = 0 is no parameter's function
+			impl.Sgemm(blas.NoTrans, blas.NoTrans, n, H, H3,
+				1, dght, H3, g.WH.W, H, 1, g.dh, H)
+		}
 	}
+	// WH.G = Σ_t dgh_tᵀ·h_{t−1}: the T·n rows of dgh against h_0 … h_{T−1}.
+	impl.Sgemm(blas.Trans, blas.NoTrans, H3, H, T*n,
+		1, g.dgh, H3, g.h, H, 0, g.WH.G, H)
+	colSums(g.BH.G, g.dgh[:T*n*H3])
 	impl.Sgemm(blas.Trans, blas.NoTrans, H3, g.In, n*T,
 		1, g.dgi, H3, g.x, g.In, 0, g.WI.G, g.In)
-	clear(g.BI.G)
-	for i := 0; i < n*T; i++ {
-		for j, v := range g.dgi[i*H3 : (i+1)*H3] {
-			g.BI.G[j] += v
-		}
-	}
+	colSums(g.BI.G, g.dgi[:n*T*H3])
 	if !needInput {
 		return nil
 	}
@@ -209,6 +207,17 @@ func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
 	impl.Sgemm(blas.NoTrans, blas.NoTrans, n*T, g.In, H3,
 		1, g.dgi, H3, g.WI.W, g.In, 0, g.dx, g.In)
 	return g.dx
+}
+
+// colSums sets sum to the column sums of m, read as rows of len(sum)
+// values, added row after row.
+func colSums(sum, m []float32) {
+	clear(sum)
+	for i := 0; i+len(sum) <= len(m); i += len(sum) {
+		for j, v := range m[i : i+len(sum)] {
+			sum[j] += v
+		}
+	}
 }
 
 // Params implements Layer: WI, WH, BI, BH (PyTorch's order).

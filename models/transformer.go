@@ -24,7 +24,8 @@ const (
 // with a learned position embedding; Depth pre-LN blocks (default 2),
 // each x + Attention(LayerNorm(x)) with Heads heads (default 4), then
 // x + Dense(act(Dense(LayerNorm(x)))) with an MLP of 2·Width units and the
-// activation (default gelu); dropout (when Options.Dropout > 0) at the end
+// activation (default gelu; tanh and gelu evaluated in float32, see
+// newActivation32); dropout (when Options.Dropout > 0) at the end
 // of both branches; a final LayerNorm, the mean over tokens and a Dense
 // layer to the Out logits. Its features are the pooled Width values. The
 // data must be images (a *FieldError on arch otherwise); Patch must divide
@@ -74,7 +75,7 @@ func newTransformer(s Shape, o Options, rng *rand.Rand) (any, error) {
 	layers := []Layer{embed}
 	for range depth {
 		attn := []Layer{NewTokenwise(t, NewLayerNorm(dim)), NewSelfAttention(t, dim, heads, rng)}
-		act, ok := NewActivation(actName, t*hidden)
+		act, ok := newActivation32(actName, t*hidden)
 		if !ok {
 			return nil, fieldErr("activation", "unknown activation %q", o.Activation)
 		}
