@@ -50,15 +50,19 @@ func (l *LayerNorm) Forward(x []float32, n int, train bool) []float32 {
 		}
 		rstd := 1 / math.Sqrt(sq/float64(d)+layerNormEps)
 		y := l.y[i*d : (i+1)*d]
-		for j, v := range row {
-			h := float32((float64(v) - mean) * rstd)
-			if train {
-				l.xhat[i*d+j] = h
-			}
-			y[j] = h*l.Gamma.W[j] + l.Beta.W[j]
-		}
+		gamma, beta := l.Gamma.W[:d], l.Beta.W[:d]
 		if train {
+			xhat := l.xhat[i*d : (i+1)*d]
+			for j, v := range row {
+				h := float32((float64(v) - mean) * rstd)
+				xhat[j] = h
+				y[j] = h*gamma[j] + beta[j]
+			}
 			l.rstd[i] = float32(rstd)
+			continue
+		}
+		for j, v := range row {
+			y[j] = float32((float64(v)-mean)*rstd)*gamma[j] + beta[j]
 		}
 	}
 	return l.y
@@ -69,11 +73,15 @@ func (l *LayerNorm) Forward(x []float32, n int, train bool) []float32 {
 func (l *LayerNorm) Backward(dy []float32, needInput bool) []float32 {
 	d := l.Dim
 	n := len(l.rstd)
-	clear(l.Gamma.G)
-	clear(l.Beta.G)
-	for i := 0; i < n*d; i++ {
-		l.Gamma.G[i%d] += dy[i] * l.xhat[i]
-		l.Beta.G[i%d] += dy[i]
+	dgamma, dbeta := l.Gamma.G[:d], l.Beta.G[:d]
+	clear(dgamma)
+	clear(dbeta)
+	for i := 0; i < n; i++ {
+		g, h := dy[i*d:(i+1)*d], l.xhat[i*d:(i+1)*d]
+		for j, v := range g {
+			dgamma[j] += v * h[j]
+			dbeta[j] += v
+		}
 	}
 	if !needInput {
 		return nil
@@ -82,9 +90,10 @@ func (l *LayerNorm) Backward(dy []float32, needInput bool) []float32 {
 	for i := 0; i < n; i++ {
 		g := dy[i*d : (i+1)*d]
 		h := l.xhat[i*d : (i+1)*d]
+		gamma := l.Gamma.W[:d]
 		var m1, m2 float64
 		for j := range g {
-			dh := float64(g[j] * l.Gamma.W[j])
+			dh := float64(g[j] * gamma[j])
 			m1 += dh
 			m2 += dh * float64(h[j])
 		}
@@ -93,7 +102,7 @@ func (l *LayerNorm) Backward(dy []float32, needInput bool) []float32 {
 		r := float64(l.rstd[i])
 		dx := l.dx[i*d : (i+1)*d]
 		for j := range g {
-			dh := float64(g[j] * l.Gamma.W[j])
+			dh := float64(g[j] * gamma[j])
 			dx[j] = float32((dh - m1 - float64(h[j])*m2) * r)
 		}
 	}
