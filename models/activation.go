@@ -13,10 +13,13 @@ type Activation struct {
 	// relu selects the inlined ReLU loops in Forward and Backward, which
 	// compute what f and df do without a call per element.
 	relu bool
-	// gelu32 selects the loop of the float32 GELU (see newActivation32)
-	// in Forward, which computes f and, in training, df into d for
+	// gelu32 selects geluSlice for the float32 GELU (see
+	// newActivation32) in Forward, which computes f and df, kept in d for
 	// Backward, from one evaluation of the normal tail.
 	gelu32 bool
+	// slice, when set, computes what f does over a whole slice (tanhSlice
+	// for the float32 tanh).
+	slice func(y, x []float32)
 
 	x, y, d, dx []float32
 }
@@ -42,7 +45,7 @@ func NewActivation(name string, dim int) (*Activation, bool) {
 func newActivation32(name string, dim int) (*Activation, bool) {
 	switch name {
 	case "tanh":
-		return &Activation{Dim: dim, Name: "tanh", f: tanh32,
+		return &Activation{Dim: dim, Name: "tanh", f: tanh32, slice: tanhSlice,
 			df: func(_, y float32) float32 { return 1 - y*y }}, true
 	case "gelu":
 		return &Activation{Dim: dim, Name: "gelu", gelu32: true, f: gelu32,
@@ -103,14 +106,11 @@ func (a *Activation) Forward(x []float32, n int, train bool) []float32 {
 	switch {
 	case a.relu:
 		reluForward(y, x)
-	case a.gelu32 && train:
+	case a.gelu32:
 		a.d = grow(a.d, len(x))
-		d := a.d[:len(x)]
-		for i, v := range x {
-			cdf, pdf := normCDF32(v)
-			y[i] = v * cdf
-			d[i] = cdf + float32(v*pdf) // geluGrad32(v)
-		}
+		geluSlice(y, a.d, x)
+	case a.slice != nil:
+		a.slice(y, x)
 	default:
 		for i, v := range x {
 			y[i] = a.f(v)

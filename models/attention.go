@@ -52,9 +52,7 @@ func (a *SelfAttention) Forward(x []float32, n int, train bool) []float32 {
 			// att = Q·Kᵀ/√d, then a softmax along each row.
 			impl.Sgemm(blas.NoTrans, blas.Trans, t, t, dh,
 				scale, seq[h*dh:], 3*d, seq[d+h*dh:], 3*d, 0, att, t)
-			for i := 0; i < t; i++ {
-				softmaxRow(att[i*t : (i+1)*t])
-			}
+			softmaxRows(att, t)
 			impl.Sgemm(blas.NoTrans, blas.NoTrans, t, dh, t,
 				1, att, t, seq[2*d+h*dh:], 3*d, 0, a.ctx[s*t*d+h*dh:], d)
 		}
@@ -66,20 +64,29 @@ func (a *SelfAttention) Forward(x []float32, n int, train bool) []float32 {
 	return a.Out.Forward(a.ctx, n*t, train)
 }
 
-// softmaxRow replaces row by its softmax.
-func softmaxRow(row []float32) {
-	m := row[0]
-	for _, v := range row {
-		m = max(m, v)
+// softmaxRows replaces each row of width w of m by its softmax, with
+// one call of expSlice for all of them.
+func softmaxRows(m []float32, w int) {
+	for i := 0; i+w <= len(m); i += w {
+		row := m[i : i+w]
+		mx := row[0]
+		for _, v := range row {
+			mx = max(mx, v)
+		}
+		for j, v := range row {
+			row[j] = v - mx
+		}
 	}
-	var sum float32
-	for j, v := range row {
-		e := exp32(v - m)
-		row[j] = e
-		sum += e
-	}
-	for j := range row {
-		row[j] /= sum
+	expSlice(m, m)
+	for i := 0; i+w <= len(m); i += w {
+		row := m[i : i+w]
+		var sum float32
+		for _, e := range row {
+			sum += e
+		}
+		for j := range row {
+			row[j] /= sum
+		}
 	}
 }
 

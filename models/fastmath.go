@@ -9,7 +9,9 @@ import "math"
 // few units in the last place (erf32: 3e-7 absolute), which is all a
 // float32 layer keeps. Every product is rounded before it is added (the
 // explicit float32 conversions forbid fused multiply-adds), so that the
-// results are the same bits on every machine.
+// results are the same bits on every machine. The slice functions below
+// run the AVX2 loops of fastmath_amd64.s where the CPU has AVX2, which
+// give the same bits as the scalar functions, lane by lane.
 
 // Constants of exp32: its range, and ln 2 split into a part with a short
 // mantissa, whose product with any k of the range is exact, and the rest
@@ -50,7 +52,7 @@ func exp32(x float32) float32 {
 	// k ∈ [−126, 128]; 2^k is built in two halves so that k = 128 and
 	// k = −126 stay in range.
 	ki := int32(k)
-	h := ki / 2
+	h := ki >> 1
 	s1 := math.Float32frombits(uint32(h+127) << 23)
 	s2 := math.Float32frombits(uint32(ki-h+127) << 23)
 	return float32(e*s1) * s2
@@ -133,4 +135,63 @@ func gelu32(x float32) float32 {
 func geluGrad32(x float32) float32 {
 	cdf, pdf := normCDF32(x)
 	return cdf + float32(x*pdf)
+}
+
+// vecLen is the part of a slice of n values that the vector loops take:
+// all but n mod 8, or none without them.
+func vecLen(n int) int {
+	if !hasVec32 {
+		return 0
+	}
+	return n &^ 7
+}
+
+// expSlice sets dst[i] = exp32(src[i]) for i < len(src); dst may be src.
+func expSlice(dst, src []float32) {
+	dst = dst[:len(src)]
+	v := vecLen(len(src))
+	if v > 0 {
+		expAVX2(&dst[0], &src[0], v)
+	}
+	for i := v; i < len(src); i++ {
+		dst[i] = exp32(src[i])
+	}
+}
+
+// sigmoidSlice sets dst[i] = sigmoid32(src[i]); dst may be src.
+func sigmoidSlice(dst, src []float32) {
+	dst = dst[:len(src)]
+	v := vecLen(len(src))
+	if v > 0 {
+		sigmoidAVX2(&dst[0], &src[0], v)
+	}
+	for i := v; i < len(src); i++ {
+		dst[i] = sigmoid32(src[i])
+	}
+}
+
+// tanhSlice sets dst[i] = tanh32(src[i]); dst may be src.
+func tanhSlice(dst, src []float32) {
+	dst = dst[:len(src)]
+	v := vecLen(len(src))
+	if v > 0 {
+		tanhAVX2(&dst[0], &src[0], v)
+	}
+	for i := v; i < len(src); i++ {
+		dst[i] = tanh32(src[i])
+	}
+}
+
+// geluSlice sets y[i] = gelu32(x[i]) and d[i] = geluGrad32(x[i]).
+func geluSlice(y, d, x []float32) {
+	y, d = y[:len(x)], d[:len(x)]
+	v := vecLen(len(x))
+	if v > 0 {
+		geluAVX2(&y[0], &d[0], &x[0], v)
+	}
+	for i := v; i < len(x); i++ {
+		cdf, pdf := normCDF32(x[i])
+		y[i] = x[i] * cdf
+		d[i] = cdf + float32(x[i]*pdf)
+	}
 }

@@ -81,3 +81,71 @@ func TestFloat32FunctionsAtTheEdges(t *testing.T) {
 		t.Errorf("tanh32(NaN) = %v, want NaN", v)
 	}
 }
+
+// TestSliceFunctionsGiveTheScalarBits checks that the slice functions,
+// which run the AVX2 loops where the CPU has them, give the bits of the
+// scalar functions for every input: a grid over the ranges, each edge
+// and its neighbours, and random bit patterns (subnormals, infinities
+// and NaNs among them, for which only NaN-ness must agree). Lengths that
+// are not multiples of 8 exercise the scalar tails too.
+func TestSliceFunctionsGiveTheScalarBits(t *testing.T) {
+	if !hasVec32 {
+		t.Log("no vector loops on this CPU or build: the slice functions are the scalar ones")
+	}
+	var x []float32
+	for i := -200000; i <= 200000; i++ {
+		x = append(x, float32(i)/2000)
+	}
+	for _, e := range []float32{0, exp32Min, exp32Max, 0.625, -0.625, 1e-30, -1e-30, 13.5, -13.5, 44.36, -44.36} {
+		v := e
+		for range 4 {
+			x = append(x, v, -v)
+			v = math.Nextafter32(v, float32(math.Inf(1)))
+		}
+		v = e
+		for range 4 {
+			v = math.Nextafter32(v, float32(math.Inf(-1)))
+			x = append(x, v, -v)
+		}
+	}
+	x = append(x, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), float32(math.Copysign(0, -1)))
+	rng := uint32(12345)
+	for range 100000 {
+		rng = rng*1664525 + 1013904223
+		x = append(x, math.Float32frombits(rng))
+	}
+	x = append(x, 1, 2, 3) // a tail of 3 + … after the vector part
+	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b) }
+	y, d := make([]float32, len(x)), make([]float32, len(x))
+	for _, c := range []struct {
+		name   string
+		slice  func()
+		scalar func(float32) float32
+		out    []float32
+	}{
+		{"expSlice", func() { expSlice(y, x) }, exp32, y},
+		{"sigmoidSlice", func() { sigmoidSlice(y, x) }, sigmoid32, y},
+		{"tanhSlice", func() { tanhSlice(y, x) }, tanh32, y},
+		{"geluSlice's y", func() { geluSlice(y, d, x) }, gelu32, y},
+		{"geluSlice's d", func() { geluSlice(y, d, x) }, geluGrad32, d},
+	} {
+		t.Run(c.name+" gives the scalar bits", func(t *testing.T) {
+			c.slice()
+			for i, v := range x {
+				if want := c.scalar(v); !same(c.out[i], want) {
+					t.Fatalf("at x = %v (%#08x): %v (%#08x), scalar %v (%#08x)", v, math.Float32bits(v),
+						c.out[i], math.Float32bits(c.out[i]), want, math.Float32bits(want))
+				}
+			}
+		})
+	}
+	t.Run("expSlice works in place", func(t *testing.T) {
+		z := append([]float32(nil), x[:1000]...)
+		expSlice(z, z)
+		for i, v := range x[:1000] {
+			if !same(z[i], exp32(v)) {
+				t.Fatalf("in place at x = %v: %v, want %v", v, z[i], exp32(v))
+			}
+		}
+	})
+}

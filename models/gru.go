@@ -77,7 +77,7 @@ type GRU struct {
 	x      []float32
 	gi     []float32 // (n·Steps)×3H input products, row s·Steps + t
 	gh     []float32 // Steps×n×3H hidden products
-	r, z   []float32 // Steps×n×H gates
+	rz     []float32 // Steps×n×2H gates, r then z for each row
 	c      []float32 // Steps×n×H candidates
 	h      []float32 // (Steps+1)×n×H hidden states, h_0 = 0
 	y      []float32
@@ -121,8 +121,7 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 	impl.Sgemm(blas.NoTrans, blas.Trans, n*T, H3, g.In,
 		1, x, g.In, g.WI.W, g.In, 1, g.gi, H3)
 	g.gh = grow(g.gh, T*n*H3)
-	g.r = grow(g.r, T*n*H)
-	g.z = grow(g.z, T*n*H)
+	g.rz = grow(g.rz, T*n*2*H)
 	g.c = grow(g.c, T*n*H)
 	g.h = grow(g.h, (T+1)*n*H)
 	clear(g.h[:n*H])
@@ -133,18 +132,31 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 		}
 		impl.Sgemm(blas.NoTrans, blas.Trans, n, H3, H,
 			1, g.h[t*n*H:], H, g.WH.W, H, 1, gh, H3)
+		// r and z of the whole batch, then c, then h: each function
+		// over all rows at once, so that the vector loops run long.
+		rz, c := g.rz[t*n*2*H:(t+1)*n*2*H], g.c[t*n*H:(t+1)*n*H]
 		for i := 0; i < n; i++ {
-			k := (t*n + i) * H
-			gi := g.gi[(i*T+t)*H3:][:H3]
-			ghi := gh[i*H3:][:H3]
-			r, z, c := g.r[k:][:H], g.z[k:][:H], g.c[k:][:H]
-			prev, next := g.h[k:][:H], g.h[k+n*H:][:H]
-			for j := range r {
-				rv := sigmoid32(gi[j] + ghi[j])
-				zv := sigmoid32(gi[H+j] + ghi[H+j])
-				cv := tanh32(gi[2*H+j] + rv*ghi[2*H+j])
-				r[j], z[j], c[j] = rv, zv, cv
-				next[j] = (1-zv)*cv + zv*prev[j]
+			gi, ghi := g.gi[(i*T+t)*H3:][:2*H], gh[i*H3:][:2*H]
+			pre := rz[i*2*H:][:2*H]
+			for j := range pre {
+				pre[j] = gi[j] + ghi[j]
+			}
+		}
+		sigmoidSlice(rz, rz)
+		for i := 0; i < n; i++ {
+			gic, ghc := g.gi[(i*T+t)*H3+2*H:][:H], gh[i*H3+2*H:][:H]
+			r := rz[i*2*H:][:H]
+			ci := c[i*H:][:H]
+			for j := range ci {
+				ci[j] = gic[j] + r[j]*ghc[j]
+			}
+		}
+		tanhSlice(c, c)
+		for i := 0; i < n; i++ {
+			z := rz[i*2*H+H:][:H]
+			ci, prev, next := c[i*H:][:H], g.h[(t*n+i)*H:][:H], g.h[((t+1)*n+i)*H:][:H]
+			for j, zv := range z {
+				next[j] = (1-zv)*ci[j] + zv*prev[j]
 			}
 		}
 	}
@@ -173,7 +185,8 @@ func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
 		dght := g.dgh[t*n*H3 : (t+1)*n*H3]
 		for i := 0; i < n; i++ {
 			k := (t*n + i) * H
-			r, z, c, prev := g.r[k:][:H], g.z[k:][:H], g.c[k:][:H], g.h[k:][:H]
+			r, z := g.rz[2*k:][:H], g.rz[2*k+H:][:H]
+			c, prev := g.c[k:][:H], g.h[k:][:H]
 			ghc := gh[i*H3+2*H:][:H]
 			dgi := g.dgi[(i*T+t)*H3:][:H3]
 			dgh := dght[i*H3:][:H3]
