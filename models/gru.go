@@ -68,23 +68,27 @@ func checkImage(arch string, s Shape) error {
 //
 // WI is 3·Hidden×In and WH is 3·Hidden×Hidden, row-major, with the
 // gates stacked r, z, c as in PyTorch's weight_ih_l0 and weight_hh_l0.
-// The input products of all steps are one matrix product per batch;
-// Backward runs backpropagation through time.
+// The inputs are copied step-major (all rows' x_1, then all rows' x_2,
+// …), so that the input products of all steps are one matrix product per
+// batch and each step reads its rows contiguously; Backward runs
+// backpropagation through time.
 type GRU struct {
 	Steps, In, Hidden int
 	WI, WH, BI, BH    Param
 
-	x      []float32
-	gi     []float32 // (n·Steps)×3H input products, row s·Steps + t
+	xt     []float32 // Steps×n×In inputs, step-major
+	wht    []float32 // Hidden×3H: WHᵀ, for the per-step product
+	gi     []float32 // Steps×n×3H input products
 	gh     []float32 // Steps×n×3H hidden products
 	rz     []float32 // Steps×n×2H gates, r then z for each row
 	c      []float32 // Steps×n×H candidates
 	h      []float32 // (Steps+1)×n×H hidden states, h_0 = 0
 	y      []float32
 	n      int
-	dgi    []float32
-	dgh    []float32
+	dgi    []float32 // Steps×n×3H
+	dgh    []float32 // Steps×n×3H
 	dh, dx []float32
+	dxt    []float32 // Steps×n×In
 }
 
 // NewGRU returns a GRU over steps inputs of width in with hidden units,
@@ -112,39 +116,51 @@ func NewGRU(steps, in, hidden int, rng *rand.Rand) *GRU {
 // matrix product, the three gates' hidden products one per step, and
 // every buffer is kept from one batch to the next.
 func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
-	T, H, H3 := g.Steps, g.Hidden, 3*g.Hidden
+	T, H, H3, In := g.Steps, g.Hidden, 3*g.Hidden, g.In
 	impl := blas32.Implementation()
-	g.gi = grow(g.gi, n*T*H3)
-	for i := 0; i < n*T; i++ {
+	g.xt = grow(g.xt, T*n*In)
+	for i := 0; i < n; i++ {
+		for t := 0; t < T; t++ {
+			copy(g.xt[(t*n+i)*In:][:In], x[(i*T+t)*In:][:In])
+		}
+	}
+	g.wht = grow(g.wht, H*H3)
+	for r := 0; r < H3; r++ {
+		for c, v := range g.WH.W[r*H : (r+1)*H] {
+			g.wht[c*H3+r] = v
+		}
+	}
+	g.gi = grow(g.gi, T*n*H3)
+	for i := 0; i < T*n; i++ {
 		copy(g.gi[i*H3:(i+1)*H3], g.BI.W)
 	}
-	impl.Sgemm(blas.NoTrans, blas.Trans, n*T, H3, g.In,
-		1, x, g.In, g.WI.W, g.In, 1, g.gi, H3)
+	impl.Sgemm(blas.NoTrans, blas.Trans, T*n, H3, In,
+		1, g.xt, In, g.WI.W, In, 1, g.gi, H3)
 	g.gh = grow(g.gh, T*n*H3)
 	g.rz = grow(g.rz, T*n*2*H)
 	g.c = grow(g.c, T*n*H)
 	g.h = grow(g.h, (T+1)*n*H)
 	clear(g.h[:n*H])
 	for t := 0; t < T; t++ {
-		gh := g.gh[t*n*H3 : (t+1)*n*H3]
+		gi, gh := g.gi[t*n*H3:(t+1)*n*H3], g.gh[t*n*H3:(t+1)*n*H3]
 		for i := 0; i < n; i++ {
 			copy(gh[i*H3:(i+1)*H3], g.BH.W)
 		}
-		impl.Sgemm(blas.NoTrans, blas.Trans, n, H3, H,
-			1, g.h[t*n*H:], H, g.WH.W, H, 1, gh, H3)
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, n, H3, H,
+			1, g.h[t*n*H:], H, g.wht, H3, 1, gh, H3)
 		// r and z of the whole batch, then c, then h: each function
 		// over all rows at once, so that the vector loops run long.
 		rz, c := g.rz[t*n*2*H:(t+1)*n*2*H], g.c[t*n*H:(t+1)*n*H]
 		for i := 0; i < n; i++ {
-			gi, ghi := g.gi[(i*T+t)*H3:][:2*H], gh[i*H3:][:2*H]
+			gir, ghr := gi[i*H3:][:2*H], gh[i*H3:][:2*H]
 			pre := rz[i*2*H:][:2*H]
 			for j := range pre {
-				pre[j] = gi[j] + ghi[j]
+				pre[j] = gir[j] + ghr[j]
 			}
 		}
 		sigmoidSlice(rz, rz)
 		for i := 0; i < n; i++ {
-			gic, ghc := g.gi[(i*T+t)*H3+2*H:][:H], gh[i*H3+2*H:][:H]
+			gic, ghc := gi[i*H3+2*H:][:H], gh[i*H3+2*H:][:H]
 			r := rz[i*2*H:][:H]
 			ci := c[i*H:][:H]
 			for j := range ci {
@@ -161,7 +177,6 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 		}
 	}
 	if train {
-		g.x = x[:n*T*g.In]
 		g.n = n
 	}
 	g.y = grow(g.y, n*H)
@@ -174,22 +189,21 @@ func (g *GRU) Forward(x []float32, n int, train bool) []float32 {
 // the gates' gradients of all steps are kept, and the weight gradients
 // are one matrix product each at the end.
 func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
-	T, H, H3, n := g.Steps, g.Hidden, 3*g.Hidden, g.n
+	T, H, H3, In, n := g.Steps, g.Hidden, 3*g.Hidden, g.In, g.n
 	impl := blas32.Implementation()
-	g.dgi = grow(g.dgi, n*T*H3)
+	g.dgi = grow(g.dgi, T*n*H3)
 	g.dgh = grow(g.dgh, T*n*H3)
 	g.dh = grow(g.dh, n*H)
 	copy(g.dh, dy[:n*H])
 	for t := T - 1; t >= 0; t-- {
 		gh := g.gh[t*n*H3 : (t+1)*n*H3]
-		dght := g.dgh[t*n*H3 : (t+1)*n*H3]
+		dgit, dght := g.dgi[t*n*H3:(t+1)*n*H3], g.dgh[t*n*H3:(t+1)*n*H3]
 		for i := 0; i < n; i++ {
 			k := (t*n + i) * H
 			r, z := g.rz[2*k:][:H], g.rz[2*k+H:][:H]
 			c, prev := g.c[k:][:H], g.h[k:][:H]
 			ghc := gh[i*H3+2*H:][:H]
-			dgi := g.dgi[(i*T+t)*H3:][:H3]
-			dgh := dght[i*H3:][:H3]
+			dgi, dgh := dgit[i*H3:][:H3], dght[i*H3:][:H3]
 			dhi := g.dh[i*H:][:H]
 			for j := range dhi {
 				dh, zj, cj, rj := dhi[j], z[j], c[j], r[j]
@@ -210,15 +224,21 @@ func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
 	impl.Sgemm(blas.Trans, blas.NoTrans, H3, H, T*n,
 		1, g.dgh, H3, g.h, H, 0, g.WH.G, H)
 	colSums(g.BH.G, g.dgh[:T*n*H3])
-	impl.Sgemm(blas.Trans, blas.NoTrans, H3, g.In, n*T,
-		1, g.dgi, H3, g.x, g.In, 0, g.WI.G, g.In)
-	colSums(g.BI.G, g.dgi[:n*T*H3])
+	impl.Sgemm(blas.Trans, blas.NoTrans, H3, In, T*n,
+		1, g.dgi, H3, g.xt, In, 0, g.WI.G, In)
+	colSums(g.BI.G, g.dgi[:T*n*H3])
 	if !needInput {
 		return nil
 	}
-	g.dx = grow(g.dx, n*T*g.In)
-	impl.Sgemm(blas.NoTrans, blas.NoTrans, n*T, g.In, H3,
-		1, g.dgi, H3, g.WI.W, g.In, 0, g.dx, g.In)
+	g.dxt = grow(g.dxt, T*n*In)
+	impl.Sgemm(blas.NoTrans, blas.NoTrans, T*n, In, H3,
+		1, g.dgi, H3, g.WI.W, In, 0, g.dxt, In)
+	g.dx = grow(g.dx, n*T*In)
+	for i := 0; i < n; i++ {
+		for t := 0; t < T; t++ {
+			copy(g.dx[(i*T+t)*In:][:In], g.dxt[(t*n+i)*In:][:In])
+		}
+	}
 	return g.dx
 }
 
