@@ -37,6 +37,7 @@ var layers = []struct {
 		build: func(r *rand.Rand) models.Layer { return models.NewConv2D(3, 16, 16, 3, 32, r) }, direct: true},
 	{name: "max-pooling with an odd side", in: 4 * 5 * 2, n: 2, build: func(r *rand.Rand) models.Layer { return models.NewMaxPool2D(4, 5, 2) }},
 	{name: "layer norm", in: 6, n: 3, build: func(r *rand.Rand) models.Layer { return models.NewLayerNorm(6) }},
+	{name: "layer norm in float32", in: 7, n: 3, build: func(r *rand.Rand) models.Layer { return models.NewLayerNorm32(7) }},
 	{name: "residual block", in: 5, n: 3, build: func(r *rand.Rand) models.Layer {
 		return models.NewResidual(5, models.NewLayerNorm(5), models.NewDense(5, 5, r), models.NewTanh(5), models.NewDense(5, 5, r))
 	}},
@@ -323,6 +324,7 @@ func TestLayerCheckCatchesWrongGradients(t *testing.T) {
 		{"dense with its input gradient scaled by 1.02", 5, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewDense(5, 4, r), 1.02, 1} }, true},
 		{"dense with its weight gradients scaled by 1.02", 5, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewDense(5, 4, r), 1, 1.02} }, true},
 		{"layer norm with its input gradient scaled by 1.02", 6, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewLayerNorm(6), 1.02, 1} }, true},
+		{"float32 layer norm with its input gradient scaled by 1.02", 7, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewLayerNorm32(7), 1.02, 1} }, true},
 		{"tanh with its input gradient scaled by 1.02", 6, 16, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewTanh(6), 1.02, 1} }, true},
 		{"dense in the wrapper, unscaled, passes", 5, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewDense(5, 4, r), 1, 1} }, false},
 		{"layer norm in the wrapper, unscaled, passes", 6, 3, func(r *rand.Rand) models.Layer { return scaledGrads{models.NewLayerNorm(6), 1, 1} }, false},

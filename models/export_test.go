@@ -9,3 +9,6 @@ func NewActivation32(name string, dim int) *Activation {
 	a, _ := newActivation32(name, dim)
 	return a
 }
+
+// NewLayerNorm32 is newLayerNorm32, for the layer catalogue.
+func NewLayerNorm32(dim int) *LayerNorm { return newLayerNorm32(dim) }

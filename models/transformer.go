@@ -74,12 +74,12 @@ func newTransformer(s Shape, o Options, rng *rand.Rand) (any, error) {
 	hidden := transformerMLPRatio * dim
 	layers := []Layer{embed}
 	for range depth {
-		attn := []Layer{NewTokenwise(t, NewLayerNorm(dim)), NewSelfAttention(t, dim, heads, rng)}
+		attn := []Layer{NewTokenwise(t, newLayerNorm32(dim)), NewSelfAttention(t, dim, heads, rng)}
 		act, ok := newActivation32(actName, t*hidden)
 		if !ok {
 			return nil, fieldErr("activation", "unknown activation %q", o.Activation)
 		}
-		mlp := []Layer{NewTokenwise(t, NewLayerNorm(dim)), NewTokenwise(t, NewDense(dim, hidden, rng)), act,
+		mlp := []Layer{NewTokenwise(t, newLayerNorm32(dim)), NewTokenwise(t, NewDense(dim, hidden, rng)), act,
 			NewTokenwise(t, NewDense(hidden, dim, rng))}
 		if o.Dropout > 0 {
 			attn = append(attn, NewDropout(t*dim, o.Dropout, rng))
@@ -87,6 +87,6 @@ func newTransformer(s Shape, o Options, rng *rand.Rand) (any, error) {
 		}
 		layers = append(layers, NewResidual(t*dim, attn...), NewResidual(t*dim, mlp...))
 	}
-	layers = append(layers, NewTokenwise(t, NewLayerNorm(dim)), NewMeanPool(t, dim), NewDense(dim, s.Out, rng))
+	layers = append(layers, NewTokenwise(t, newLayerNorm32(dim)), NewMeanPool(t, dim), NewDense(dim, s.Out, rng))
 	return NewStack(s.In, layers...)
 }
