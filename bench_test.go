@@ -5,8 +5,10 @@
 // at the module root measures what issue 6 sets targets for: training the
 // seed MLP (stage 3, runs), the float32 GEMM under every layer, the
 // engine's cost on a sweep of tiny runs, and the metrics kernels
-// (stage 5). scripts/bench-vs-peers runs them beside the
-// peers in scripts/peers.
+// (stage 5); and what issue 23 adds, one epoch of each default
+// architecture (BenchmarkTrainModels). scripts/bench-vs-peers runs them
+// beside the peers in scripts/peers, scripts/bench-models-vs-torch the
+// whole models beside PyTorch.
 //
 // Every benchmark reports its figure from wall time (GFLOP/s, s/run,
 // pairs/s) and, because the machines are shared and noisy, also from the

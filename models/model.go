@@ -190,9 +190,11 @@ var arithmetic = map[string]int{
 	// AVX-512 kernels' bits, so every amd64 machine with AVX2 computes
 	// the same CNN runs.
 	"cnn": 3,
-	// 2: the gates' sigmoid and tanh, and the transformer's activations
-	// and attention softmax, are evaluated in float32 (fastmath.go)
-	// rather than through math's float64 functions.
+	// 2: the gru's gates, and the transformer's activations and
+	// attention softmax, are evaluated in float32 (fastmath.go) rather
+	// than through math's float64 functions; the gru's weight gradients
+	// are one product over all steps, and the transformer's layer norms
+	// sum in float32 (newLayerNorm32).
 	"gru":         2,
 	"transformer": 2,
 }
