@@ -242,17 +242,6 @@ func (g *GRU) Backward(dy []float32, needInput bool) []float32 {
 	return g.dx
 }
 
-// colSums sets sum to the column sums of m, read as rows of len(sum)
-// values, added row after row.
-func colSums(sum, m []float32) {
-	clear(sum)
-	for i := 0; i+len(sum) <= len(m); i += len(sum) {
-		for j, v := range m[i : i+len(sum)] {
-			sum[j] += v
-		}
-	}
-}
-
 // Params implements Layer: WI, WH, BI, BH (PyTorch's order).
 func (g *GRU) Params() []*Param { return []*Param{&g.WI, &g.WH, &g.BI, &g.BH} }
 
