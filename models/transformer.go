@@ -25,9 +25,10 @@ const (
 // each x + Attention(LayerNorm(x)) with Heads heads (default 4), then
 // x + Dense(act(Dense(LayerNorm(x)))) with an MLP of 2·Width units and the
 // activation (default gelu; tanh and gelu evaluated in float32, see
-// newActivation32); dropout (when Options.Dropout > 0) at the end
-// of both branches; a final LayerNorm, the mean over tokens and a Dense
-// layer to the Out logits. Its features are the pooled Width values. The
+// newActivation32, as are the layer norms' sums, see newLayerNorm32);
+// dropout (when Options.Dropout > 0) at the end of both branches; a final
+// LayerNorm, the mean over tokens and a Dense layer to the Out logits.
+// Its features are the pooled Width values. The
 // data must be images (a *FieldError on arch otherwise); Patch must divide
 // both image sides and Heads must divide Width (*FieldErrors on patch and
 // heads).
