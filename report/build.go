@@ -75,16 +75,39 @@ func build(in *Input) (*built, error) {
 		return nil, err
 	}
 	b := &built{in: in, fams: in.Families(), x: readExtras(in.Metrics), figs: map[string]*namedFigure{}, heatmaps: map[string]*heatmap{}, written: map[string]bool{}}
-	add := func(name, caption string, wide bool, f *figure, err error) error {
-		if err != nil {
-			return fmt.Errorf("figure %s: %w", name, err)
+	// The figures in the order they are written.
+	for _, add := range []func() error{
+		b.addHeatmaps, b.addEnsembleFigures, b.addGenDis, b.addLoss,
+		b.addMatrixFigures, b.addShift, func() error { return b.explanationFigures(b.add) },
+	} {
+		if err := add(); err != nil {
+			return nil, err
 		}
-		if f != nil {
-			b.figs[name] = &namedFigure{name: name, caption: caption + f.note, wide: wide, f: f}
-			b.figOrder = append(b.figOrder, name)
-		}
-		return nil
 	}
+	b.buildTables()
+	if err := b.addRobustness(b.add); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// add records the paper figure f (nil: no data) under name, its caption
+// followed by the figure's own note; err is the figure's error, if any.
+func (b *built) add(name, caption string, wide bool, f *figure, err error) error {
+	if err != nil {
+		return fmt.Errorf("figure %s: %w", name, err)
+	}
+	if f != nil {
+		b.figs[name] = &namedFigure{name: name, caption: caption + f.note, wide: wide, f: f}
+		b.figOrder = append(b.figOrder, name)
+	}
+	return nil
+}
+
+// addHeatmaps clusters and draws each pairwise matrix present; a
+// study with too many models for a heatmap leaves figErr set.
+func (b *built) addHeatmaps() error {
+	in := b.in
 	m := len(in.Models)
 	for _, h := range b.heatmapSources() {
 		if h.values == nil || m == 0 {
@@ -101,103 +124,121 @@ func build(in *Input) (*built, error) {
 		}
 		hm, err := newHeatmap(h.measure, h.pick(in.plotNames()), h.pick(b.fams), h.values)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b.heatmaps[h.name] = hm
 		f, err := hm.figure(heatmapSize{width: width})
-		if err := add(h.name, heatmapCaption(h.measure, k, h.values)+h.note, k > 12, f, err); err != nil {
-			return nil, err
+		if err := b.add(h.name, heatmapCaption(h.measure, k, h.values)+h.note, k > 12, f, err); err != nil {
+			return err
 		}
 	}
-	if r := in.Metrics; r != nil {
-		f, err := failuresFigure(&r.Ensemble)
-		if err := add("failures", "Failure-count histogram: the fraction of test instances that exactly k models get wrong (bars), beside the Poisson-binomial distribution expected if every model failed independently at its own error rate (points). Mass at the right end beyond the points is homogenization.", false, f, err); err != nil {
-			return nil, err
+	return nil
+}
+
+// addEnsembleFigures draws the failure-count histogram and, when every
+// model has a family, the two pairwise scatter plots.
+func (b *built) addEnsembleFigures() error {
+	r := b.in.Metrics
+	if r == nil {
+		return nil
+	}
+	f, err := failuresFigure(&r.Ensemble)
+	if err := b.add("failures", "Failure-count histogram: the fraction of test instances that exactly k models get wrong (bars), beside the Poisson-binomial distribution expected if every model failed independently at its own error rate (points). Mass at the right end beyond the points is homogenization.", false, f, err); err != nil {
+		return err
+	}
+	if len(b.fams) == len(b.in.Models) {
+		f, err = accuracyECFigure(r, b.fams)
+		if err := b.add("accuracy_vs_error_consistency", "Accuracy against error consistency: one point per pair of models, the pair's mean accuracy against its error consistency κ_err (Geirhos et al. 2020). κ_err = 0 means the pair's errors overlap no more than their accuracies imply.", false, f, err); err != nil {
+			return err
 		}
-		if len(b.fams) == m {
-			f, err = accuracyECFigure(r, b.fams)
-			if err := add("accuracy_vs_error_consistency", "Accuracy against error consistency: one point per pair of models, the pair's mean accuracy against its error consistency κ_err (Geirhos et al. 2020). κ_err = 0 means the pair's errors overlap no more than their accuracies imply.", false, f, err); err != nil {
-				return nil, err
-			}
-			f, err = diversityFigure(r, b.fams)
-			if err := add("diversity_accuracy", "Diversity–accuracy plane (Fort et al. 2019): one point per ordered pair (reference a, model b), the accuracy of b against the fraction of test labels on which b differs from a divided by a's error rate. 1 means b disagrees with a as often as a is wrong.", false, f, err); err != nil {
-				return nil, err
-			}
+		f, err = diversityFigure(r, b.fams)
+		if err := b.add("diversity_accuracy", "Diversity–accuracy plane (Fort et al. 2019): one point per ordered pair (reference a, model b), the accuracy of b against the fraction of test labels on which b differs from a divided by a's error rate. 1 means b disagrees with a as often as a is wrong.", false, f, err); err != nil {
+			return err
 		}
 	}
-	if b.x.hasRecipes {
-		f, err := genDisFigure(b.x.recipes)
-		bars := false
-		for _, r := range b.x.recipes {
-			if r.TestErrorCI.ok() || r.DisagreementCI.ok() {
-				bars = true
-				break
-			}
-		}
-		if err := add("generalization_disagreement", genDisCaption(b.x.recipes, bars), false, f, err); err != nil {
-			return nil, err
+	return nil
+}
+
+// addGenDis draws generalization against disagreement per recipe.
+func (b *built) addGenDis() error {
+	if !b.x.hasRecipes {
+		return nil
+	}
+	f, err := genDisFigure(b.x.recipes)
+	bars := false
+	for _, r := range b.x.recipes {
+		if r.TestErrorCI.ok() || r.DisagreementCI.ok() {
+			bars = true
+			break
 		}
 	}
-	if idx, _ := curveRuns(in.Runs); len(idx) > 0 {
-		f, err := lossFigure(in.Runs, idx, ColumnWidth, plotHeight)
-		if err := add("training_loss", "Training loss per epoch, one line per run.", false, f, err); err != nil {
-			return nil, err
-		}
+	return b.add("generalization_disagreement", genDisCaption(b.x.recipes, bars), false, f, err)
+}
+
+// addLoss draws the training curves of the runs that have one.
+func (b *built) addLoss() error {
+	idx, _ := curveRuns(b.in.Runs)
+	if len(idx) == 0 {
+		return nil
 	}
-	if x := in.Matrix; x != nil && x.M() > 0 && len(b.fams) == x.M() {
-		names, _ := familyGroups(b.fams)
-		cfams, note := b.fams, ""
-		if len(names) > maxConfusionPanels {
-			// A panel per family stops being readable (and a 1000-family
-			// study drew 12.7 MB of SVG): pool every model instead.
-			cfams = make([]string, len(b.fams))
-			for i := range cfams {
-				cfams[i] = "all models"
-			}
-			note = fmt.Sprintf(" With %d model families, more than the %d panels drawn, the figure shows one matrix summed over every model.", len(names), maxConfusionPanels)
-			names = names[:1]
-		}
-		w := min(WideWidth, vg.Length(len(names))*ColumnWidth)
-		f, err := confusionFigure(x, cfams, w)
-		if err := add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate (viridis, 0 dark to 1 yellow), numbers are counts."+note, f != nil && f.w > ColumnWidth, f, err); err != nil {
-			return nil, err
-		}
-		f, b.aucs, err = rocFigure(x, b.fams)
-		if err := add("roc", "ROC curves of every model (score: the probability of class 1), coloured by family, with the mean area under the curve per family.", false, f, err); err != nil {
-			return nil, err
-		}
-		f, b.eceFams, b.eces, err = reliabilityFigure(x, b.fams)
-		if err := add("reliability", fmt.Sprintf("Reliability diagram per family (models pooled): top-label confidence in %d equal-width bins against the accuracy of the top label in each bin; the dashed diagonal is perfect calibration. ECE = Σ_b (n_b/N)·|acc_b − conf_b|.", ReliabilityBins), false, f, err); err != nil {
-			return nil, err
-		}
+	f, err := lossFigure(b.in.Runs, idx, ColumnWidth, plotHeight)
+	return b.add("training_loss", "Training loss per epoch, one line per run.", false, f, err)
+}
+
+// addMatrixFigures draws, from the prediction matrix, the confusion
+// matrices, the ROC curves and the reliability diagram, and keeps the
+// AUCs and ECEs for the calibration table.
+func (b *built) addMatrixFigures() error {
+	x := b.in.Matrix
+	if x == nil || x.M() == 0 || len(b.fams) != x.M() {
+		return nil
 	}
-	if len(b.x.onTheLine) > 0 {
-		var names []string
-		for _, s := range in.Sections {
-			if s.ID == "shift" && s.Table != nil {
-				for _, r := range s.Table.Rows[min(1, len(s.Table.Rows)):] {
-					if len(r) > 0 {
-						names = append(names, r[0])
-					}
+	names, _ := familyGroups(b.fams)
+	cfams, note := b.fams, ""
+	if len(names) > maxConfusionPanels {
+		// A panel per family stops being readable (and a 1000-family
+		// study drew 12.7 MB of SVG): pool every model instead.
+		cfams = make([]string, len(b.fams))
+		for i := range cfams {
+			cfams[i] = "all models"
+		}
+		note = fmt.Sprintf(" With %d model families, more than the %d panels drawn, the figure shows one matrix summed over every model.", len(names), maxConfusionPanels)
+		names = names[:1]
+	}
+	w := min(WideWidth, vg.Length(len(names))*ColumnWidth)
+	f, err := confusionFigure(x, cfams, w)
+	if err := b.add("confusion", "Confusion matrix per model family, summed over the family's models: rows are true classes, columns predicted ones; colour is the row-normalised rate (viridis, 0 dark to 1 yellow), numbers are counts."+note, f != nil && f.w > ColumnWidth, f, err); err != nil {
+		return err
+	}
+	f, b.aucs, err = rocFigure(x, b.fams)
+	if err := b.add("roc", "ROC curves of every model (score: the probability of class 1), coloured by family, with the mean area under the curve per family.", false, f, err); err != nil {
+		return err
+	}
+	f, b.eceFams, b.eces, err = reliabilityFigure(x, b.fams)
+	return b.add("reliability", fmt.Sprintf("Reliability diagram per family (models pooled): top-label confidence in %d equal-width bins against the accuracy of the top label in each bin; the dashed diagonal is perfect calibration. ECE = Σ_b (n_b/N)·|acc_b − conf_b|.", ReliabilityBins), false, f, err)
+}
+
+// addShift draws agreement on the line, for the evaluation sets in
+// the order of the shift section's table (else by name).
+func (b *built) addShift() error {
+	if len(b.x.onTheLine) == 0 {
+		return nil
+	}
+	var names []string
+	for _, s := range b.in.Sections {
+		if s.ID == "shift" && s.Table != nil {
+			for _, r := range s.Table.Rows[min(1, len(s.Table.Rows)):] {
+				if len(r) > 0 {
+					names = append(names, r[0])
 				}
 			}
 		}
-		if len(names) == 0 {
-			names = sortedKeys(b.x.onTheLine)
-		}
-		f, err := shiftFigure(names, b.x.onTheLine)
-		if err := add("shift", "Agreement on the line (Baek et al. 2022), per evaluation set, on probit axes: out-of-distribution against in-distribution accuracy of each model (circles) and agreement of each pair (triangles), with least-squares lines. When the two lines coincide, agreement, which needs no labels, predicts OOD accuracy.", f != nil && f.w > ColumnWidth, f, err); err != nil {
-			return nil, err
-		}
 	}
-	if err := b.explanationFigures(add); err != nil {
-		return nil, err
+	if len(names) == 0 {
+		names = sortedKeys(b.x.onTheLine)
 	}
-	b.buildTables()
-	if err := b.addRobustness(add); err != nil {
-		return nil, err
-	}
-	return b, nil
+	f, err := shiftFigure(names, b.x.onTheLine)
+	return b.add("shift", "Agreement on the line (Baek et al. 2022), per evaluation set, on probit axes: out-of-distribution against in-distribution accuracy of each model (circles) and agreement of each pair (triangles), with least-squares lines. When the two lines coincide, agreement, which needs no labels, predicts OOD accuracy.", f != nil && f.w > ColumnWidth, f, err)
 }
 
 // maxConfusionPanels is the most model families given a confusion matrix
@@ -234,123 +275,16 @@ func (b *built) buildTables() {
 		}
 	}
 	if r := in.Metrics; r != nil {
-		t := &paperTable{
-			Name:      "ensemble",
-			Caption:   "Whole-set measures over all models: value, its 95% paired-bootstrap interval [low, high] (test instances resampled, the trained models fixed) and the permutation p-value against independent errors at fixed accuracy, where computed; a p-value at its floor 1/(P+1) is given as a bound. The whole-set H grows with the number of models: compare it only at equal M.",
-			Header:    []string{"measure", "value", "95% interval", "p"},
-			CSVHeader: []string{"measure", "value", "ci_lo", "ci_hi", "p"},
-		}
-		for _, e := range ensembleRows(r) {
-			// A measure without an entry has no interval; an entry
-			// of [0, 0] is a genuine interval (a rate that is 0 in
-			// every replicate).
-			iv, ok := b.x.ensembleCI[e.key]
-			if !ok {
-				iv = nanInterval
-			}
-			p := math.NaN()
-			if v, ok := b.x.ensembleP[e.key]; ok {
-				p = float64(v)
-			}
-			ivs := "not computed"
-			if iv.ok() {
-				ivs = ivText(iv, e.prec)
-			}
-			// The interval has its own column: the value is shown alone.
-			t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: num(e.v, e.prec), Num: true}, {Text: ivs, Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
-			t.CSV = append(t.CSV, []string{e.key, raw(e.v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
-		}
-		b.tables = append(b.tables, t)
+		b.tables = append(b.tables, b.ensembleTable(r))
 		if b.x.pairMean != nil {
-			t := &paperTable{
-				Name:      "pairwise",
-				Caption:   "Pairwise measures, mean over all pairs of models, then its 95% paired-bootstrap interval [low, high] (instances resampled, never pairs) where computed.",
-				Header:    []string{"measure", "mean over pairs", "p"},
-				CSVHeader: []string{"measure", "mean", "ci_lo", "ci_hi", "p"},
-			}
-			for _, k := range []struct{ key, label string }{
-				{"agreement", "agreement"}, {"cohen_kappa", "Cohen's κ"}, {"error_consistency", "error consistency κ"},
-				{"q_statistic", "Yule's Q"}, {"correlation", "correlation ρ"}, {"double_fault", "double fault"},
-				{"correctness_disagreement", "correctness disagreement"}, {"agreement_both_wrong", "agreement given both wrong"},
-				{"jsd", "Jensen–Shannon divergence (bits)"}, {"capa", "CAPA"},
-			} {
-				v, iv, p := b.x.pairMeanValue(k.key)
-				if !finite(v) {
-					continue
-				}
-				t.Rows = append(t.Rows, []tcell{{Text: k.label}, {Text: withCI(v, iv, 4), Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
-				t.CSV = append(t.CSV, []string{k.key, raw(v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
-			}
-			b.tables = append(b.tables, t)
+			b.tables = append(b.tables, b.pairwiseTable())
 		}
 	}
 	if len(in.Runs) > 0 {
-		t := &paperTable{Name: "runs", Caption: "Runs of the grid: test and validation accuracy; best test accuracy in bold."}
-		t.Header = append(t.Header, "run")
-		t.CSVHeader = append(t.CSVHeader, "run", "id")
-		for _, a := range in.Axes {
-			t.Header = append(t.Header, a.Key)
-			t.CSVHeader = append(t.CSVHeader, a.Key)
-		}
-		t.Header = append(t.Header, "test acc.", "val. acc.", "status")
-		t.CSVHeader = append(t.CSVHeader, "test_accuracy", "val_accuracy", "wall_seconds", "status", "reason")
-		var accs []float64
-		for _, r := range in.Runs {
-			row := []tcell{{Text: r.Name}}
-			rec := []string{r.Name, r.ID}
-			for _, a := range in.Axes {
-				row = append(row, tcell{Text: r.Config[a.Key]})
-				rec = append(rec, r.Config[a.Key])
-			}
-			test, val := r.TestAccuracy, r.ValAccuracy
-			if r.Status != StatusOK {
-				test, val = math.NaN(), math.NaN()
-			}
-			row = append(row, tcell{Text: num(test, 4), Num: true}, tcell{Text: num(val, 4), Num: true}, tcell{Text: r.Status})
-			rec = append(rec, raw(test), raw(val), raw(r.WallSeconds), r.Status, r.Reason)
-			accs = append(accs, test)
-			t.Rows = append(t.Rows, row)
-			t.CSV = append(t.CSV, rec)
-		}
-		boldMax(t.Rows, len(in.Axes)+1, accs)
-		// The LaTeX form leaves out what other columns say: names
-		// made of the axis values, and a status column of "ok" alone.
-		if namesAreAxisValues(in) {
-			t.TexOmit = append(t.TexOmit, 0)
-		}
-		if !slices.ContainsFunc(in.Runs, func(r Run) bool { return r.Status != StatusOK }) {
-			t.TexOmit = append(t.TexOmit, len(t.Header)-1)
-		}
-		b.tables = append(b.tables, t)
+		b.tables = append(b.tables, runsTable(in))
 	}
 	if len(b.eces) > 0 || b.aucs != nil {
-		t := &paperTable{Name: "calibration", Caption: fmt.Sprintf("Calibration per family: expected calibration error over %d equal-width bins of top-label confidence (models pooled); for binary tasks the mean ROC AUC of the family's models.", ReliabilityBins),
-			Header: []string{"family", "models", "ECE"}, CSVHeader: []string{"family", "n_models", "ece"}}
-		names, members := familyGroups(b.fams)
-		if b.aucs != nil {
-			t.Header = append(t.Header, "mean AUC")
-			t.CSVHeader = append(t.CSVHeader, "mean_auc")
-		}
-		for fi, name := range names {
-			ece := math.NaN()
-			if fi < len(b.eces) {
-				ece = b.eces[fi]
-			}
-			row := []tcell{{Text: name}, {Text: strconv.Itoa(len(members[fi])), Num: true}, {Text: num(ece, 4), Num: true}}
-			rec := []string{name, strconv.Itoa(len(members[fi])), raw(ece)}
-			if b.aucs != nil {
-				var s float64
-				for _, m := range members[fi] {
-					s += b.aucs[m]
-				}
-				auc := s / float64(len(members[fi]))
-				row = append(row, tcell{Text: num(auc, 4), Num: true})
-				rec = append(rec, raw(auc))
-			}
-			t.Rows = append(t.Rows, row)
-			t.CSV = append(t.CSV, rec)
-		}
-		b.tables = append(b.tables, t)
+		b.tables = append(b.tables, b.calibrationTable())
 	}
 	for i, s := range in.Sections {
 		if s.Table == nil || len(s.Table.Rows) == 0 {
@@ -362,6 +296,136 @@ func (b *built) buildTables() {
 		}
 		b.tables = append(b.tables, tableFromSection(s, safeName(name)))
 	}
+}
+
+// ensembleTable is the whole-set measures of r with their intervals and
+// permutation p-values.
+func (b *built) ensembleTable(r *metrics.Result) *paperTable {
+	t := &paperTable{
+		Name:      "ensemble",
+		Caption:   "Whole-set measures over all models: value, its 95% paired-bootstrap interval [low, high] (test instances resampled, the trained models fixed) and the permutation p-value against independent errors at fixed accuracy, where computed; a p-value at its floor 1/(P+1) is given as a bound. The whole-set H grows with the number of models: compare it only at equal M.",
+		Header:    []string{"measure", "value", "95% interval", "p"},
+		CSVHeader: []string{"measure", "value", "ci_lo", "ci_hi", "p"},
+	}
+	for _, e := range ensembleRows(r) {
+		// A measure without an entry has no interval; an entry
+		// of [0, 0] is a genuine interval (a rate that is 0 in
+		// every replicate).
+		iv, ok := b.x.ensembleCI[e.key]
+		if !ok {
+			iv = nanInterval
+		}
+		p := math.NaN()
+		if v, ok := b.x.ensembleP[e.key]; ok {
+			p = float64(v)
+		}
+		ivs := "not computed"
+		if iv.ok() {
+			ivs = ivText(iv, e.prec)
+		}
+		// The interval has its own column: the value is shown alone.
+		t.Rows = append(t.Rows, []tcell{{Text: e.label}, {Text: num(e.v, e.prec), Num: true}, {Text: ivs, Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
+		t.CSV = append(t.CSV, []string{e.key, raw(e.v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
+	}
+	return t
+}
+
+// pairwiseTable is the mean over pairs of each pairwise measure, with its
+// interval and p-value.
+func (b *built) pairwiseTable() *paperTable {
+	t := &paperTable{
+		Name:      "pairwise",
+		Caption:   "Pairwise measures, mean over all pairs of models, then its 95% paired-bootstrap interval [low, high] (instances resampled, never pairs) where computed.",
+		Header:    []string{"measure", "mean over pairs", "p"},
+		CSVHeader: []string{"measure", "mean", "ci_lo", "ci_hi", "p"},
+	}
+	for _, k := range []struct{ key, label string }{
+		{"agreement", "agreement"}, {"cohen_kappa", "Cohen's κ"}, {"error_consistency", "error consistency κ"},
+		{"q_statistic", "Yule's Q"}, {"correlation", "correlation ρ"}, {"double_fault", "double fault"},
+		{"correctness_disagreement", "correctness disagreement"}, {"agreement_both_wrong", "agreement given both wrong"},
+		{"jsd", "Jensen–Shannon divergence (bits)"}, {"capa", "CAPA"},
+	} {
+		v, iv, p := b.x.pairMeanValue(k.key)
+		if !finite(v) {
+			continue
+		}
+		t.Rows = append(t.Rows, []tcell{{Text: k.label}, {Text: withCI(v, iv, 4), Num: true}, {Text: pValue(p, b.x.permutations), Num: true}})
+		t.CSV = append(t.CSV, []string{k.key, raw(v), raw(float64(iv[0])), raw(float64(iv[1])), raw(p)})
+	}
+	return t
+}
+
+// runsTable lists the runs of in with their axis values and accuracies.
+func runsTable(in *Input) *paperTable {
+	t := &paperTable{Name: "runs", Caption: "Runs of the grid: test and validation accuracy; best test accuracy in bold."}
+	t.Header = append(t.Header, "run")
+	t.CSVHeader = append(t.CSVHeader, "run", "id")
+	for _, a := range in.Axes {
+		t.Header = append(t.Header, a.Key)
+		t.CSVHeader = append(t.CSVHeader, a.Key)
+	}
+	t.Header = append(t.Header, "test acc.", "val. acc.", "status")
+	t.CSVHeader = append(t.CSVHeader, "test_accuracy", "val_accuracy", "wall_seconds", "status", "reason")
+	var accs []float64
+	for _, r := range in.Runs {
+		row := []tcell{{Text: r.Name}}
+		rec := []string{r.Name, r.ID}
+		for _, a := range in.Axes {
+			row = append(row, tcell{Text: r.Config[a.Key]})
+			rec = append(rec, r.Config[a.Key])
+		}
+		test, val := r.TestAccuracy, r.ValAccuracy
+		if r.Status != StatusOK {
+			test, val = math.NaN(), math.NaN()
+		}
+		row = append(row, tcell{Text: num(test, 4), Num: true}, tcell{Text: num(val, 4), Num: true}, tcell{Text: r.Status})
+		rec = append(rec, raw(test), raw(val), raw(r.WallSeconds), r.Status, r.Reason)
+		accs = append(accs, test)
+		t.Rows = append(t.Rows, row)
+		t.CSV = append(t.CSV, rec)
+	}
+	boldMax(t.Rows, len(in.Axes)+1, accs)
+	// The LaTeX form leaves out what other columns say: names
+	// made of the axis values, and a status column of "ok" alone.
+	if namesAreAxisValues(in) {
+		t.TexOmit = append(t.TexOmit, 0)
+	}
+	if !slices.ContainsFunc(in.Runs, func(r Run) bool { return r.Status != StatusOK }) {
+		t.TexOmit = append(t.TexOmit, len(t.Header)-1)
+	}
+	return t
+}
+
+// calibrationTable is the ECE and, for binary tasks, the mean ROC AUC of
+// each model family.
+func (b *built) calibrationTable() *paperTable {
+	t := &paperTable{Name: "calibration", Caption: fmt.Sprintf("Calibration per family: expected calibration error over %d equal-width bins of top-label confidence (models pooled); for binary tasks the mean ROC AUC of the family's models.", ReliabilityBins),
+		Header: []string{"family", "models", "ECE"}, CSVHeader: []string{"family", "n_models", "ece"}}
+	names, members := familyGroups(b.fams)
+	if b.aucs != nil {
+		t.Header = append(t.Header, "mean AUC")
+		t.CSVHeader = append(t.CSVHeader, "mean_auc")
+	}
+	for fi, name := range names {
+		ece := math.NaN()
+		if fi < len(b.eces) {
+			ece = b.eces[fi]
+		}
+		row := []tcell{{Text: name}, {Text: strconv.Itoa(len(members[fi])), Num: true}, {Text: num(ece, 4), Num: true}}
+		rec := []string{name, strconv.Itoa(len(members[fi])), raw(ece)}
+		if b.aucs != nil {
+			var s float64
+			for _, m := range members[fi] {
+				s += b.aucs[m]
+			}
+			auc := s / float64(len(members[fi]))
+			row = append(row, tcell{Text: num(auc, 4), Num: true})
+			rec = append(rec, raw(auc))
+		}
+		t.Rows = append(t.Rows, row)
+		t.CSV = append(t.CSV, rec)
+	}
+	return t
 }
 
 // safeName keeps letters, digits, '-' and '_' of s for a file name.
