@@ -142,33 +142,88 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 	if !slices.Equal(tr.Models, x.Models) {
 		return nil, fmt.Errorf("metrics: transfer %s: its models are not the prediction matrix's", tr.Attack)
 	}
+	cols, labels, err := transferColumns(x, tr)
+	if err != nil {
+		return nil, err
+	}
+	clean := cleanBits(x, cols)
+	fooled, cells := transferCells(tr, clean, labels)
+	out := &Transfer{Means: map[string]TransferMean{}}
+	transferSquares(out, tr, cells, n, why, path)
+	cos := gradientCosines(tr)
+	out.GradientAlignment = gradientAlignment(tr, cos, why, path)
+	systemic(out, tr, clean, fooled, why, path)
+
+	// Means over the defined cells s ≠ t, with their intervals.
+	point := map[string]Square{"transfer_raw": out.TransferRaw, "transfer_cc": out.TransferCC, "transfer_succ": out.TransferSucc,
+		"same_mistake": out.SameMistake, "same_mistake_succ": out.SameMistakeSucc, "gradient_alignment": out.GradientAlignment}
+	b := count(opts.Bootstrap, DefaultBootstrap)
+	var reps map[string][]Square // reps[name][r]
+	var bs *bootstrap
+	ciWhy := ""
+	switch {
+	case b == 0:
+	case float64(m*m)*float64(b)*float64(n)*6 > pairWorkBudget:
+		ciWhy = fmt.Sprintf("not computed: %d cells × %d replicates × %d instances exceed the bootstrap budget", m*m, b, n)
+	default:
+		bs = newBootstrap(opts.Seed, b, n)
+		reps = transferReplicates(bs, cells, cos, m, n)
+	}
+	for _, name := range transferMeasures {
+		out.Means[name] = transferMeanOf(point[name], reps[name], b, ciWhy, why, path+".means."+name)
+	}
+	out.Attribution = transferAttribution(x.Configs, point, reps, b, why, path)
+	out.Questions = transferQuestions(x.Configs, clean, n, point, reps, bs, b, why, path)
+	return out, nil
+}
+
+// transferColumns maps each attacked instance of tr to its column in x,
+// and gives its label.
+func transferColumns(x *predmat.Matrix, tr *predmat.Transfer) (cols []int, labels []int32, err error) {
 	col := make(map[string]int, x.N())
 	for i, id := range x.Instances {
 		col[id] = i
 	}
-	cols := make([]int, n)
-	labels := make([]int32, n)
+	n := tr.N()
+	cols = make([]int, n)
+	labels = make([]int32, n)
 	for i, id := range tr.Instances {
 		c, ok := col[id]
 		if !ok {
-			return nil, fmt.Errorf("metrics: transfer %s: attacked instance %s is not in the prediction matrix", tr.Attack, id)
+			return nil, nil, fmt.Errorf("metrics: transfer %s: attacked instance %s is not in the prediction matrix", tr.Attack, id)
 		}
 		cols[i], labels[i] = c, x.Labels[c]
 	}
-	cw := (n + 63) / 64
-	set := func(v []uint64, i int) { v[i/64] |= 1 << (i % 64) }
+	return cols, labels, nil
+}
+
+// setBit sets bit i of the bit set v.
+func setBit(v []uint64, i int) { v[i/64] |= 1 << (i % 64) }
+
+// cleanBits returns, for each model a, the bit set of the attacked
+// instances (columns cols of x) that a gets right when clean.
+func cleanBits(x *predmat.Matrix, cols []int) [][]uint64 {
+	m, cw := x.M(), (len(cols)+63)/64
 	clean := make([][]uint64, m) // clean[a]: a is right on the clean instance
 	for a := range m {
 		clean[a] = make([]uint64, cw)
 		for i, c := range cols {
 			if x.Correct(a, c) {
-				set(clean[a], i)
+				setBit(clean[a], i)
 			}
 		}
 	}
-	// fooled[s][t]: t misclassifies s's example; nil where undefined.
-	fooled := make([][][]uint64, m)
-	cells := make([]*cellBits, m*m)
+	return clean
+}
+
+// transferCells returns the bit sets of each cell (source s, target t)
+// by index s·m+t, and fooled[s][t]: t misclassifies s's example; both nil
+// where undefined.
+func transferCells(tr *predmat.Transfer, clean [][]uint64, labels []int32) (fooled [][][]uint64, cells []*cellBits) {
+	m, n := len(clean), tr.N()
+	cw := (n + 63) / 64
+	fooled = make([][][]uint64, m)
+	cells = make([]*cellBits, m*m)
 	for s := range m {
 		fooled[s] = make([][]uint64, m)
 		self := tr.Cell(s, s)
@@ -186,21 +241,21 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 				cc := clean[s][i/64]&clean[t][i/64]&(1<<(i%64)) != 0
 				succ := cc && self[i] != labels[i]
 				if ft {
-					set(cb.fooled, i)
+					setBit(cb.fooled, i)
 				}
 				if cc {
-					set(cb.cc, i)
+					setBit(cb.cc, i)
 				}
 				if cc && ft {
-					set(cb.ccFooled, i)
+					setBit(cb.ccFooled, i)
 				}
 				if succ {
-					set(cb.succ, i)
+					setBit(cb.succ, i)
 				}
 				if succ && ft {
-					set(cb.succFooled, i)
+					setBit(cb.succFooled, i)
 					if c[i] == self[i] {
-						set(cb.same, i)
+						setBit(cb.same, i)
 					}
 				}
 			}
@@ -208,7 +263,13 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 			cells[s*m+t] = cb
 		}
 	}
-	out := &Transfer{Means: map[string]TransferMean{}}
+	return fooled, cells
+}
+
+// transferSquares fills the per-cell transfer rates and counts of out
+// from cells, with the reasons of the undefined ones.
+func transferSquares(out *Transfer, tr *predmat.Transfer, cells []*cellBits, n int, why Reasons, path string) {
+	m := len(tr.Models)
 	mats := []*Square{&out.TransferRaw, &out.TransferCC, &out.TransferSucc, &out.SameMistake, &out.SameMistakeSucc, &out.NCC, &out.NSucc}
 	names := []string{"transfer_raw", "transfer_cc", "transfer_succ", "same_mistake", "same_mistake_succ", "n_cc", "n_succ"}
 	for _, p := range mats {
@@ -242,8 +303,14 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 			}
 		}
 	}
-	cos := gradientCosines(tr)
-	out.GradientAlignment = NewSquare(m)
+}
+
+// gradientAlignment is the mean cosine of the input gradients of each
+// pair of models (cos by index s·m+t), NaN with a reason where a model
+// has none.
+func gradientAlignment(tr *predmat.Transfer, cos [][]float64, why Reasons, path string) Square {
+	m := len(tr.Models)
+	sq := NewSquare(m)
 	for s := range m {
 		for t := range m {
 			mean, _ := nanMean(cos[s*m+t])
@@ -255,53 +322,37 @@ func transferOf(x *predmat.Matrix, tr *predmat.Transfer, opts Options, why Reaso
 				mean = math.NaN()
 				why[fmt.Sprintf("%s.gradient_alignment[%d][%d]", path, s, t)] = "no input gradient for the column model: " + tr.NoGrad[t]
 			}
-			out.GradientAlignment[s][t] = mean
+			sq[s][t] = mean
 			if cos[s*m+t] != nil {
 				why.num(fmt.Sprintf("%s.gradient_alignment[%d][%d]", path, s, t), mean, "a gradient is zero on every attacked instance")
 			}
 		}
 	}
-	systemic(out, tr, clean, fooled, why, path)
+	return sq
+}
 
-	// Means over the defined cells s ≠ t, with their intervals.
-	point := map[string]Square{"transfer_raw": out.TransferRaw, "transfer_cc": out.TransferCC, "transfer_succ": out.TransferSucc,
-		"same_mistake": out.SameMistake, "same_mistake_succ": out.SameMistakeSucc, "gradient_alignment": out.GradientAlignment}
-	b := count(opts.Bootstrap, DefaultBootstrap)
-	var reps map[string][]Square // reps[name][r]
-	var bs *bootstrap
-	ciWhy := ""
-	switch {
-	case b == 0:
-	case float64(m*m)*float64(b)*float64(n)*6 > pairWorkBudget:
-		ciWhy = fmt.Sprintf("not computed: %d cells × %d replicates × %d instances exceed the bootstrap budget", m*m, b, n)
-	default:
-		bs = newBootstrap(opts.Seed, b, n)
-		reps = transferReplicates(bs, cells, cos, m, n)
-	}
-	for _, name := range transferMeasures {
-		mean, k := offDiagonalMean(point[name])
-		tm := TransferMean{Mean: Num(mean), NCells: k}
-		mp := path + ".means." + name
-		why.num(mp+".mean", mean, "undefined for every pair of distinct models")
-		if b > 0 {
-			iv := Interval{math.NaN(), math.NaN()}
-			if reps != nil {
-				v := make([]float64, b)
-				for r := range b {
-					v[r], _ = offDiagonalMean(reps[name][r])
-				}
-				iv = percentile95(v)
-				why.interval(mp+".ci", iv, whyCI)
-			} else {
-				why[mp+".ci"] = ciWhy
+// transferMeanOf is the mean of point over its defined cells s ≠ t and,
+// with b > 0 replicates, its interval from reps (nil: not computed, for
+// the reason ciWhy); mp is its path.
+func transferMeanOf(point Square, reps []Square, b int, ciWhy string, why Reasons, mp string) TransferMean {
+	mean, k := offDiagonalMean(point)
+	tm := TransferMean{Mean: Num(mean), NCells: k}
+	why.num(mp+".mean", mean, "undefined for every pair of distinct models")
+	if b > 0 {
+		iv := Interval{math.NaN(), math.NaN()}
+		if reps != nil {
+			v := make([]float64, b)
+			for r := range b {
+				v[r], _ = offDiagonalMean(reps[r])
 			}
-			tm.CI = &iv
+			iv = percentile95(v)
+			why.interval(mp+".ci", iv, whyCI)
+		} else {
+			why[mp+".ci"] = ciWhy
 		}
-		out.Means[name] = tm
+		tm.CI = &iv
 	}
-	out.Attribution = transferAttribution(x.Configs, point, reps, b, why, path)
-	out.Questions = transferQuestions(x.Configs, clean, n, point, reps, bs, b, why, path)
-	return out, nil
+	return tm
 }
 
 // cellReason says why cell (s, t) has no transfer measures.
