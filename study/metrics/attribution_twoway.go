@@ -440,28 +440,50 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 		axes[g] = at.Axis
 	}
 	t := newTwoWay(configs, allAxes, axes, groups, rep)
-	est := t.point(pm, acc)
+	f := &twoWayFit{t: t, est: t.point(pm, acc), twoWay: len(t.seedAxes) > 0 && t.nUnits >= 2}
+	sum := f.bootstrap(s, units, rep)
+	k := f.fillAxes(out, sum, why)
+	f.fillCells(out, k, why)
+	f.rank(out, sum, why)
+	return sum
+}
+
+// twoWayFit is the estimates of a twoWay design and their bootstrap
+// replicates.
+type twoWayFit struct {
+	t    *twoWay
+	est  []float64   // the point estimates, by statistic index
+	boot [][]float64 // boot[k][r]: statistic k in replicate r; nil without intervals
+	// twoWay: the replicate units are resampled too (two or more units)
+	twoWay bool
+}
+
+// twoWayIvWhy is the reason of an undefined interval of the attribution.
+const twoWayIvWhy = "undefined: the estimate or more than half of its bootstrap replicates are undefined"
+
+// bootstrap draws the replicates of f (none when s is nil) and returns
+// the summary that says how the intervals were made.
+func (f *twoWayFit) bootstrap(s *sampler, units [][]int, rep *replication) *AttributionSummary {
+	t := f.t
 	sum := &AttributionSummary{ReplicateAxes: t.seedAxes, ReplicateUnits: t.nUnits, Intervals: "none",
 		Method: "no intervals: the bootstrap is off"}
 	if sum.ReplicateAxes == nil {
 		sum.ReplicateAxes = []string{}
 	}
-	twoWay := len(t.seedAxes) > 0 && t.nUnits >= 2
-	var boot [][]float64
 	if s != nil {
 		sum.Bootstrap = len(s.bs.w)
 		if units == nil {
 			g := t.nUnits
-			if !twoWay {
+			if !f.twoWay {
 				g = 1
 			}
 			units = drawUnits(s.seed, len(s.bs.w), g)
 		}
-		boot = t.replicates(s, units)
+		f.boot = t.replicates(s, units)
 		switch {
-		case boot == nil:
+		case f.boot == nil:
 			sum.Method = "no intervals: the pairs exceed the bootstrap budget"
-		case twoWay:
+		case f.twoWay:
 			sum.Intervals = "instances and replicate runs"
 			sum.Method = fmt.Sprintf("two-way bootstrap: each of %d replicates resamples the test instances (the same draw for every model) and, independently, the %d replicate units (combinations of %s) with replacement, shared by all recipes so that matched pairs stay matched; a pair of runs of one unit counts as often as its unit is drawn, a pair of two units as the product of their counts. Interval = estimate ± t(0.975, %d)·√(%d/%d)·bootstrap standard deviation.",
 				len(s.bs.w), t.nUnits, strings.Join(t.seedAxes, ", "), t.nUnits-1, t.nUnits, t.nUnits-1)
@@ -470,25 +492,33 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 			sum.Method = fmt.Sprintf("bootstrap over test instances only (%d replicates, 95%% percentile intervals): run-to-run variability is not in the intervals", len(s.bs.w))
 		}
 	}
-	if !twoWay {
+	if !f.twoWay {
 		sum.IntervalsWhy = "no replicate axis (" + strings.Join(rep.names(), ", ") + ") takes two or more values"
 		if len(t.seedAxes) > 0 {
 			sum.IntervalsWhy = "one replicate unit only"
 		}
 	}
-	iv := func(k int) *Interval {
-		if boot == nil {
-			return nil
-		}
-		var v Interval
-		if twoWay {
-			v = clusterInterval(est[k], boot[k], t.nUnits)
-		} else {
-			v = percentile95(slices.Clone(boot[k]))
-		}
-		return &v
+	return sum
+}
+
+// interval is the interval of statistic k, nil without replicates.
+func (f *twoWayFit) interval(k int) *Interval {
+	if f.boot == nil {
+		return nil
 	}
-	ivWhy := "undefined: the estimate or more than half of its bootstrap replicates are undefined"
+	var v Interval
+	if f.twoWay {
+		v = clusterInterval(f.est[k], f.boot[k], f.t.nUnits)
+	} else {
+		v = percentile95(slices.Clone(f.boot[k]))
+	}
+	return &v
+}
+
+// fillAxes sets the per-axis estimates and intervals of out, with their
+// reasons, and returns the index of the first per-cell statistic.
+func (f *twoWayFit) fillAxes(out []AxisAttribution, sum *AttributionSummary, why Reasons) int {
+	t, est, iv := f.t, f.est, f.interval
 	k := 0
 	for g := range out {
 		at := &out[g]
@@ -510,11 +540,18 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 		for name, p := range map[string]*Interval{"mean_disagreement_ci": at.MeanDisagreementCI, "accuracy_gap_ci": at.AccuracyGapCI,
 			"excess_disagreement_ci": at.ExcessDisagreementCI, "error_consistency_ci": at.ErrorConsistencyCI, "excess_over_seed_ci": at.ExcessOverSeedCI} {
 			if p != nil {
-				why.interval(path+"."+name, *p, ivWhy)
+				why.interval(path+"."+name, *p, twoWayIvWhy)
 			}
 		}
 		k += axisStats
 	}
+	return k
+}
+
+// fillCells appends the per-cell estimates of each axis to out, their
+// statistics starting at index k.
+func (f *twoWayFit) fillCells(out []AxisAttribution, k int, why Reasons) {
+	t, est, iv := f.t, f.est, f.interval
 	for g := range out {
 		for c, cd := range t.cells[g] {
 			path := fmt.Sprintf("attribution[%d].cells[%d]", g, c)
@@ -528,17 +565,21 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 			why.num(path+".excess_over_seed", est[k+cellOverSeed], cellWhy)
 			why.num(path+".disagreement", est[k+cellDis], "agreement is undefined for every pair of the cell")
 			if cell.DisagreementCI != nil {
-				why.interval(path+".disagreement_ci", *cell.DisagreementCI, ivWhy)
+				why.interval(path+".disagreement_ci", *cell.DisagreementCI, twoWayIvWhy)
 			}
 			if cell.ExcessOverSeedCI != nil {
-				why.interval(path+".excess_over_seed_ci", *cell.ExcessOverSeedCI, ivWhy)
+				why.interval(path+".excess_over_seed_ci", *cell.ExcessOverSeedCI, twoWayIvWhy)
 			}
 			out[g].Cells = append(out[g].Cells, cell)
 			k += cellStats
 		}
 	}
+}
 
-	// Paired differences between axes and the tiers they support.
+// rank sets the paired differences between axes, the tiers they
+// support, the ranks of out and the ranking text.
+func (f *twoWayFit) rank(out []AxisAttribution, sum *AttributionSummary, why Reasons) {
+	est, boot := f.est, f.boot
 	n := len(out)
 	sep := make([][]bool, n)
 	for i := range sep {
@@ -555,14 +596,14 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 					v[r] = boot[i*axisStats+statDis][r] - boot[j*axisStats+statDis][r]
 				}
 				var ci Interval
-				if twoWay {
-					ci = clusterInterval(di-dj, v, t.nUnits)
+				if f.twoWay {
+					ci = clusterInterval(di-dj, v, f.t.nUnits)
 				} else {
 					ci = percentile95(v)
 				}
 				d.CI = &ci
 				d.Separated = ci[0] > 0
-				why.interval(fmt.Sprintf("attribution_summary.differences[%d].ci", len(sum.Differences)), ci, ivWhy)
+				why.interval(fmt.Sprintf("attribution_summary.differences[%d].ci", len(sum.Differences)), ci, twoWayIvWhy)
 			}
 			sep[i][j] = d.Separated
 			sum.Differences = append(sum.Differences, d)
@@ -584,5 +625,4 @@ func addTwoWay(configs []map[string]string, allAxes []string, out []AxisAttribut
 	if boot == nil && n > 1 {
 		sum.Ranking += " (no intervals: nothing is separated)"
 	}
-	return sum
 }
