@@ -140,16 +140,23 @@ func (s *instanceStats) ensembleCounts(w []int32, right []int) ensembleCounts {
 // stats computes the measures (all but PoissonBinomial and LabelEntropy)
 // and the reasons for those that are undefined.
 func (ec ensembleCounts) stats(models []string) (*EnsembleStats, Reasons) {
-	m, n := ec.m, ec.n
-	fm, fn := float64(m), float64(n)
 	why := Reasons{}
 	nan := func(name, reason string) Num {
 		why["ensemble."+name] = reason
 		return Num(math.NaN())
 	}
 	e := &EnsembleStats{}
+	ec.accuracyStats(e, models, nan)
+	ec.fleissKappa(e, nan)
+	ec.nonPairwise(e, nan)
+	return e, why
+}
 
-	// Per-model accuracies, the baselines and homogenization.
+// accuracyStats sets the accuracies, the failure-count histogram, the
+// failure rates and homogenization of e; nan records an undefined value.
+func (ec ensembleCounts) accuracyStats(e *EnsembleStats, models []string, nan func(name, reason string) Num) {
+	m, n := ec.m, ec.n
+	fm, fn := float64(m), float64(n)
 	sumLogE, prodE, prodA, best, sumA := 0.0, 1.0, 1.0, 0.0, 0.0
 	perfect := -1
 	for a, r := range ec.right {
@@ -194,8 +201,13 @@ func (ec ensembleCounts) stats(models []string) (*EnsembleStats, Reasons) {
 			e.Homogenization = Num(h)
 		}
 	}
+}
 
-	// Fleiss' κ: models as raters, classes as categories.
+// fleissKappa sets Fleiss' κ of e: models as raters, classes as
+// categories.
+func (ec ensembleCounts) fleissKappa(e *EnsembleStats, nan func(name, reason string) Num) {
+	m, n := ec.m, ec.n
+	fm, fn := float64(m), float64(n)
 	switch {
 	case m < 2:
 		e.FleissKappa = nan("fleiss_kappa", whyOneModel)
@@ -214,9 +226,14 @@ func (ec ensembleCounts) stats(models []string) (*EnsembleStats, Reasons) {
 			e.FleissKappa = Num((pbar - pe) / (1 - pe))
 		}
 	}
+}
 
-	// Kuncheva's non-pairwise measures on l_i = M − k, k the failures,
-	// summed over the histogram.
+// nonPairwise sets Kuncheva's non-pairwise measures of e, on l_i = M − k,
+// k the failures, summed over the histogram.
+func (ec ensembleCounts) nonPairwise(e *EnsembleStats, nan func(name, reason string) Num) {
+	m, n := ec.m, ec.n
+	fm, fn := float64(m), float64(n)
+	hist, q := ec.hist, e.FailureCountHistogram
 	var sumL, sumLML, sumMin int
 	for k, h := range hist {
 		li := m - k
@@ -273,7 +290,6 @@ func (ec ensembleCounts) stats(models []string) (*EnsembleStats, Reasons) {
 		}
 		e.CoincidentFailureDiversity = Num(s / (1 - q[0]))
 	}
-	return e, why
 }
 
 // poissonBinomial returns P(exactly k of the models fail), k = 0..M, when
