@@ -275,13 +275,6 @@ func transferSquares(out *Transfer, tr *predmat.Transfer, cells []*cellBits, n i
 	for _, p := range mats {
 		*p = NewSquare(m)
 	}
-	plain := func(v []uint64) int {
-		k := 0
-		for _, w := range v {
-			k += bits.OnesCount64(w)
-		}
-		return k
-	}
 	for s := range m {
 		for t := range m {
 			c := cells[s*m+t]
@@ -296,7 +289,7 @@ func transferSquares(out *Transfer, tr *predmat.Transfer, cells []*cellBits, n i
 				}
 				continue
 			}
-			v := cellRatios(plain, n, c)
+			v := cellRatios(onesCount, n, c)
 			for k, p := range mats {
 				(*p)[s][t] = v[k]
 				why.num(fmt.Sprintf("%s.%s[%d][%d]", path, names[k], s, t), v[k], emptyReason(names[k]))

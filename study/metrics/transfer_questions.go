@@ -41,102 +41,24 @@ func transferQuestions(configs []map[string]string, clean [][]uint64, n int, poi
 	if configs == nil {
 		return nil
 	}
-	m := len(configs)
-	ec := func(count func([]uint64) int, a, c int) float64 {
-		na, nc := float64(count(clean[a])), float64(count(clean[c]))
-		both := float64(andCountFunc(clean[a], clean[c], count))
-		N := float64(n)
-		obs := (both + (N - na - nc + both)) / N
-		pa, pc := na/N, nc/N
-		exp := pa*pc + (1-pa)*(1-pc)
-		if exp == 1 {
-			return math.NaN()
-		}
-		return (obs - exp) / (1 - exp)
-	}
-	plain := func(v []uint64) int {
-		k := 0
-		for _, w := range v {
-			k += bits.OnesCount64(w)
-		}
-		return k
-	}
-	sym := func(q Square, a, c int) float64 {
-		v, w := q[a][c], q[c][a]
-		switch {
-		case math.IsNaN(v):
-			return w
-		case math.IsNaN(w):
-			return v
-		}
-		return (v + w) / 2
-	}
-	// value returns measure k of pair (a, c) in replicate r (-1: the sample).
-	value := func(k string, a, c, r int) float64 {
-		if k == "error_consistency" {
-			if r < 0 {
-				return ec(plain, a, c)
-			}
-			return ec(func(v []uint64) int { return bs.count(r, v) }, a, c)
-		}
-		if r < 0 {
-			return sym(point[k], a, c)
-		}
-		return sym(reps[k][r], a, c)
-	}
-	groupMean := func(k string, pairs [][2]int, r int) float64 {
-		v := make([]float64, len(pairs))
-		for q, p := range pairs {
-			v[q] = value(k, p[0], p[1], r)
-		}
-		mean, _ := nanMean(v)
-		return mean
-	}
-	answer := func(question string, names []string, groups [][][2]int) TransferQuestion {
-		tq := TransferQuestion{Question: question}
-		for g, pairs := range groups {
-			tg := TransferGroup{Name: names[g], NPairs: len(pairs), Measures: map[string]TransferMean{}}
-			for _, k := range questionMeasures {
-				tm := TransferMean{Mean: Num(groupMean(k, pairs, -1)), NCells: len(pairs)}
-				if b > 0 {
-					iv := Interval{math.NaN(), math.NaN()}
-					if bs != nil {
-						v := make([]float64, b)
-						for r := range b {
-							v[r] = groupMean(k, pairs, r)
-						}
-						iv = percentile95(v)
-					}
-					tm.CI = &iv
-				}
-				tg.Measures[k] = tm
-			}
-			tq.Groups = append(tq.Groups, tg)
-			if g == 0 {
-				continue
-			}
-			d := TransferGroup{Name: names[g] + " − " + names[0], Measures: map[string]TransferMean{}}
-			for _, k := range questionMeasures {
-				tm := TransferMean{Mean: tg.Measures[k].Mean - tq.Groups[0].Measures[k].Mean}
-				if b > 0 {
-					iv := Interval{math.NaN(), math.NaN()}
-					if bs != nil {
-						v := make([]float64, b)
-						for r := range b {
-							v[r] = groupMean(k, pairs, r) - groupMean(k, groups[0], r)
-						}
-						iv = percentile95(v)
-					}
-					tm.CI = &iv
-				}
-				d.Measures[k] = tm
-			}
-			tq.Differences = append(tq.Differences, d)
-		}
-		return tq
-	}
+	qa := &questionAnswers{clean: clean, n: n, point: point, reps: reps, bs: bs, b: b}
 	var out []TransferQuestion
-	var same, diff [][2]int
+	if same, diff := archPairs(configs); len(same) > 0 && len(diff) > 0 {
+		out = append(out, qa.answer("Do models of the same family (arch) share more vulnerabilities than models of different families?",
+			[]string{"different arch", "same arch"}, [][][2]int{diff, same}))
+	}
+	if q, ok := adversarialQuestion(configs); ok {
+		out = append(out, qa.answer("Does adversarial training make models agree more, on clean errors and on vulnerabilities? (pairs within each training condition, over the archs trained both ways)",
+			q.names, q.groups))
+	}
+	noteQuestions(out, why, path)
+	return out
+}
+
+// archPairs splits the pairs of models (a < c) into those of the same
+// arch and those of different archs.
+func archPairs(configs []map[string]string) (same, diff [][2]int) {
+	m := len(configs)
 	for a := range m {
 		for c := a + 1; c < m; c++ {
 			if configs[a]["arch"] == configs[c]["arch"] {
@@ -146,14 +68,12 @@ func transferQuestions(configs []map[string]string, clean [][]uint64, n int, poi
 			}
 		}
 	}
-	if len(same) > 0 && len(diff) > 0 {
-		out = append(out, answer("Do models of the same family (arch) share more vulnerabilities than models of different families?",
-			[]string{"different arch", "same arch"}, [][][2]int{diff, same}))
-	}
-	if q, ok := adversarialQuestion(configs); ok {
-		out = append(out, answer("Does adversarial training make models agree more, on clean errors and on vulnerabilities? (pairs within each training condition, over the archs trained both ways)",
-			q.names, q.groups))
-	}
+	return same, diff
+}
+
+// noteQuestions records the reasons of the undefined means and
+// intervals of out under path.
+func noteQuestions(out []TransferQuestion, why Reasons, path string) {
 	note := func(p string, g TransferGroup) {
 		for _, k := range questionMeasures {
 			why.num(p+".measures."+k+".mean", float64(g.Measures[k].Mean), "undefined for every pair of the group")
@@ -170,7 +90,121 @@ func transferQuestions(configs []map[string]string, clean [][]uint64, n int, poi
 			note(fmt.Sprintf("%s.questions[%d].differences[%d]", path, i, j), g)
 		}
 	}
-	return out
+}
+
+// questionAnswers holds what the answers of transferQuestions are
+// computed from: clean[a], the attacked instances model a gets right
+// when clean, of n; the per-cell measures point and their b bootstrap
+// replicates reps, drawn by bs (nil: no intervals).
+type questionAnswers struct {
+	clean [][]uint64
+	n     int
+	point map[string]Square
+	reps  map[string][]Square
+	bs    *bootstrap
+	b     int
+}
+
+// ec is the error consistency of models a and c on the clean attacked
+// instances, the instances weighted through count.
+func (qa *questionAnswers) ec(count func([]uint64) int, a, c int) float64 {
+	na, nc := float64(count(qa.clean[a])), float64(count(qa.clean[c]))
+	both := float64(andCountFunc(qa.clean[a], qa.clean[c], count))
+	N := float64(qa.n)
+	obs := (both + (N - na - nc + both)) / N
+	pa, pc := na/N, nc/N
+	exp := pa*pc + (1-pa)*(1-pc)
+	if exp == 1 {
+		return math.NaN()
+	}
+	return (obs - exp) / (1 - exp)
+}
+
+// onesCount counts the set bits of v.
+func onesCount(v []uint64) int {
+	k := 0
+	for _, w := range v {
+		k += bits.OnesCount64(w)
+	}
+	return k
+}
+
+// symMean is the mean of q[a][c] and q[c][a], or the one defined.
+func symMean(q Square, a, c int) float64 {
+	v, w := q[a][c], q[c][a]
+	switch {
+	case math.IsNaN(v):
+		return w
+	case math.IsNaN(w):
+		return v
+	}
+	return (v + w) / 2
+}
+
+// value returns measure k of pair (a, c) in replicate r (-1: the sample).
+func (qa *questionAnswers) value(k string, a, c, r int) float64 {
+	if k == "error_consistency" {
+		if r < 0 {
+			return qa.ec(onesCount, a, c)
+		}
+		return qa.ec(func(v []uint64) int { return qa.bs.count(r, v) }, a, c)
+	}
+	if r < 0 {
+		return symMean(qa.point[k], a, c)
+	}
+	return symMean(qa.reps[k][r], a, c)
+}
+
+// groupMean is the mean of measure k over pairs in replicate r (-1: the
+// sample).
+func (qa *questionAnswers) groupMean(k string, pairs [][2]int, r int) float64 {
+	v := make([]float64, len(pairs))
+	for q, p := range pairs {
+		v[q] = qa.value(k, p[0], p[1], r)
+	}
+	mean, _ := nanMean(v)
+	return mean
+}
+
+// ci is the 95% percentile interval of f over the replicates (NaN
+// without them), nil when the bootstrap is off.
+func (qa *questionAnswers) ci(f func(r int) float64) *Interval {
+	if qa.b == 0 {
+		return nil
+	}
+	iv := Interval{math.NaN(), math.NaN()}
+	if qa.bs != nil {
+		v := make([]float64, qa.b)
+		for r := range qa.b {
+			v[r] = f(r)
+		}
+		iv = percentile95(v)
+	}
+	return &iv
+}
+
+// answer gives each group of pairs its mean measures, and each group
+// after the first its difference from the first.
+func (qa *questionAnswers) answer(question string, names []string, groups [][][2]int) TransferQuestion {
+	tq := TransferQuestion{Question: question}
+	for g, pairs := range groups {
+		tg := TransferGroup{Name: names[g], NPairs: len(pairs), Measures: map[string]TransferMean{}}
+		for _, k := range questionMeasures {
+			tg.Measures[k] = TransferMean{Mean: Num(qa.groupMean(k, pairs, -1)), NCells: len(pairs),
+				CI: qa.ci(func(r int) float64 { return qa.groupMean(k, pairs, r) })}
+		}
+		tq.Groups = append(tq.Groups, tg)
+		if g == 0 {
+			continue
+		}
+		d := TransferGroup{Name: names[g] + " − " + names[0], Measures: map[string]TransferMean{}}
+		for _, k := range questionMeasures {
+			d.Measures[k] = TransferMean{Mean: tg.Measures[k].Mean - tq.Groups[0].Measures[k].Mean,
+				CI: qa.ci(func(r int) float64 { return qa.groupMean(k, pairs, r) - qa.groupMean(k, groups[0], r) })}
+		}
+		tq.Differences = append(tq.Differences, d)
+	}
+	return tq
 }
 
 // advGroups are the pairs within each value of the adversarial axis.
