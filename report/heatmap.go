@@ -225,6 +225,57 @@ func textStyle(size vg.Length, c color.Color) text.Style {
 // on the left and below (coloured by family), a colour bar with its
 // range on the right, and a family legend at the bottom.
 func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
+	l, err := hm.layout(size)
+	if err != nil {
+		return nil, err
+	}
+	f := &figure{
+		w: 2*hmMargin + l.labelW + l.side + l.barBand,
+		h: 2*hmMargin + l.below + l.side + max(l.dendroH, l.titleH),
+	}
+	f.draw = l.draw
+	return f, nil
+}
+
+// The spacing of a heatmap figure.
+const (
+	hmGap    = vg.Length(8)  // between cells and colour bar
+	hmBarW   = vg.Length(9)  // colour bar width
+	hmMargin = vg.Length(2)  // around the figure
+	hmLegGap = vg.Length(10) // between family chips
+)
+
+// heatmapLayout is a heatmap laid out for drawing: its colours, its
+// labels and the sizes of its parts.
+type heatmapLayout struct {
+	hm     *heatmap
+	m      int // models
+	cmap   palette.ColorMap
+	lo, hi float64 // the colour range
+	// names are the models' labels in the clustering order, of labelSize;
+	// labelW is their room (a sliver when showNames is false).
+	names     []string
+	labelSize vg.Length
+	labelW    vg.Length
+	showNames bool
+	small     text.Style // the colour bar's and the legend's text
+	barBand   vg.Length  // the colour bar with its labels
+	cell      vg.Length  // side of a cell
+	side      vg.Length  // side of the cells' square
+	dendroH   vg.Length
+	titleH    vg.Length
+	below     vg.Length // below the cells: names, legend
+	// The family legend: fams sorted (nil without families), famNames
+	// their labels, placed by chips in rows of rowH.
+	fams     []string
+	famNames []string
+	chips    []chipPlace
+	rows     int
+	rowH     vg.Length
+}
+
+// layout sizes the heatmap's parts for size.
+func (hm *heatmap) layout(size heatmapSize) (*heatmapLayout, error) {
 	m := len(hm.order)
 	if m == 0 {
 		return nil, fmt.Errorf("report: %s figure needs at least one model", hm.measure)
@@ -233,171 +284,190 @@ func (hm *heatmap) figure(size heatmapSize) (*figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: colour map: %w", err)
 	}
-	lo, hi := agreementRange(hm.values)
-	cmap.SetMin(lo)
-	cmap.SetMax(hi)
-
-	labelSize := vg.Points(9)
-	switch {
-	case m > 100:
-		labelSize = vg.Points(3)
-	case m > 60:
-		labelSize = vg.Points(4)
-	case m > 30:
-		labelSize = vg.Points(5)
-	case m > 15:
-		labelSize = vg.Points(6.5)
-	}
-	fams := familyIndex(hm.families)
-	famOf := func(i int) color.Color {
-		if fams == nil {
-			return color.Black
-		}
-		k, _ := slices.BinarySearch(fams, hm.families[i])
-		return familyColor(k)
-	}
-	names := make([]string, m)
-	label := textStyle(labelSize, color.Black)
-	var labelW vg.Length
+	l := &heatmapLayout{hm: hm, m: m, cmap: cmap, labelSize: heatmapLabelSize(m), fams: familyIndex(hm.families)}
+	l.lo, l.hi = agreementRange(hm.values)
+	cmap.SetMin(l.lo)
+	cmap.SetMax(l.hi)
+	l.names = make([]string, m)
+	label := textStyle(l.labelSize, color.Black)
 	for i, k := range hm.order {
-		names[i] = plotLabel(hm.models[k])
-		labelW = max(labelW, label.Width(names[i]))
+		l.names[i] = plotLabel(hm.models[k])
+		l.labelW = max(l.labelW, label.Width(l.names[i]))
 	}
-	labelW += vg.Points(3)
-	small := textStyle(vg.Points(7), color.Black)
-	const (
-		gap    = vg.Length(8)  // between cells and colour bar
-		barW   = vg.Length(9)  // colour bar width
-		margin = vg.Length(2)  // around the figure
-		legGap = vg.Length(10) // between family chips
-	)
-	barBand := gap + barW + vg.Points(3) + small.Width("−0.000")
+	l.labelW += vg.Points(3)
+	l.small = textStyle(vg.Points(7), color.Black)
+	l.barBand = hmGap + hmBarW + vg.Points(3) + l.small.Width("−0.000")
 
-	cell := size.cell
-	showNames := true
-	if cell == 0 {
-		cell = (size.width - 2*margin - labelW - barBand) / vg.Length(m)
-		if cell < labelSize*0.9 {
+	l.cell = size.cell
+	l.showNames = true
+	if l.cell == 0 {
+		l.cell = (size.width - 2*hmMargin - l.labelW - l.barBand) / vg.Length(m)
+		if l.cell < l.labelSize*0.9 {
 			// Names would overlap: leave them out (the HTML table has
 			// them) and give their room to the cells.
-			showNames, labelW = false, vg.Points(2)
-			cell = (size.width - 2*margin - labelW - barBand) / vg.Length(m)
+			l.showNames, l.labelW = false, vg.Points(2)
+			l.cell = (size.width - 2*hmMargin - l.labelW - l.barBand) / vg.Length(m)
 		}
-		if cell < minCell {
+		if l.cell < minCell {
 			return nil, fmt.Errorf("report: %d models do not fit in a %.0fpt wide figure", m, size.width.Points())
 		}
 	}
-	side := vg.Length(m) * cell
-	dendroH := max(vg.Points(18), min(vg.Points(48), side*0.15))
-	titleH := small.Height("Xg") + vg.Points(8)
+	l.side = vg.Length(m) * l.cell
+	l.dendroH = max(vg.Points(18), min(vg.Points(48), l.side*0.15))
+	l.titleH = l.small.Height("Xg") + vg.Points(8)
 	// Family legend: in rows as wide as the figure.
-	famNames := make([]string, len(fams))
-	for k, fam := range fams {
-		famNames[k] = plotLabel(fam)
+	l.famNames = make([]string, len(l.fams))
+	for k, fam := range l.fams {
+		l.famNames[k] = plotLabel(fam)
 	}
-	rowH := small.Height("Xg") + vg.Points(4)
-	chips, rows := chipRows(famNames, small, labelW+side+barBand, legGap)
+	l.rowH = l.small.Height("Xg") + vg.Points(4)
+	l.chips, l.rows = chipRows(l.famNames, l.small, l.labelW+l.side+l.barBand, hmLegGap)
 	legendH := vg.Length(0)
-	if fams != nil {
-		legendH = vg.Length(rows) * rowH
+	if l.fams != nil {
+		legendH = vg.Length(l.rows) * l.rowH
 	}
 	// Below the cells: the names and the family legend, and room for
 	// the colour bar's lowest label, centred on the cells' bottom edge
 	// (a line height, of which the label takes a little over half).
-	below := max(legendH+labelW, small.Height("0"))
-	f := &figure{
-		w: 2*margin + labelW + side + barBand,
-		h: 2*margin + below + side + max(dendroH, titleH),
+	l.below = max(legendH+l.labelW, l.small.Height("0"))
+	return l, nil
+}
+
+// heatmapLabelSize is the size of the model names of an m-model heatmap.
+func heatmapLabelSize(m int) vg.Length {
+	switch {
+	case m > 100:
+		return vg.Points(3)
+	case m > 60:
+		return vg.Points(4)
+	case m > 30:
+		return vg.Points(5)
+	case m > 15:
+		return vg.Points(6.5)
 	}
-	f.draw = func(c draw.Canvas) {
-		x0 := c.Min.X + margin + labelW // left edge of the cells
-		y0 := c.Min.Y + margin + below  // bottom edge of the cells
-		// Cells: column j is model order[j]; row i from the top.
-		if m > rasterHeatmapAbove {
-			c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + side, Y: y0 + side}}, hm.cellImage(cmap, lo, hi))
-		} else {
-			for i := range m {
-				for j := range m {
-					v := hm.values[hm.order[i]][hm.order[j]]
-					col := color.Color(nanColor)
-					if finite(v) {
-						col, _ = cmap.At(math.Max(lo, math.Min(hi, v)))
-					}
-					r := vg.Rectangle{
-						Min: vg.Point{X: x0 + vg.Length(j)*cell, Y: y0 + side - vg.Length(i+1)*cell},
-						Max: vg.Point{X: x0 + vg.Length(j+1)*cell, Y: y0 + side - vg.Length(i)*cell},
-					}
-					c.SetColor(col)
-					c.Fill(r.Path())
+	return vg.Points(9)
+}
+
+// famColor is the colour of model i's family; black without families.
+func (l *heatmapLayout) famColor(i int) color.Color {
+	if l.fams == nil {
+		return color.Black
+	}
+	k, _ := slices.BinarySearch(l.fams, l.hm.families[i])
+	return familyColor(k)
+}
+
+// draw draws the laid-out heatmap on c.
+func (l *heatmapLayout) draw(c draw.Canvas) {
+	x0 := c.Min.X + hmMargin + l.labelW // left edge of the cells
+	y0 := c.Min.Y + hmMargin + l.below  // bottom edge of the cells
+	l.drawCells(c, x0, y0)
+	l.drawNames(c, x0, y0)
+	l.hm.drawDendrogram(c, x0, y0+l.side+vg.Points(2), l.cell, l.dendroH-vg.Points(4))
+	l.drawColourBar(c, x0, y0)
+	l.drawLegend(c)
+}
+
+// drawCells draws the cells, whose bottom left corner is (x0, y0), and
+// their values while they are readable. Column j is model order[j]; row
+// i from the top.
+func (l *heatmapLayout) drawCells(c draw.Canvas, x0, y0 vg.Length) {
+	hm, m, cell, side, lo, hi := l.hm, l.m, l.cell, l.side, l.lo, l.hi
+	if m > rasterHeatmapAbove {
+		c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + side, Y: y0 + side}}, hm.cellImage(l.cmap, lo, hi))
+	} else {
+		for i := range m {
+			for j := range m {
+				v := hm.values[hm.order[i]][hm.order[j]]
+				col := color.Color(nanColor)
+				if finite(v) {
+					col, _ = l.cmap.At(math.Max(lo, math.Min(hi, v)))
 				}
-			}
-		}
-		// Values in the cells while they are readable.
-		if m <= 12 && cell >= 18 {
-			for i := range m {
-				for j := range m {
-					v := hm.values[hm.order[i]][hm.order[j]]
-					s, col := "n/a", color.Color(color.Black)
-					if finite(v) {
-						s = fmt.Sprintf("%.2f", v)
-						if cc, err := cmap.At(math.Max(lo, math.Min(hi, v))); err == nil && luminance(cc) < 0.45 {
-							col = color.White
-						}
-					}
-					st := textStyle(min(vg.Points(8), cell/3), col)
-					st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
-					c.FillText(st, vg.Point{X: x0 + (vg.Length(j)+0.5)*cell, Y: y0 + side - (vg.Length(i)+0.5)*cell}, s)
+				r := vg.Rectangle{
+					Min: vg.Point{X: x0 + vg.Length(j)*cell, Y: y0 + side - vg.Length(i+1)*cell},
+					Max: vg.Point{X: x0 + vg.Length(j+1)*cell, Y: y0 + side - vg.Length(i)*cell},
 				}
+				c.SetColor(col)
+				c.Fill(r.Path())
 			}
-		}
-		// Names: rows on the left, columns below, in family colours.
-		if showNames {
-			for i, k := range hm.order {
-				st := textStyle(labelSize, famOf(k))
-				st.XAlign, st.YAlign = draw.XRight, draw.YCenter
-				c.FillText(st, vg.Point{X: x0 - vg.Points(2), Y: y0 + side - (vg.Length(i)+0.5)*cell}, names[i])
-				st.Rotation = math.Pi / 2
-				c.FillText(st, vg.Point{X: x0 + (vg.Length(i)+0.5)*cell, Y: y0 - vg.Points(2)}, names[i])
-			}
-		}
-		hm.drawDendrogram(c, x0, y0+side+vg.Points(2), cell, dendroH-vg.Points(4))
-		// Colour bar with its range and the measure's name.
-		bx := x0 + side + gap
-		const steps = 64
-		for s := range steps {
-			v := lo + (hi-lo)*(float64(s)+0.5)/steps
-			col, _ := cmap.At(v)
-			c.SetColor(col)
-			r := vg.Rectangle{
-				Min: vg.Point{X: bx, Y: y0 + side*vg.Length(s)/steps},
-				Max: vg.Point{X: bx + barW, Y: y0 + side*vg.Length(s+1)/steps + 0.2},
-			}
-			c.Fill(r.Path())
-		}
-		ticks := []float64{lo, (lo + hi) / 2, hi}
-		for k, v := range ticks {
-			y := y0 + side*vg.Length(k)/2
-			c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, bx+barW, y, bx+barW+vg.Points(2), y)
-			st := small
-			st.YAlign = draw.YCenter
-			c.FillText(st, vg.Point{X: bx + barW + vg.Points(3), Y: y}, tickText(v))
-		}
-		st := small
-		st.XAlign = draw.XRight
-		c.FillText(st, vg.Point{X: c.Max.X - margin, Y: y0 + side + vg.Points(7)}, plotLabel(hm.measure))
-		// Family legend.
-		for k, name := range famNames {
-			x := c.Min.X + margin + chips[k].x
-			y := c.Min.Y + margin + 1 + vg.Length(rows-1-chips[k].row)*rowH
-			chip := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + vg.Points(7), Y: y + vg.Points(7)}}
-			c.SetColor(familyColor(k))
-			c.Fill(chip.Path())
-			st := small
-			st.Color = familyColor(k)
-			c.FillText(st, vg.Point{X: x + chipW, Y: y}, name)
 		}
 	}
-	return f, nil
+	if m > 12 || cell < 18 {
+		return
+	}
+	for i := range m {
+		for j := range m {
+			v := hm.values[hm.order[i]][hm.order[j]]
+			s, col := "n/a", color.Color(color.Black)
+			if finite(v) {
+				s = fmt.Sprintf("%.2f", v)
+				if cc, err := l.cmap.At(math.Max(lo, math.Min(hi, v))); err == nil && luminance(cc) < 0.45 {
+					col = color.White
+				}
+			}
+			st := textStyle(min(vg.Points(8), cell/3), col)
+			st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
+			c.FillText(st, vg.Point{X: x0 + (vg.Length(j)+0.5)*cell, Y: y0 + side - (vg.Length(i)+0.5)*cell}, s)
+		}
+	}
+}
+
+// drawNames draws the names, rows on the left and columns below, in
+// family colours, unless they are left out.
+func (l *heatmapLayout) drawNames(c draw.Canvas, x0, y0 vg.Length) {
+	if !l.showNames {
+		return
+	}
+	for i, k := range l.hm.order {
+		st := textStyle(l.labelSize, l.famColor(k))
+		st.XAlign, st.YAlign = draw.XRight, draw.YCenter
+		c.FillText(st, vg.Point{X: x0 - vg.Points(2), Y: y0 + l.side - (vg.Length(i)+0.5)*l.cell}, l.names[i])
+		st.Rotation = math.Pi / 2
+		c.FillText(st, vg.Point{X: x0 + (vg.Length(i)+0.5)*l.cell, Y: y0 - vg.Points(2)}, l.names[i])
+	}
+}
+
+// drawColourBar draws the colour bar right of the cells, with its range
+// and the measure's name.
+func (l *heatmapLayout) drawColourBar(c draw.Canvas, x0, y0 vg.Length) {
+	side, lo, hi := l.side, l.lo, l.hi
+	bx := x0 + side + hmGap
+	const steps = 64
+	for s := range steps {
+		v := lo + (hi-lo)*(float64(s)+0.5)/steps
+		col, _ := l.cmap.At(v)
+		c.SetColor(col)
+		r := vg.Rectangle{
+			Min: vg.Point{X: bx, Y: y0 + side*vg.Length(s)/steps},
+			Max: vg.Point{X: bx + hmBarW, Y: y0 + side*vg.Length(s+1)/steps + 0.2},
+		}
+		c.Fill(r.Path())
+	}
+	ticks := []float64{lo, (lo + hi) / 2, hi}
+	for k, v := range ticks {
+		y := y0 + side*vg.Length(k)/2
+		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, bx+hmBarW, y, bx+hmBarW+vg.Points(2), y)
+		st := l.small
+		st.YAlign = draw.YCenter
+		c.FillText(st, vg.Point{X: bx + hmBarW + vg.Points(3), Y: y}, tickText(v))
+	}
+	st := l.small
+	st.XAlign = draw.XRight
+	c.FillText(st, vg.Point{X: c.Max.X - hmMargin, Y: y0 + side + vg.Points(7)}, plotLabel(l.hm.measure))
+}
+
+// drawLegend draws the family legend at the bottom.
+func (l *heatmapLayout) drawLegend(c draw.Canvas) {
+	for k, name := range l.famNames {
+		x := c.Min.X + hmMargin + l.chips[k].x
+		y := c.Min.Y + hmMargin + 1 + vg.Length(l.rows-1-l.chips[k].row)*l.rowH
+		chip := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + vg.Points(7), Y: y + vg.Points(7)}}
+		c.SetColor(familyColor(k))
+		c.Fill(chip.Path())
+		st := l.small
+		st.Color = familyColor(k)
+		c.FillText(st, vg.Point{X: x + chipW, Y: y}, name)
+	}
 }
 
 // drawDendrogram draws the clustering tree above the cells: leaves at the
