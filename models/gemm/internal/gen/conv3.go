@@ -21,7 +21,15 @@ func conv3(w *strings.Builder) {
 
 #include "textflag.h"
 
-// The taps of a 3×3 one-channel patch whose top-left input is at SI, in a
+`)
+	conv3FwdText(w)
+	conv3DWText(w)
+}
+
+// conv3FwdText writes conv3Fwd, the forward kernel, in three loops of 8,
+// 4 and 1 pixels.
+func conv3FwdText(w *strings.Builder) {
+	w.WriteString(`// The taps of a 3×3 one-channel patch whose top-left input is at SI, in a
 // padded image wp floats wide (R8 = 4·wp, R9 = 8·wp bytes): t = 3·ky + kx
 // is at SI + ky·R8 + 4·kx. Row t of the weights is at DI, R12 or R13 (rows
 // 0, 3 and 6) plus (t%3)·R10; the bias row at R14.
@@ -88,7 +96,13 @@ fwddone:
 	VZEROUPPER
 	RET
 
-// func conv3DW(n int, x *float32, wp int, dy *float32, ldy int, acc *float32)
+`)
+}
+
+// conv3DWText writes conv3DW, which accumulates the weight gradient.
+func conv3DWText(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	w.WriteString(`// func conv3DW(n int, x *float32, wp int, dy *float32, ldy int, acc *float32)
 //
 // For each of n output pixels i in order, whose patch starts at x[i]:
 //
