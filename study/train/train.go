@@ -392,6 +392,42 @@ func check(job Job) error {
 	return nil
 }
 
+// trainableParams returns the parameters of params not frozen by
+// job.Freeze. The optimizer and clipping see only those, in a slice fixed
+// for the whole run (optim.Method keys state by position).
+func trainableParams(job Job, params []*models.Param) ([]*models.Param, error) {
+	if len(job.Freeze) == 0 {
+		return params, nil
+	}
+	frozen := models.Frozen(params, job.Freeze)
+	var trainable []*models.Param
+	for i, p := range params {
+		if !frozen[i] {
+			trainable = append(trainable, p)
+		}
+	}
+	if len(trainable) == len(params) {
+		return nil, fmt.Errorf("train: init.freeze %v matches no tensor of %s (tensors %v)", job.Freeze, job.Config.Arch, models.TensorNames(params))
+	}
+	return trainable, nil
+}
+
+// batchLoss is the mean cross-entropy of the logits of batch mb (labels
+// by, or its soft targets when soft) and writes its gradient to grad: a
+// sigmoid for one output, a softmax for more.
+func batchLoss(logits []float32, mb *batch, by []int, soft bool, grad []float32) float64 {
+	b, k := mb.N, mb.K
+	switch {
+	case soft && k == 1:
+		return sigmoidSoftCrossEntropy(logits, mb.Soft, b, grad[:b])
+	case soft:
+		return softmaxSoftCrossEntropy(logits, mb.Soft, b, k, grad[:b*k])
+	case k == 1:
+		return models.SigmoidCrossEntropy(logits, by, b, grad[:b])
+	}
+	return models.SoftmaxCrossEntropy(logits, by, b, k, grad[:b*k])
+}
+
 // descend trains net by minibatch gradient descent on the training rows
 // rows, filling res.Loss, res.ValAccuracy, res.Epochs and res.BestEpoch.
 func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, augs []augmentation, rows []int, res *Result) error {
@@ -407,20 +443,9 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 		return err
 	}
 	params := net.Params()
-	// The optimizer and clipping see only the parameters not frozen, in a
-	// slice fixed for the whole run (optim.Method keys state by position).
-	trainable := params
-	if len(job.Freeze) > 0 {
-		frozen := models.Frozen(params, job.Freeze)
-		trainable = nil
-		for i, p := range params {
-			if !frozen[i] {
-				trainable = append(trainable, p)
-			}
-		}
-		if len(trainable) == len(params) {
-			return fmt.Errorf("train: init.freeze %v matches no tensor of %s (tensors %v)", job.Freeze, cfg.Arch, models.TensorNames(params))
-		}
+	trainable, err := trainableParams(job, params)
+	if err != nil {
+		return err
 	}
 	n, in, k := len(rows), d.In, shape.Out
 	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
@@ -478,18 +503,7 @@ func descend(ctx context.Context, job Job, shape models.Shape, net models.Net, a
 				}
 			}
 			adv.replace(mb.X, by[:b], b, in)
-			logits := net.Forward(mb.X, b, true)
-			var loss float64
-			switch {
-			case soft && k == 1:
-				loss = sigmoidSoftCrossEntropy(logits, mb.Soft, b, grad[:b])
-			case soft:
-				loss = softmaxSoftCrossEntropy(logits, mb.Soft, b, k, grad[:b*k])
-			case k == 1:
-				loss = models.SigmoidCrossEntropy(logits, by[:b], b, grad[:b])
-			default:
-				loss = models.SoftmaxCrossEntropy(logits, by[:b], b, k, grad[:b*k])
-			}
+			loss := batchLoss(net.Forward(mb.X, b, true), &mb, by[:b], soft, grad)
 			steps++
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return fmt.Errorf("train: epoch %d step %d: loss is %v: %w", epoch, steps, loss, ErrDiverged)
