@@ -159,6 +159,7 @@ func Craft(m models.LossGrader, x []float32, y []int, n, d int, a Attack, rng *r
 	for from := 0; from < n; from += Batch {
 		to := min(n, from+Batch)
 		xb, ab := x[from*d:to*d], adv[from*d:to*d]
+		finite := allFinite(xb)
 		for range steps {
 			g := m.LossGrad(ab, y[from:to], to-from)
 			switch {
@@ -171,6 +172,10 @@ func Craft(m models.LossGrader, x []float32, y []int, n, d int, a Attack, rng *r
 				stepL2(ab, xb, g, d, eps, step)
 				continue
 			}
+			if finite {
+				stepLInf(ab, xb, g, eps, step)
+				continue
+			}
 			for j, v := range ab {
 				v += signed(step, g[j])
 				ab[j] = clip01(xb[j] + min(eps, max(-eps, v-xb[j])))
@@ -178,6 +183,42 @@ func Craft(m models.LossGrader, x []float32, y []int, n, d int, a Attack, rng *r
 		}
 	}
 	return adv
+}
+
+// stepLInf makes one L∞ PGD step on adv (clean rows x, all finite,
+// loss gradient g), bit for bit as
+//
+//	adv = clip01(x + min(ε, max(−ε, adv + signed(α, g) − x)))
+//
+// but with the four float min/max (each a NaN- and zero-aware sequence
+// of about eight instructions) done on the bits as integers, which the
+// compiler selects without a branch: min(ε, max(−ε, t)) keeps t's sign
+// bit and takes the least magnitude, and a float in [−∞, ∞] orders as
+// its bits read as an int32 when it is not negative, while every
+// negative one (−0 included) clips to +0. No NaN can arise from finite
+// x and α, so the built-ins' NaN rules are never needed; Craft takes the
+// float loop for rows that are not finite.
+func stepLInf(adv, x, g []float32, eps, alpha float32) {
+	const sign, one = 1 << 31, 0x3f800000 // bits of −0 and of 1
+	x, g = x[:len(adv)], g[:len(adv)]
+	e := math.Float32bits(eps)
+	for j, v := range adv {
+		v += signed(alpha, g[j])
+		t := math.Float32bits(v - x[j])
+		t = min(t&^sign, e) | t&sign
+		u := int32(math.Float32bits(x[j] + math.Float32frombits(t)))
+		adv[j] = math.Float32frombits(uint32(min(max(u, 0), one)))
+	}
+}
+
+// allFinite reports whether no value of v is NaN or infinite.
+func allFinite(v []float32) bool {
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // randomStart moves adv, a copy of x, to the attack's random start.
