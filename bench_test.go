@@ -5,10 +5,12 @@
 // at the module root measures what issue 6 sets targets for: training the
 // seed MLP (stage 3, runs), the float32 GEMM under every layer, the
 // engine's cost on a sweep of tiny runs, and the metrics kernels
-// (stage 5); and what issue 23 adds, one epoch of each default
-// architecture (BenchmarkTrainModels). scripts/bench-vs-peers runs them
-// beside the peers in scripts/peers, scripts/bench-models-vs-torch the
-// whole models beside PyTorch.
+// (stage 5); what issue 23 adds, one epoch of each default
+// architecture (BenchmarkTrainModels); and what issue 21 adds, a PGD-10
+// attack on the default mlp and cnn (BenchmarkPGD). scripts/bench-vs-peers
+// runs them beside the peers in scripts/peers, scripts/bench-models-vs-torch
+// the whole models and scripts/bench-pgd-vs-torch the attack beside
+// PyTorch.
 //
 // Every benchmark reports its figure from wall time (GFLOP/s, s/run,
 // pairs/s) and, because the machines are shared and noisy, also from the
@@ -37,11 +39,13 @@ import (
 	"github.com/study-harness/study/models"
 	"github.com/study-harness/study/optim"
 	"github.com/study-harness/study/study"
+	"github.com/study-harness/study/study/attack"
 	"github.com/study-harness/study/study/data"
 	"github.com/study-harness/study/study/metrics"
 	"github.com/study-harness/study/study/predmat"
 	"github.com/study-harness/study/study/predmat/predmattest"
 	"github.com/study-harness/study/study/runs"
+	"github.com/study-harness/study/study/seeds"
 	"github.com/study-harness/study/study/spec"
 	"github.com/study-harness/study/study/store"
 	"github.com/study-harness/study/study/train"
@@ -128,6 +132,56 @@ func BenchmarkTrainModels(b *testing.B) {
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
 			b.ReportMetric(cpu/float64(b.N), "cpu-s/epoch")
 			b.ReportMetric(acc, "test-acc")
+		})
+	}
+}
+
+// BenchmarkPGD crafts PGD-10 adversarial examples (L∞, ε 0.1, α 0.025,
+// no random start) through attack.Craft, 100 rows a step, on the first
+// 1000 MNIST test images, against study's default mlp (the seed
+// 784-64-32-10 ReLU MLP) and cnn, randomly initialised from the "init"
+// stream, on one goroutine: the work that scripts/peers/torch_pgd.py
+// times in PyTorch with torchattacks' equations (scripts/bench-pgd-vs-torch
+// runs the two side by side). It reports s/attack and cpu-s/attack, and
+// the share of rows whose adversarial input the net misclassifies.
+func BenchmarkPGD(b *testing.B) {
+	d, err := data.Load(data.Spec{Name: "mnist", Train: 1, Test: 1000, NoVal: true}, 1, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	shape := models.Shape{In: d.In, Height: d.Height, Width: d.Width, Channels: d.Chans, Classes: d.Classes, Out: d.Classes}
+	a := attack.Attack{Name: "pgd", Method: attack.PGD, Eps: 0.1, Alpha: 0.025, Steps: 10}
+	n := d.NTest()
+	for _, arch := range []string{"mlp", "cnn"} {
+		b.Run(arch, func(b *testing.B) {
+			m, err := models.New(shape, models.Options{Arch: arch}, seeds.Stream("init", 1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			net := m.(*models.Stack)
+			var adv []float32
+			cpu0 := cpuSeconds(b)
+			for b.Loop() {
+				adv = attack.Craft(net, d.TestX, d.TestY, n, d.In, a, nil)
+			}
+			cpu := cpuSeconds(b) - cpu0
+			wrong := 0
+			logits := net.Forward(adv, n, false)
+			for i := range n {
+				row := logits[i*d.Classes : (i+1)*d.Classes]
+				best := 0
+				for c, v := range row {
+					if v > row[best] {
+						best = c
+					}
+				}
+				if best != d.TestY[i] {
+					wrong++
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/attack")
+			b.ReportMetric(cpu/float64(b.N), "cpu-s/attack")
+			b.ReportMetric(float64(wrong)/float64(n), "adv-err")
 		})
 	}
 }
