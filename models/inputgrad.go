@@ -1,9 +1,18 @@
 package models
 
+// inputGrader is a layer that can give the input gradient of its last
+// training Forward alone, without the parameter gradients that Backward
+// also computes and InputGrad has no use for. It returns what Backward
+// with needInput returns, bit for bit.
+type inputGrader interface {
+	inputGrad(dy []float32) []float32
+}
+
 // InputGrad implements Net: a training Forward with every dropout held in
 // inference mode keeps what Backward needs, and the backward pass then
-// asks every layer, the first included, for its input gradient. Training
-// (Stack.Backward) still skips the first layer's input gradient.
+// asks every layer, the first included, for its input gradient, through
+// inputGrad where the layer has it. Training (Stack.Backward) still skips
+// the first layer's input gradient.
 func (s *Stack) InputGrad(x []float32, n int, dlogits func(logits, grad []float32)) []float32 {
 	for _, d := range s.dropouts {
 		d.eval = true
@@ -18,6 +27,10 @@ func (s *Stack) InputGrad(x []float32, n int, dlogits func(logits, grad []float3
 	dlogits(logits[:n*out], s.dlogits)
 	d := s.dlogits
 	for i := len(s.layers) - 1; i >= 0; i-- {
+		if l, ok := s.layers[i].(inputGrader); ok {
+			d = l.inputGrad(d)
+			continue
+		}
 		d = s.layers[i].Backward(d, true)
 	}
 	return d[:n*s.in]
