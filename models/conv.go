@@ -218,7 +218,7 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 		return l.backwardDirect(dy, needInput)
 	}
 	pix := l.H * l.W
-	k, kp, kq := l.k(), l.kp(), l.kq()
+	k, kp := l.k(), l.kp()
 	impl := blas32.Implementation()
 	gray := l.gray()
 	var graySum [10 * gemm.Conv3Cols]float32
@@ -230,14 +230,7 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 		clear(l.dwt) // as Sgemm's beta 0 on the first chunk
 	}
 	if needInput {
-		l.wp = grow(l.wp, l.Out*kq)
-		clear(l.wp)
-		for o := 0; o < l.Out; o++ {
-			copy(l.wp[o*kq:], l.Weight.W[o*k:(o+1)*k])
-		}
-		l.dcols = grow(l.dcols, l.chunk()*pix*kq)
-		l.dx = grow(l.dx, l.n*pix*l.C)
-		clear(l.dx)
+		l.startDx()
 	}
 	chunk := l.chunk()
 	for from := 0; from < l.n; from += chunk {
@@ -256,9 +249,7 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 				1, l.cols, kp, dyc, l.Out, beta, l.dwt, l.Out)
 		}
 		if needInput {
-			impl.Sgemm(blas.NoTrans, blas.NoTrans, r, kq, l.Out,
-				1, dyc, l.Out, l.wp, kq, 0, l.dcols, kq)
-			l.col2im(l.dcols, l.dx, from, to)
+			l.dxChunk(dyc, from, to)
 		}
 	}
 	for o := 0; o < l.Out; o++ {
@@ -272,6 +263,46 @@ func (l *Conv2D) Backward(dy []float32, needInput bool) []float32 {
 		return nil
 	}
 	return l.dx
+}
+
+// inputGrad implements inputGrader: Backward's dx alone, chunk by chunk
+// as Backward makes it, without dW and db.
+func (l *Conv2D) inputGrad(dy []float32) []float32 {
+	if l.n == 0 {
+		return l.dx[:0]
+	}
+	if l.direct() {
+		return l.dxDirect(dy)
+	}
+	l.startDx()
+	chunk, pix := l.chunk(), l.H*l.W
+	for from := 0; from < l.n; from += chunk {
+		l.dxChunk(dy[from*pix*l.Out:], from, min(l.n, from+chunk))
+	}
+	return l.dx
+}
+
+// startDx readies the unfolded path's dx: W as Out×kq rows (zero past
+// the kernel) in wp, the patch-gradient buffer, and dx cleared.
+func (l *Conv2D) startDx() {
+	k, kq := l.k(), l.kq()
+	l.wp = grow(l.wp, l.Out*kq)
+	clear(l.wp)
+	for o := 0; o < l.Out; o++ {
+		copy(l.wp[o*kq:], l.Weight.W[o*k:(o+1)*k])
+	}
+	l.dcols = grow(l.dcols, l.chunk()*l.H*l.W*kq)
+	l.dx = grow(l.dx, l.n*l.H*l.W*l.C)
+	clear(l.dx)
+}
+
+// dxChunk folds the patch gradient dy·W of images [from, to), whose dy
+// starts at dyc, back onto dx.
+func (l *Conv2D) dxChunk(dyc []float32, from, to int) {
+	kq, r := l.kq(), (to-from)*l.H*l.W
+	blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, r, kq, l.Out,
+		1, dyc, l.Out, l.wp, kq, 0, l.dcols, kq)
+	l.col2im(l.dcols, l.dx, from, to)
 }
 
 // col2im adds each patch row of dcols, the rows of images [from, to), kq

@@ -171,8 +171,18 @@ func (l *Conv2D) backwardDirect(dy []float32, needInput bool) []float32 {
 	if !needInput {
 		return nil
 	}
-	// dx: the padded dy against the flipped kernel, (Size·Size·Out)×C with
-	// row ((Size−1−ky)·Size + Size−1−kx)·Out + o holding W[o, ky, kx, :].
+	return l.dxDirect(dy)
+}
+
+// dxDirect is backwardDirect's dx: the padded dy against the flipped
+// kernel, (Size·Size·Out)×C with row ((Size−1−ky)·Size + Size−1−kx)·Out
+// + o holding W[o, ky, kx, :].
+func (l *Conv2D) dxDirect(dy []float32) []float32 {
+	wp, pix, _ := l.padded()
+	k, n, out := l.k(), l.n, l.Out
+	l.zeros = grow(l.zeros, max(out, l.C))
+	clear(l.zeros)
+	zeros := l.zeros
 	l.dyp = l.pad(l.dyp, dy, n, out)
 	l.wf = grow(l.wf, k*out)
 	ss := l.Size * l.Size

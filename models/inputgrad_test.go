@@ -165,25 +165,33 @@ func TestNaiveBayesLossGradMatchesFiniteDifferences(t *testing.T) {
 	}
 }
 
-// TestInputGradSkipsDenseParamGrads checks that an MLP's input gradient
-// computes no weight or bias gradient (Dense.inputGrad), work that
-// attacks and explanations would throw away: the parameter gradients
-// that a training step left stay as they were.
-func TestInputGradSkipsDenseParamGrads(t *testing.T) {
-	s := models.Shape{In: 16, Classes: 3, Out: 3}
-	net := build(t, models.Options{Arch: "mlp", Widths: []int{8, 6}}, s, 5)
-	rng := rand.New(rand.NewPCG(5, 5))
-	x := randn(rng, 4*s.In)
-	net.Forward(x, 4, true)
-	net.Backward(randn(rng, 4*s.Out))
-	var before [][]float32
-	for _, p := range net.Params() {
-		before = append(before, slices.Clone(p.G))
-	}
-	net.(models.LossGrader).LossGrad(randn(rng, 4*s.In), []int{0, 1, 2, 0}, 4)
-	for i, p := range net.Params() {
-		if !slices.Equal(p.G, before[i]) {
-			t.Errorf("parameter %d (%s): LossGrad changed its gradient", i, p.Name)
-		}
+// TestInputGradSkipsParamGrads checks that the input gradient of an MLP
+// and of a CNN computes no weight or bias gradient (Dense and Conv2D
+// inputGrad), work that attacks and explanations would throw away: the
+// parameter gradients that a training step left stay as they were.
+func TestInputGradSkipsParamGrads(t *testing.T) {
+	for _, c := range []struct {
+		opts models.Options
+		s    models.Shape
+	}{
+		{models.Options{Arch: "mlp", Widths: []int{8, 6}}, models.Shape{In: 16, Classes: 3, Out: 3}},
+		{models.Options{Arch: "cnn"}, models.Shape{In: 64, Height: 8, Width: 8, Channels: 1, Classes: 3, Out: 3}},
+	} {
+		t.Run(c.opts.Arch, func(t *testing.T) {
+			net := build(t, c.opts, c.s, 5)
+			rng := rand.New(rand.NewPCG(5, 5))
+			net.Forward(randn(rng, 4*c.s.In), 4, true)
+			net.Backward(randn(rng, 4*c.s.Out))
+			var before [][]float32
+			for _, p := range net.Params() {
+				before = append(before, slices.Clone(p.G))
+			}
+			net.(models.LossGrader).LossGrad(randn(rng, 4*c.s.In), []int{0, 1, 2, 0}, 4)
+			for i, p := range net.Params() {
+				if !slices.Equal(p.G, before[i]) {
+					t.Errorf("parameter %d (%s): LossGrad changed its gradient", i, p.Name)
+				}
+			}
+		})
 	}
 }

@@ -114,8 +114,8 @@ type Net interface {
 	// them and a zeroed n×Out slice that dlogits fills with dL/dlogits,
 	// and returns the n×Shape.In gradient dL/dx, owned by the Net and
 	// valid until its next call. It may overwrite the parameter
-	// gradients (Param.G) or leave them as they were (a Dense layer's
-	// are left), but Backward overwrites them all, and InputGrad draws
+	// gradients (Param.G) or leave them as they were (Dense and Conv2D
+	// layers leave theirs), but Backward overwrites them all, and InputGrad draws
 	// nothing from any stream, so a training step that follows is
 	// unaffected.
 	InputGrad(x []float32, n int, dlogits func(logits, grad []float32)) []float32
