@@ -199,8 +199,23 @@ func (c *Canvas) sbounds(fnt font.Face, txt string) (left, top, right, bottom fl
 	return 0, top, c.doc.GetStringWidth(txt), top + h
 }
 
+// maxVectorPixels is the size up to which an image is drawn as filled
+// rectangles rather than embedded as an image XObject.
+//
+// fpdf writes a document's images in the order of a map, sorted only by
+// their pixel width, so a page with two images of the same width (a grid
+// of 28×28 digits) came out with its image objects in a different order
+// from run to run: the same figure, other bytes. Small images drawn as
+// vector rectangles cannot be reordered; a figure holds at most one large
+// image (a heatmap's cells), whose order is then fixed.
+const maxVectorPixels = 4096
+
 // DrawImage implements the vg.Canvas.DrawImage method.
 func (c *Canvas) DrawImage(rect vg.Rectangle, img image.Image) {
+	if b := img.Bounds(); b.Dx()*b.Dy() <= maxVectorPixels {
+		c.drawPixels(rect, img)
+		return
+	}
 	opts := pdf.ImageOptions{ImageType: "png", ReadDpi: true}
 	name := c.imageName()
 
@@ -357,4 +372,53 @@ func (c *Canvas) nextPage() {
 	c.Push()
 	c.Translate(vg.Point{X: 0, Y: c.h})
 	c.Scale(1, -1)
+}
+
+// drawPixels draws img in rect as one filled rectangle per run of
+// equal colours in each of its rows, the image's top row at the top of
+// rect. Each rectangle overlaps its right and lower neighbours by a
+// hair, so that viewers' anti-aliasing leaves no seams between them.
+func (c *Canvas) drawPixels(rect vg.Rectangle, img image.Image) {
+	b := img.Bounds()
+	if b.Empty() {
+		return
+	}
+	pw := (rect.Max.X - rect.Min.X) / vg.Length(b.Dx())
+	ph := (rect.Max.Y - rect.Min.Y) / vg.Length(b.Dy())
+	const hair = vg.Length(0.05)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		top := rect.Max.Y - vg.Length(y-b.Min.Y)*ph
+		bottom := top - ph
+		if y+1 < b.Max.Y {
+			bottom -= hair
+		}
+		for x0 := b.Min.X; x0 < b.Max.X; {
+			col := img.At(x0, y)
+			r0, g0, b0, a0 := col.RGBA()
+			x1 := x0 + 1
+			for x1 < b.Max.X {
+				r, g, bl, a := img.At(x1, y).RGBA()
+				if r != r0 || g != g0 || bl != b0 || a != a0 {
+					break
+				}
+				x1++
+			}
+			left := rect.Min.X + vg.Length(x0-b.Min.X)*pw
+			right := rect.Min.X + vg.Length(x1-b.Min.X)*pw
+			if x1 < b.Max.X {
+				right += hair
+			}
+			if a0 != 0 {
+				var p vg.Path
+				p.Move(vg.Point{X: left, Y: bottom})
+				p.Line(vg.Point{X: right, Y: bottom})
+				p.Line(vg.Point{X: right, Y: top})
+				p.Line(vg.Point{X: left, Y: top})
+				p.Close()
+				c.SetColor(col)
+				c.Fill(p)
+			}
+			x0 = x1
+		}
+	}
 }

@@ -2,6 +2,7 @@ package vgpdf
 
 import (
 	"bytes"
+	"image"
 	"image/color"
 	"testing"
 	"time"
@@ -51,5 +52,59 @@ func TestSameDrawingSameBytes(t *testing.T) {
 		if again := render(t, lines); !bytes.Equal(first, again) {
 			t.Fatalf("drawing %d gave other bytes (%d against %d)", i+2, len(again), len(first))
 		}
+	}
+}
+
+// renderImages draws n 28×28 grey images side by side, each its own
+// picture, and returns the PDF.
+func renderImages(t *testing.T, n, side int) []byte {
+	t.Helper()
+	c := New(vg.Length(30*n), 40)
+	dc := draw.New(c)
+	for k := range n {
+		img := image.NewGray(image.Rect(0, 0, side, side))
+		for i := range img.Pix {
+			img.Pix[i] = uint8((i*7 + k*31) % 256)
+		}
+		x := vg.Length(30 * k)
+		dc.DrawImage(vg.Rectangle{Min: vg.Point{X: x, Y: 5}, Max: vg.Point{X: x + 28, Y: 33}}, img)
+	}
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		t.Fatalf("WriteTo: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// TestSameImagesSameBytes draws grids of same-sized images, as the
+// report's pictures of adversarial examples and attribution maps do,
+// several times: fpdf orders image objects by a map sorted only by
+// width, so a grid of 28×28 images embedded as images came out in
+// another order from run to run. Small images are vector rectangles; a
+// single large one stays an image.
+func TestSameImagesSameBytes(t *testing.T) {
+	fpdf.SetDefaultCreationDate(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+	fpdf.SetDefaultModificationDate(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+	fpdf.SetDefaultCatalogSort(true)
+	tests := []struct {
+		name    string
+		n, side int
+		images  bool
+	}{
+		{"twelve 28x28 digits", 12, 28, false},
+		{"one large heatmap", 1, 100, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first := renderImages(t, tt.n, tt.side)
+			if got := bytes.Contains(first, []byte("/Subtype /Image")); got != tt.images {
+				t.Errorf("image XObjects present: %v, want %v", got, tt.images)
+			}
+			for i := range 10 {
+				if again := renderImages(t, tt.n, tt.side); !bytes.Equal(first, again) {
+					t.Fatalf("drawing %d gave other bytes", i+2)
+				}
+			}
+		})
 	}
 }
