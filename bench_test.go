@@ -80,6 +80,13 @@ func BenchmarkTrainSeedMLP(b *testing.B) {
 		SpecSeed: 1,
 		Data:     d,
 	}
+	benchTrain(b, job, "run")
+}
+
+// benchTrain times train.Run of job, reporting s/<unit> and cpu-s/<unit>
+// (CPU time from getrusage, since the machines are shared) and the test
+// accuracy of the last run.
+func benchTrain(b *testing.B, job train.Job, unit string) {
 	var acc float64
 	cpu0 := cpuSeconds(b)
 	for b.Loop() {
@@ -90,8 +97,8 @@ func BenchmarkTrainSeedMLP(b *testing.B) {
 		acc = res.TestAccuracy
 	}
 	cpu := cpuSeconds(b) - cpu0
-	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
-	b.ReportMetric(cpu/float64(b.N), "cpu-s/run")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/"+unit)
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/"+unit)
 	b.ReportMetric(acc, "test-acc")
 }
 
@@ -119,19 +126,7 @@ func BenchmarkTrainModels(b *testing.B) {
 				SpecSeed: 1,
 				Data:     d,
 			}
-			var acc float64
-			cpu0 := cpuSeconds(b)
-			for b.Loop() {
-				res, err := train.Run(context.Background(), job)
-				if err != nil {
-					b.Fatal(err)
-				}
-				acc = res.TestAccuracy
-			}
-			cpu := cpuSeconds(b) - cpu0
-			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
-			b.ReportMetric(cpu/float64(b.N), "cpu-s/epoch")
-			b.ReportMetric(acc, "test-acc")
+			benchTrain(b, job, "epoch")
 		})
 	}
 }
