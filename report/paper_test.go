@@ -58,15 +58,21 @@ func cellLines(cell string) []string {
 	return lines
 }
 
+// latexEscapes are the escapes and commands Latex writes.
+var latexEscapes = []string{`\textbackslash{}`, `\textasciitilde{}`, `\textasciicircum{}`, `\textless{}`, `\textgreater{}`, `\textbar{}`, `\ldots{}`,
+	`\&`, `\%`, `\$`, `\#`, `\_`, `\{`, `\}`, `$\pm$`, `$-$`, `$\kappa$`, `$\rho$`, `$\theta$`, `$\prod$`, `$\Sigma$`, `$\cdot$`, `$\times$`, `$\leq$`, `$\geq$`,
+	`$^2$`, `$\in$`, `$\surd$`, `$^{\circ}$`, `$\approx$`, `$\neq$`, `$\to$`, `$\infty$`, `$\alpha$`, `$\beta$`, `$\varepsilon$`, `$\lambda$`, `$\mu$`, `$\sigma$`, `$\Delta$`}
+
 // stripEscapes removes the escapes and commands Latex writes, leaving
-// any special character that got through.
+// any special character that got through. One left-to-right pass: an
+// escape is removed where it starts, so the end of one and the start of
+// the next ("$^{\circ}$-$\to$") are never read as a third ("$-$").
 func stripEscapes(s string) string {
-	for _, e := range []string{`\textbackslash{}`, `\textasciitilde{}`, `\textasciicircum{}`, `\textless{}`, `\textgreater{}`, `\textbar{}`, `\ldots{}`,
-		`\&`, `\%`, `\$`, `\#`, `\_`, `\{`, `\}`, `$\pm$`, `$-$`, `$\kappa$`, `$\rho$`, `$\theta$`, `$\prod$`, `$\Sigma$`, `$\cdot$`, `$\times$`, `$\leq$`, `$\geq$`,
-		`$^2$`, `$\in$`, `$\surd$`, `$^{\circ}$`, `$\approx$`, `$\neq$`, `$\to$`, `$\infty$`, `$\alpha$`, `$\beta$`, `$\varepsilon$`, `$\lambda$`, `$\mu$`, `$\sigma$`, `$\Delta$`} {
-		s = strings.ReplaceAll(s, e, "")
+	pairs := make([]string, 0, 2*len(latexEscapes))
+	for _, e := range latexEscapes {
+		pairs = append(pairs, e, "")
 	}
-	return s
+	return strings.NewReplacer(pairs...).Replace(s)
 }
 
 func FuzzLatex(f *testing.F) {
